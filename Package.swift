@@ -1,0 +1,47 @@
+// swift-tools-version:5.9
+// Macroscale: learn macroscopic stochastic dynamics of large systems from small-system simulations.
+import PackageDescription
+
+let package = Package(
+    name: "Macroscale",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "macroscale", targets: ["macroscale"]),
+        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: system libraries only. Nothing but the matching Swift wrapper imports them.
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
+        // GSL is linked without its reference CBLAS (`-lgslcblas`): the executable's direct OpenBLAS
+        // dependency provides every `cblas_*` symbol, so GSL and our code share the fast BLAS.
+        .systemLibrary(name: "CGSL", providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Thin Swift wrappers, one per native library.
+        .target(name: "Spectral", dependencies: ["CFFTW"]),
+        .target(name: "Random", dependencies: ["CGSL"]),
+        .target(name: "Linalg", dependencies: ["COpenBLAS"]),
+
+        // Pure Swift foundations.
+        .target(name: "Execution"),
+        .target(name: "Artifacts"),
+
+        // Command-line interface: a library so that commands are testable, plus a thin executable.
+        .target(name: "MacroscaleCLI", dependencies: [
+            "Artifacts", "Execution", "Random", "Spectral", "Linalg",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI"]),
+
+        .target(name: "TestSupport", dependencies: ["Artifacts"], path: "Tests/TestSupport"),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TestSupport"]),
+        .testTarget(name: "RandomTests", dependencies: ["Random", "Execution"]),
+        .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Random"]),
+        .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
+        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "TestSupport"]),
+    ]
+)

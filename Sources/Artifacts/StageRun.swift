@@ -1,0 +1,86 @@
+import Foundation
+
+/// One execution of a pipeline stage writing into its output directory.
+///
+/// Opening a run deletes any earlier `manifest.json`, so a directory being rewritten never looks
+/// complete; outputs are written atomically one by one; `finish()` checksums them and writes the
+/// manifest last. A stage interrupted anywhere before that leaves a directory without a manifest.
+public final class StageRun {
+    /// The stage directory.
+    public let directory: URL
+    private let stage: String
+    private let config: JSONValue
+    private let seed: UInt64?
+    private let threads: Int
+    private let inputs: [StageManifest.Input]
+    private var outputs: [(path: String, arrays: [StageManifest.ArrayRecord])] = []
+    private let started = Date()
+
+    /// Starts `stage` in `directory`, checksumming `inputs` as they are now.
+    public init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, inputs: [URL], threads: Int) throws {
+        self.directory = directory
+        self.stage = stage
+        self.config = config
+        self.seed = seed
+        self.threads = threads
+        self.inputs = try inputs.map { .init(path: $0.path, sha256: try SHA256.hex(fileAt: $0)) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let manifest = directory.appendingPathComponent(StageManifest.fileName)
+        if FileManager.default.fileExists(atPath: manifest.path) {
+            try FileManager.default.removeItem(at: manifest)
+        }
+    }
+
+    /// Writes one array as `name` (a `.npy` file name) in the stage directory.
+    @discardableResult
+    public func write(_ array: NumPyArray, as name: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try NPYFile.write(array, to: url)
+        record(name, arrays: [.init(name: (name as NSString).deletingPathExtension, dtype: array.dtype.rawValue, shape: array.shape)])
+        return url
+    }
+
+    /// Writes named arrays as one `.npz` file called `name` in the stage directory.
+    @discardableResult
+    public func write(_ archive: NPZArchive, as name: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try archive.write(to: url)
+        record(name, arrays: archive.entries.map { .init(name: $0.name, dtype: $0.array.dtype.rawValue, shape: $0.array.shape) })
+        return url
+    }
+
+    /// Lists a file the stage wrote by other means (a checkpoint, a report) among its outputs.
+    public func recordOutput(_ name: String) {
+        record(name, arrays: [])
+    }
+
+    private func record(_ name: String, arrays: [StageManifest.ArrayRecord]) {
+        outputs.removeAll { $0.path == name }
+        outputs.append((name, arrays))
+    }
+
+    /// Checksums the outputs and writes `manifest.json`, marking the stage complete.
+    @discardableResult
+    public func finish() throws -> StageManifest {
+        let ended = Date()
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let manifest = StageManifest(
+            stage: stage,
+            toolVersion: ToolVersion.description,
+            config: config,
+            seed: seed,
+            inputs: inputs,
+            outputs: try outputs.map { output in
+                let url = directory.appendingPathComponent(output.path)
+                let size = (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+                return .init(path: output.path, sha256: try SHA256.hex(fileAt: url), bytes: size, arrays: output.arrays)
+            },
+            startTime: formatter.string(from: started),
+            endTime: formatter.string(from: ended),
+            wallSeconds: ended.timeIntervalSince(started),
+            threads: threads)
+        try AtomicFile.write(try manifest.encoded(), to: directory.appendingPathComponent(StageManifest.fileName))
+        return manifest
+    }
+}

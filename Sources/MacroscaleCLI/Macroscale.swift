@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `macroscale` command: learns macroscopic stochastic dynamics from small-system simulations.
+public struct Macroscale: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "macroscale",
+        abstract: "Learn the macroscopic stochastic dynamics of large systems from small-system simulations.",
+        discussion: "Each pipeline stage is a subcommand that reads and writes NumPy artifacts with a manifest.json.",
+        version: ToolVersionString.value,
+        subcommands: [Inspect.self, Version.self])
+
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import MacroscaleCLI
+
+Macroscale.main()

@@ -1,0 +1,150 @@
+import Artifacts
+import Foundation
+import TestSupport
+import XCTest
+
+/// Every kind of bad input gives an error naming the file and the problem, never a crash.
+final class MalformedInputTests: XCTestCase {
+    var dir: TemporaryDirectory!
+
+    override func setUpWithError() throws { dir = try TemporaryDirectory() }
+    override func tearDown() { dir.remove() }
+
+    /// Reads `url` expecting an error whose text names the file and contains `fragment`.
+    func assertFails(_ url: URL, npz: Bool = false, mentioning fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+        do {
+            if npz { _ = try NPZArchive.read(url) } else { _ = try NPYFile.read(url) }
+            XCTFail("reading \(url.lastPathComponent) should fail", file: file, line: line)
+        } catch let error as ArtifactError {
+            XCTAssertTrue(error.path.hasPrefix(url.path), "error should name \(url.path): \(error)", file: file, line: line)
+            XCTAssertTrue(error.problem.contains(fragment), "'\(error.problem)' should mention '\(fragment)'", file: file, line: line)
+        } catch {
+            XCTFail("unexpected error type \(error)", file: file, line: line)
+        }
+    }
+
+    /// `data` with the first occurrence of the ASCII text `old` replaced by `new` (same length).
+    func replacing(_ old: String, with new: String, in data: Data) -> Data {
+        var result = data
+        let range = data.range(of: Data(old.utf8))!
+        result.replaceSubrange(range, with: Data(new.utf8))
+        return result
+    }
+
+    var valid: Data { NPYFile.encode(try! NumPyArray((0..<12).map(Double.init), shape: [3, 4])) }
+
+    func testTruncatedInsidePreamble() throws {
+        try valid.prefix(7).write(to: dir.file("short.npy"))
+        assertFails(dir.file("short.npy"), mentioning: "truncated")
+    }
+
+    func testTruncatedInsideHeader() throws {
+        try valid.prefix(60).write(to: dir.file("header.npy"))
+        assertFails(dir.file("header.npy"), mentioning: "truncated")
+    }
+
+    func testTruncatedData() throws {
+        try valid.dropLast(5).write(to: dir.file("data.npy"))
+        assertFails(dir.file("data.npy"), mentioning: "truncated: shape (3, 4) of float64 needs 96 data bytes but only 91")
+    }
+
+    func testWrongMagic() throws {
+        var data = valid
+        data[1] = UInt8(ascii: "X")
+        try data.write(to: dir.file("magic.npy"))
+        assertFails(dir.file("magic.npy"), mentioning: "not a .npy file")
+    }
+
+    func testUnsupportedVersion() throws {
+        var data = valid
+        data[6] = 9
+        try data.write(to: dir.file("version.npy"))
+        assertFails(dir.file("version.npy"), mentioning: "unsupported .npy format version 9.0")
+    }
+
+    func testUnsupportedDtypeFromNumPy() throws {
+        try Python.run("import numpy as np, sys; np.save(sys.argv[1], np.zeros(3, dtype=np.complex128))", [dir.file("complex.npy").path])
+        assertFails(dir.file("complex.npy"), mentioning: "unsupported dtype '<c16'")
+        try Python.run("import numpy as np, sys; np.save(sys.argv[1], np.zeros(3, dtype='>f8'))", [dir.file("big.npy").path])
+        assertFails(dir.file("big.npy"), mentioning: "unsupported dtype '>f8'")
+    }
+
+    func testShapeByteCountMismatch() throws {
+        var data = valid
+        data.append(contentsOf: [0, 0, 0, 0, 0, 0, 0, 0])
+        try data.write(to: dir.file("extra.npy"))
+        assertFails(dir.file("extra.npy"), mentioning: "shape/byte-count mismatch: shape (3, 4) of float64 needs 96 data bytes but 104")
+    }
+
+    func testFortranOrderFromNumPy() throws {
+        try Python.run("import numpy as np, sys; np.save(sys.argv[1], np.asfortranarray(np.ones((2, 3))))", [dir.file("fortran.npy").path])
+        assertFails(dir.file("fortran.npy"), mentioning: "Fortran-ordered")
+    }
+
+    func testFortranFlagOnAVectorIsHarmless() throws {
+        // A 1-d array has the same bytes in either order; NumPy may flag it either way.
+        let data = replacing("'fortran_order': False", with: "'fortran_order': True ", in: NPYFile.encode(NumPyArray([1.0, 2.0, 3.0])))
+        try data.write(to: dir.file("vector.npy"))
+        XCTAssertEqual(try NPYFile.read(dir.file("vector.npy")).elements(as: Double.self), [1, 2, 3])
+    }
+
+    func testMalformedHeaderDictionary() throws {
+        try replacing("'shape': (3, 4)", with: "'shape': [3, 4]", in: valid).write(to: dir.file("dict.npy"))
+        assertFails(dir.file("dict.npy"), mentioning: "malformed .npy header (shape is not a tuple of integers)")
+    }
+
+    func testMissingFileAndDirectory() {
+        assertFails(dir.file("absent.npy"), mentioning: "no such file")
+        assertFails(dir.url, mentioning: "is a directory")
+    }
+
+    func testCorruptZipCRC() throws {
+        try NPZArchive([("x", NumPyArray((0..<100).map(Double.init)))]).write(to: dir.file("crc.npz"))
+        var data = try Data(contentsOf: dir.file("crc.npz"))
+        data[400] ^= 0xFF // inside the member's array data
+        try data.write(to: dir.file("crc.npz"))
+        assertFails(dir.file("crc.npz"), npz: true, mentioning: "CRC-32")
+    }
+
+    func testTruncatedZip() throws {
+        try NPZArchive([("x", NumPyArray((0..<100).map(Double.init)))]).write(to: dir.file("cut.npz"))
+        let data = try Data(contentsOf: dir.file("cut.npz"))
+        try data.prefix(data.count / 2).write(to: dir.file("cut.npz"))
+        assertFails(dir.file("cut.npz"), npz: true, mentioning: "not a zip archive (no end-of-central-directory record)")
+        try Data([1, 2, 3]).write(to: dir.file("tiny.npz"))
+        assertFails(dir.file("tiny.npz"), npz: true, mentioning: "too short")
+    }
+
+    func testCentralDirectoryOutsideFile() throws {
+        try NPZArchive([("x", NumPyArray([1.0]))]).write(to: dir.file("offset.npz"))
+        var data = try Data(contentsOf: dir.file("offset.npz"))
+        // End record: the central directory offset is at bytes 16..<20 of the last 22.
+        let at = data.count - 22 + 16
+        data.replaceSubrange(at..<(at + 4), with: [0xFF, 0xFF, 0xFF, 0x7F])
+        try data.write(to: dir.file("offset.npz"))
+        assertFails(dir.file("offset.npz"), npz: true, mentioning: "central directory")
+    }
+
+    func testCompressedNPZIsRefusedClearly() throws {
+        try Python.run("import numpy as np, sys; np.savez_compressed(sys.argv[1], x=np.arange(5.0))", [dir.file("deflate.npz").path])
+        assertFails(dir.file("deflate.npz"), npz: true, mentioning: "deflate-compressed")
+    }
+
+    func testBadMemberInsideNPZNamesTheMember() throws {
+        try Python.run("import numpy as np, sys; np.savez(sys.argv[1], ok=np.arange(3.0), bad=np.zeros(2, dtype=np.complex64))", [dir.file("member.npz").path])
+        assertFails(dir.file("member.npz"), npz: true, mentioning: "unsupported dtype '<c8'")
+        do {
+            _ = try NPZArchive.read(dir.file("member.npz"))
+        } catch let error as ArtifactError {
+            XCTAssertEqual(error.path, dir.file("member.npz").path + ":bad.npy")
+        }
+    }
+
+    func testArrayConstructorsRejectInconsistentShapes() {
+        XCTAssertThrowsError(try NumPyArray([1.0, 2.0, 3.0], shape: [2, 2]))
+        XCTAssertThrowsError(try NumPyArray([Float](), shape: [-1]))
+        XCTAssertThrowsError(try NumPyArray([1.0]).elements(as: Float.self)) { error in
+            XCTAssertTrue("\(error)".contains("array holds float64, not float32"))
+        }
+    }
+}

@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "macroscale", targets: ["macroscale"]),
-        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution"]),
+        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,9 +29,15 @@ let package = Package(
         .target(name: "Execution"),
         .target(name: "Artifacts"),
 
+        // Microscopic systems and their dynamics.
+        .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),
+
+        // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
+        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems"]),
+
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
-            "Artifacts", "Execution", "Random", "Spectral", "Linalg",
+            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI"]),
@@ -42,6 +48,8 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Random"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
+        .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "TestSupport"]),
         .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "TestSupport"]),
     ]
 )

@@ -1,0 +1,199 @@
+import ArgumentParser
+import Artifacts
+import Foundation
+import Stages
+import Systems
+
+/// `macroscale simulate <system>`: the small-system simulation stage.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate independent trajectories of a microscopic system.",
+        discussion: """
+            Writes trajectories.npz (states, times, observables, initial) and manifest.json into \
+            --out; with --pairs also pairs.npz (before, after, dt), the one-step pairs used for \
+            validation. Run r draws its randomness from the stream (seed, "simulate", r): use a \
+            different --seed for validation and test sets than for training.
+            """,
+        subcommands: [SimulateIsing.self, SimulateCurieWeiss.self, SimulatePredatorPrey.self])
+}
+
+/// Options shared by every system's simulation.
+struct SimulationOptions: ParsableArguments {
+    @Option(help: "Independent trajectories.")
+    var runs = 10
+
+    @Option(help: "Recorded steps per trajectory (the initial state is recorded too).")
+    var steps = 200
+
+    @Option(help: "Master seed of the random streams.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Output stage directory.")
+    var out: String
+
+    @Flag(help: "Also write the one-step pairs (x_t, x_{t+δt}, δt) as pairs.npz.")
+    var pairs = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
+        guard steps >= 0 else { throw ValidationError("--steps must be non-negative, got \(steps)") }
+    }
+
+    /// Runs the stage for `system`, recording `parameters` with the shared options in the manifest.
+    func run<System: MicroscopicSystem>(_ system: System, parameters: [String: JSONValue]) throws {
+        global.apply()
+        var config = parameters
+        config["system"] = .string(System.identifier)
+        config["runs"] = .number(Double(runs))
+        config["steps"] = .number(Double(steps))
+        config["pairs"] = .bool(pairs)
+        let manifest = try SimulationStage.run(system, runs: runs, steps: steps, seed: seed, pairs: pairs,
+                                               config: .object(config), directory: URL(fileURLWithPath: out))
+        print("simulate \(System.identifier): \(runs) runs × \(steps) steps in \(String(format: "%.2f", manifest.wallSeconds)) s → \(out)")
+    }
+}
+
+/// Spin-system options: size, temperature, field, initial magnetization.
+struct SpinOptions: ParsableArguments {
+    @Option(help: "Linear size L of the L × L lattice.")
+    var size = 16
+
+    @Option(help: "Temperature T (default: the reference value, 2.5 for Ising, 1.1 for Curie–Weiss).")
+    var temperature: Double?
+
+    @Option(help: "External field h.")
+    var field = 0.1
+
+    @Option(help: "Initial magnetization: 'random' for m₀ ~ U[−1, 1] per run, or a number in [−1, 1].")
+    var m0 = "random"
+
+    func validate() throws {
+        guard size >= 2 else { throw ValidationError("--size must be at least 2, got \(size)") }
+        if let temperature, temperature <= 0 { throw ValidationError("--temperature must be positive, got \(temperature)") }
+        _ = try initialCondition()
+    }
+
+    func initialCondition() throws -> SpinInitialCondition {
+        if m0 == "random" { return .randomMagnetization }
+        guard let value = Double(m0), (-1...1).contains(value) else {
+            throw ValidationError("--m0 must be 'random' or a number in [-1, 1], got '\(m0)'")
+        }
+        return .magnetization(value)
+    }
+
+    /// The resolved configuration, with `temperature` in place of a missing `--temperature`.
+    func parameters(temperature resolved: Double) -> [String: JSONValue] {
+        ["size": .number(Double(size)), "temperature": .number(resolved), "field": .number(field), "m0": .string(m0)]
+    }
+}
+
+struct SimulateIsing: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ising",
+        abstract: "2D Ising model, periodic, J = 1: rejection-free Glauber dynamics or heat-bath sweeps.")
+
+    @OptionGroup var spin: SpinOptions
+
+    @Option(help: "Dynamics: glauber (one step = N flip events) or heat-bath (one step = one sweep).")
+    var dynamics = IsingModel.Dynamics.glauber
+
+    @OptionGroup var options: SimulationOptions
+
+    func validate() throws {
+        if dynamics == .heatBath && spin.size % 2 != 0 {
+            throw ValidationError("heat-bath sweeps are checkerboard-ordered and need an even --size, got \(spin.size)")
+        }
+    }
+
+    func run() throws {
+        let model = IsingModel(size: spin.size, temperature: spin.temperature ?? 2.5, field: spin.field,
+                               dynamics: dynamics, initialCondition: try spin.initialCondition())
+        var parameters = spin.parameters(temperature: model.temperature)
+        parameters["dynamics"] = .string(dynamics.rawValue)
+        try options.run(model, parameters: parameters)
+    }
+}
+
+struct SimulateCurieWeiss: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curie-weiss",
+        abstract: "Curie–Weiss mean-field spins with continuous-time Glauber dynamics (one step = N events).")
+
+    @OptionGroup var spin: SpinOptions
+    @OptionGroup var options: SimulationOptions
+
+    func run() throws {
+        let model = CurieWeissModel(size: spin.size, temperature: spin.temperature ?? 1.1, field: spin.field,
+                                    initialCondition: try spin.initialCondition())
+        try options.run(model, parameters: spin.parameters(temperature: model.temperature))
+    }
+}
+
+struct SimulatePredatorPrey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predator-prey",
+        abstract: "1D stochastic predator–prey SPDE with Neumann boundaries (reference: METHOD.md §4.1).")
+
+    @Option(help: "Grid points n.")
+    var points = 100
+    @Option(help: "Time step dt.")
+    var dt = 0.01
+    @Option(help: "Time steps per recorded step.")
+    var stepsPerRecord = 1
+    @Option(help: "Scheme: reference (explicit Euler–Maruyama) or spectral (exact diffusion via FFTW DCT).")
+    var scheme = PredatorPreyModel.Scheme.reference
+    @Option(help: "Laplacian units: lattice ([1, −2, 1], the reference) or physical (divided by dx² = 1/n²).")
+    var spacing = PredatorPreyModel.Spacing.lattice
+    @Option(help: "Initial conditions: training (k ~ U(0.05, 0.15), m ~ U(0.45, 0.55)) or test (the 3 × 3 grid, run r at point r mod 9).")
+    var initial = "training"
+    @Option(help: "Predator growth rate a.")
+    var a = 3.0
+    @Option(help: "Predator threshold b.")
+    var b = 0.4
+    @Option(help: "Prey diffusion coefficient D.")
+    var preyDiffusion = 0.0
+    @Option(help: "Predator diffusion coefficient.")
+    var predatorDiffusion = 1.0
+    @Option(help: "Noise amplitude η.")
+    var noise = 0.02
+
+    @OptionGroup var options: SimulationOptions
+
+    func validate() throws {
+        guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
+        guard dt > 0 else { throw ValidationError("--dt must be positive, got \(dt)") }
+        guard stepsPerRecord >= 1 else { throw ValidationError("--steps-per-record must be at least 1") }
+        guard noise >= 0, preyDiffusion >= 0, predatorDiffusion >= 0 else {
+            throw ValidationError("--noise and the diffusion coefficients must be non-negative")
+        }
+        guard ["training", "test"].contains(initial) else {
+            throw ValidationError("--initial must be 'training' or 'test', got '\(initial)'")
+        }
+    }
+
+    func run() throws {
+        var model = PredatorPreyModel(points: points)
+        model.dt = dt
+        model.stepsPerRecord = stepsPerRecord
+        model.scheme = scheme
+        model.spacing = spacing
+        model.initialCondition = initial == "test" ? .testGrid : .training
+        model.a = a
+        model.b = b
+        model.preyDiffusion = preyDiffusion
+        model.predatorDiffusion = predatorDiffusion
+        model.noise = noise
+        try options.run(model, parameters: [
+            "points": .number(Double(points)), "dt": .number(dt), "stepsPerRecord": .number(Double(stepsPerRecord)),
+            "scheme": .string(scheme.rawValue), "spacing": .string(spacing.rawValue), "initial": .string(initial),
+            "a": .number(a), "b": .number(b), "preyDiffusion": .number(preyDiffusion),
+            "predatorDiffusion": .number(predatorDiffusion), "noise": .number(noise),
+        ])
+    }
+}
+
+extension IsingModel.Dynamics: ExpressibleByArgument {}
+extension PredatorPreyModel.Scheme: ExpressibleByArgument {}
+extension PredatorPreyModel.Spacing: ExpressibleByArgument {}

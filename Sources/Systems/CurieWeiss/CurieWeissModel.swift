@@ -1,0 +1,67 @@
+import Artifacts
+import Foundation
+import Random
+
+/// The Curie–Weiss (mean-field) Ising model: N = L² spins ±1 on an L × L array, every pair coupled
+/// equally, energy per spin −m²/2 − h m. The array only defines patches; the energy ignores it.
+public struct CurieWeissModel: MicroscopicSystem {
+    public static let identifier = "curie-weiss"
+    public static let observableNames = ["magnetization"]
+    public static let initialParameterNames = ["m0"]
+
+    /// Linear size L of the array (N = L²).
+    public var size: Int
+    /// Temperature T (T_c = 1).
+    public var temperature: Double
+    /// External field h.
+    public var field: Double
+    public var initialCondition: SpinInitialCondition
+
+    public init(size: Int, temperature: Double, field: Double, initialCondition: SpinInitialCondition = .randomMagnetization) {
+        self.size = size
+        self.temperature = temperature
+        self.field = field
+        self.initialCondition = initialCondition
+    }
+
+    public var components: Int { 1 }
+    public var spatialShape: [Int] { [size, size] }
+    public var beta: Double { 1 / temperature }
+
+    /// Energy change of flipping a spin `s` when the total magnetization is `M` of `N` spins:
+    /// ΔH = 2s(R + h) with the mean field of the others R = (M − s)/N.
+    @inlinable
+    public func flipEnergyChange(spin: Int, totalMagnetization: Int, spins: Int) -> Double {
+        2 * Double(spin) * (Double(totalMagnetization - spin) / Double(spins) + field)
+    }
+
+    /// The mean-field fixed point m* = tanh(β(m* + h)) reached from `start` by fixed-point iteration.
+    public func meanFieldFixedPoint(from start: Double = 0) -> Double {
+        var m = start
+        for _ in 0..<10_000 {
+            let next = tanh(beta * (m + field))
+            if abs(next - m) < 1e-15 { return next }
+            m = next
+        }
+        return m
+    }
+
+    public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
+        let (spins, m0) = initialCondition.draw(sites: size * size, random: random)
+        return (Grid(spatialShape: spatialShape, values: spins), [m0])
+    }
+
+    public func observables(of configuration: Grid<Int8>) -> [Double] {
+        [Double(configuration.values.reduce(0) { $0 + Int($1) }) / Double(configuration.values.count)]
+    }
+
+    public func simulate(_ configuration: inout Grid<Int8>, steps: Int, random: RandomStream,
+                         record: (Int, Grid<Int8>, Double) -> Void) {
+        let sampler = CurieWeissGlauber(model: self, spins: configuration.values)
+        for step in 0..<steps {
+            sampler.run(events: size * size, random: random)
+            configuration.values = sampler.spins
+            record(step + 1, configuration, sampler.time)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Artifacts
+import Foundation
+import Random
+
+/// The 2D Ising model on a periodic L × L square lattice with J = 1:
+/// `H = −Σ_⟨ij⟩ s_i s_j − h Σ_i s_i`, spins ±1 stored as `Int8`.
+public struct IsingModel: MicroscopicSystem {
+    /// Which stochastic dynamics drives the spins.
+    public enum Dynamics: String, Sendable, CaseIterable {
+        /// Continuous-time Glauber dynamics, rejection-free (n-fold way); one step = N flip events.
+        case glauber
+        /// Discrete checkerboard heat-bath sweeps; one step = one sweep, time counts sweeps.
+        case heatBath = "heat-bath"
+    }
+
+    public static let identifier = "ising"
+    public static let observableNames = ["magnetization", "domainWallDensity", "energyPerSpin"]
+    public static let initialParameterNames = ["m0"]
+
+    /// Linear size L.
+    public var size: Int
+    /// Temperature T (k_B = 1).
+    public var temperature: Double
+    /// External field h.
+    public var field: Double
+    public var dynamics: Dynamics
+    public var initialCondition: SpinInitialCondition
+
+    public init(size: Int, temperature: Double, field: Double, dynamics: Dynamics = .glauber,
+                initialCondition: SpinInitialCondition = .randomMagnetization) {
+        self.size = size
+        self.temperature = temperature
+        self.field = field
+        self.dynamics = dynamics
+        self.initialCondition = initialCondition
+    }
+
+    public var components: Int { 1 }
+    public var spatialShape: [Int] { [size, size] }
+    /// Inverse temperature β = 1/T.
+    public var beta: Double { 1 / temperature }
+
+    /// Energy change of flipping a spin `s` whose four neighbours sum to `neighbourSum`: 2s(Σ s_nn + h).
+    @inlinable
+    public func flipEnergyChange(spin: Int, neighbourSum: Int) -> Double {
+        2 * Double(spin) * (Double(neighbourSum) + field)
+    }
+
+    public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
+        let (spins, m0) = initialCondition.draw(sites: size * size, random: random)
+        return (Grid(spatialShape: spatialShape, values: spins), [m0])
+    }
+
+    /// Magnetization m = ⟨s⟩, domain-wall density ρ = (1/2N) Σ_i [½(1 − s_i s_{i+x̂}) + ½(1 − s_i s_{i+ŷ})],
+    /// and energy per spin, with bonds wrapping periodically around the grid given (whole lattice or patch).
+    public func observables(of configuration: Grid<Int8>) -> [Double] {
+        let rows = configuration.spatialShape[0], columns = configuration.spatialShape[1]
+        let s = configuration.values
+        var magnetization = 0, bondSum = 0
+        for y in 0..<rows {
+            let down = (y + 1) % rows
+            for x in 0..<columns {
+                let spin = Int(s[y * columns + x])
+                magnetization += spin
+                bondSum += spin * (Int(s[y * columns + (x + 1) % columns]) + Int(s[down * columns + x]))
+            }
+        }
+        let n = Double(rows * columns)
+        let m = Double(magnetization) / n
+        // Two bonds per site: ρ = (1/2N) Σ (1 − s s')/2 over the 2N bonds.
+        let wallDensity = (2 * n - Double(bondSum)) / (4 * n)
+        let energy = -Double(bondSum) / n - field * m
+        return [m, wallDensity, energy]
+    }
+
+    public func simulate(_ configuration: inout Grid<Int8>, steps: Int, random: RandomStream,
+                         record: (Int, Grid<Int8>, Double) -> Void) {
+        switch dynamics {
+        case .glauber:
+            let sampler = NFoldGlauber(model: self, spins: configuration.values)
+            for step in 0..<steps {
+                sampler.run(events: size * size, random: random)
+                configuration.values = sampler.spins
+                record(step + 1, configuration, sampler.time)
+            }
+        case .heatBath:
+            let sweeper = HeatBath(model: self)
+            for step in 0..<steps {
+                sweeper.sweep(&configuration.values, random: random)
+                record(step + 1, configuration, Double(step + 1))
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Artifacts
+import Random
+
+/// A microscopic stochastic system that Macroscale learns macroscopic dynamics for.
+///
+/// A value of a conforming type carries the system's parameters (size, temperature, field, …);
+/// the stages that come after simulation — upsampling, partial evolution, encoding — are written
+/// once against this protocol.
+public protocol MicroscopicSystem: Sendable {
+    /// How one site component is stored on disk (`Int8` spins, `Float` fields).
+    associatedtype Site: NumPyElement & Equatable
+
+    /// The name used on the command line and in manifests (`ising`, `curie-weiss`, `predator-prey`).
+    static var identifier: String { get }
+
+    /// Names of the macroscopic observables, in the order `observables(of:)` returns them.
+    static var observableNames: [String] { get }
+
+    /// Names of the numbers that describe how a run's initial configuration was drawn (e.g. `m0`).
+    static var initialParameterNames: [String] { get }
+
+    /// Values per site.
+    var components: Int { get }
+
+    /// Extent of each spatial axis of a whole configuration.
+    var spatialShape: [Int] { get }
+
+    /// The initial configuration of run `run`, with the parameters it was drawn from.
+    func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Site>, parameters: [Double])
+
+    /// Macroscopic observables (spatial averages) of a configuration — a whole one or a patch.
+    func observables(of configuration: Grid<Site>) -> [Double]
+
+    /// Runs the dynamics for `steps` recording steps, calling `record(step, configuration, time)`
+    /// after each, where `time` is the physical time elapsed since the start.
+    func simulate(_ configuration: inout Grid<Site>, steps: Int, random: RandomStream,
+                  record: (_ step: Int, _ configuration: Grid<Site>, _ time: Double) -> Void)
+}

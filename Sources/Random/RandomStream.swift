@@ -9,15 +9,17 @@ import Foundation
 /// A stream itself is not thread-safe: use one per task.
 public final class RandomStream {
     private let generator: UnsafeMutablePointer<gsl_rng>
+    /// The generator's state inside `generator`, for draws that need no GSL sampler.
+    private let philox: UnsafeMutablePointer<PhiloxState>
 
     /// The stream for sample or chunk `index` of `stage` under the run's master `seed`.
     public init(seed: UInt64, stage: String, index: UInt64 = 0) {
         generator = gsl_rng_alloc(philoxType)
         let key = RandomStream.mix(seed ^ RandomStream.mix(RandomStream.fnv1a(stage)))
-        let state = gsl_rng_state(generator)!.assumingMemoryBound(to: PhiloxState.self)
-        state.pointee.key = (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32))
-        state.pointee.counter = (0, 0, UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32))
-        state.pointee.used = 4
+        philox = gsl_rng_state(generator)!.assumingMemoryBound(to: PhiloxState.self)
+        philox.pointee.key = (UInt32(truncatingIfNeeded: key), UInt32(truncatingIfNeeded: key >> 32))
+        philox.pointee.counter = (0, 0, UInt32(truncatingIfNeeded: index), UInt32(truncatingIfNeeded: index >> 32))
+        philox.pointee.used = 4
     }
 
     deinit {
@@ -27,8 +29,9 @@ public final class RandomStream {
     /// The GSL name of the underlying generator.
     public var generatorName: String { String(cString: gsl_rng_name(generator)) }
 
-    /// Uniform on [0, 1).
-    public func uniform() -> Double { gsl_rng_uniform(generator) }
+    /// Uniform on [0, 1): exactly `gsl_rng_uniform`, read from the generator without GSL's indirection
+    /// (this is the innermost call of every Monte Carlo loop).
+    public func uniform() -> Double { Double(philox.pointee.next()) / 4_294_967_296.0 }
 
     /// Uniform on (0, 1): never exactly 0, for logarithms.
     public func uniformPositive() -> Double { gsl_rng_uniform_pos(generator) }

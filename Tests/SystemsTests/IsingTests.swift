@@ -82,16 +82,23 @@ final class IsingTests: XCTestCase {
         }
     }
 
-    /// The class chosen per event must follow (members × rate) / total: chi-square over 10 classes.
+    /// The class chosen per event must follow (members × rate) / total: chi-square over 10 classes;
+    /// within a class every member must be equally likely.
     func testNFoldClassSelectionFrequenciesMatchRateWeights() {
         let model = IsingModel(size: 16, temperature: 2.5, field: 0.1)
         let random = RandomStream(seed: 3, stage: "test-selection")
         let spins = (0..<256).map { _ in random.uniform() < 0.6 ? Int8(1) : Int8(-1) }
         let sampler = NFoldGlauber(model: model, spins: spins)
         let total = sampler.totalRate
+        XCTAssertEqual(sampler.select(uniform: 0.5).total, total, accuracy: 1e-9 * total)
         let draws = 200_000
         var observed = [Int](repeating: 0, count: 10)
-        for _ in 0..<draws { observed[sampler.selectClass(uniform: random.uniform(), total: total)] += 1 }
+        var memberHits = [Int: [Int]]()
+        for _ in 0..<draws {
+            let (c, member, _) = sampler.select(uniform: random.uniform())
+            observed[c] += 1
+            memberHits[c, default: [Int](repeating: 0, count: sampler.counts[c])][member] += 1
+        }
         var chiSquare = 0.0, degrees = -1
         for c in 0..<10 where sampler.counts[c] > 0 {
             let expected = Double(draws) * Double(sampler.counts[c]) * sampler.classRates[c] / total
@@ -102,6 +109,14 @@ final class IsingTests: XCTestCase {
         // 99.9th percentile of χ² with ≤ 9 degrees of freedom is 27.9.
         XCTAssertLessThan(chiSquare, 27.9)
         for c in 0..<10 where sampler.counts[c] == 0 { XCTAssertEqual(observed[c], 0, "empty class \(c) chosen") }
+        // Members of the most populated class: chi-square against uniform.
+        let biggest = (0..<10).max { sampler.counts[$0] < sampler.counts[$1] }!
+        let hits = memberHits[biggest]!
+        let expected = Double(observed[biggest]) / Double(hits.count)
+        let memberChiSquare = hits.reduce(0.0) { $0 + pow(Double($1) - expected, 2) / expected }
+        let dof = Double(hits.count - 1)
+        // Normal approximation of χ²: mean dof, sd √(2 dof); 4 sd is far beyond chance.
+        XCTAssertLessThan(memberChiSquare, dof + 4 * (2 * dof).squareRoot(), "members of class \(biggest)")
     }
 
     func testClassBookkeepingStaysConsistentAfterManyEvents() {

@@ -2,58 +2,64 @@ import Random
 
 /// Rejection-free continuous-time Glauber dynamics of the Curie–Weiss model.
 ///
-/// All up spins share one flip rate and all down spins another, so an event picks the class by
-/// its total rate and then a uniform member of it: O(1) per event, with the sites of each class
-/// kept in a list so that the flipped spin's position on the array is known.
+/// All up spins share one flip rate and all down spins another, both functions of the total
+/// magnetization only, so an event picks the class by its total rate and then a uniform member of
+/// it: O(1) per event. The sites are kept in one permutation, down spins first, so that a flip is
+/// one swap across the boundary between the two classes; the rates are tabulated for every
+/// magnetization in advance.
 final class CurieWeissGlauber {
-    private let model: CurieWeissModel
-    private(set) var spins: [Int8]
+    let siteCount: Int
     /// Glauber time elapsed.
     private(set) var time = 0.0
-    /// Σ s_i.
-    private(set) var magnetization: Int
-    /// Sites of the down spins (class 0) and up spins (class 1), with each site's position in its list.
-    private var sites: [[Int]] = [[], []]
-    private var position: [Int]
+    /// Number of down spins; `order[0..<downCount]` are their sites, the rest are up.
+    private(set) var downCount: Int
+    private var order: [Int]
+    private var spinValues: [Int8]
+    /// Flip rates of a down spin and of an up spin, indexed by the number of down spins.
+    private let downRate: [Double]
+    private let upRate: [Double]
 
     init(model: CurieWeissModel, spins: [Int8]) {
-        self.model = model
-        self.spins = spins
-        position = [Int](repeating: 0, count: spins.count)
-        magnetization = spins.reduce(0) { $0 + Int($1) }
-        for (site, spin) in spins.enumerated() {
-            let c = spin > 0 ? 1 : 0
-            position[site] = sites[c].count
-            sites[c].append(site)
+        let n = spins.count
+        siteCount = n
+        spinValues = spins
+        order = spins.indices.filter { spins[$0] < 0 } + spins.indices.filter { spins[$0] > 0 }
+        downCount = spins.lazy.filter { $0 < 0 }.count
+        // With d down spins the magnetization is M = N − 2d.
+        downRate = (0...n).map { d in
+            glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: -1, totalMagnetization: n - 2 * d, spins: n))
+        }
+        upRate = (0...n).map { d in
+            glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: 1, totalMagnetization: n - 2 * d, spins: n))
         }
     }
 
-    /// Flip rates of a down spin and of an up spin in the current state.
-    var classRates: (down: Double, up: Double) {
-        let n = spins.count
-        return (glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: -1, totalMagnetization: magnetization, spins: n)),
-                glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: 1, totalMagnetization: magnetization, spins: n)))
-    }
+    /// The current spins.
+    var spins: [Int8] { spinValues }
 
     /// Performs `events` flips.
     func run(events: Int, random: RandomStream) {
+        let n = siteCount
+        var elapsed = time
         for _ in 0..<events {
-            let rates = classRates
-            let downTotal = Double(sites[0].count) * rates.down
-            let total = downTotal + Double(sites[1].count) * rates.up
-            let c = random.uniform() * total < downTotal ? 0 : 1
-            let site = sites[c][random.uniformInt(sites[c].count)]
-            // Move the site to the other class's list.
-            let last = sites[c].removeLast()
-            if last != site {
-                sites[c][position[site]] = last
-                position[last] = position[site]
+            let down = downCount
+            let downTotal = Double(down) * downRate[down]
+            let total = downTotal + Double(n - down) * upRate[down]
+            // One draw picks the class and, by where it lands inside the class's interval, the member.
+            let target = random.uniform() * total
+            if target < downTotal || down == n { // (down == n: rounding put u·total at the very top)
+                let index = min(Int(target / downRate[down]), down - 1)
+                order.swapAt(index, down - 1)
+                downCount = down - 1
+                spinValues[order[down - 1]] = 1
+            } else {
+                let index = down + min(Int((target - downTotal) / upRate[down]), n - down - 1)
+                order.swapAt(index, down)
+                downCount = down + 1
+                spinValues[order[down]] = -1
             }
-            position[site] = sites[1 - c].count
-            sites[1 - c].append(site)
-            spins[site] = -spins[site]
-            magnetization += 2 * Int(spins[site])
-            time += random.exponential(mean: 1 / total)
+            elapsed += random.exponential(mean: 1 / total)
         }
+        time = elapsed
     }
 }

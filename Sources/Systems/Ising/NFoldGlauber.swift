@@ -7,122 +7,178 @@ import Random
 /// An event picks a class with probability ∝ (members × class rate), a uniform member of it, flips
 /// that spin, and moves it and its four neighbours to their new classes — O(1) work per event —
 /// then advances time by an exponential waiting time with the total rate.
+///
+/// The event loop works on raw buffers owned by this object: it runs tens of millions of times a
+/// second, and Swift arrays inside a class would pay for bounds, uniqueness and exclusivity checks.
 final class NFoldGlauber {
     static let classCount = 10
 
     let size: Int
-    private(set) var spins: [Int8]
+    let siteCount: Int
     /// Glauber time elapsed.
     private(set) var time = 0.0
     /// Flip rate of each class.
     let classRates: [Double]
 
-    /// Class of each site; position of each site within its class's member list.
-    private var classOf: [Int]
-    private var position: [Int]
-    /// Member lists, class c occupying `members[c * N ..< c * N + counts[c]]`.
-    private var members: [Int]
-    private(set) var counts: [Int]
+    private let spinBuffer: UnsafeMutablePointer<Int8>
+    /// The four neighbours of each site (left, right, up, down), 4 entries per site.
+    private let neighbourTable: UnsafeMutablePointer<Int32>
+    /// Sum of the four neighbours of each site, kept up to date as spins flip.
+    private let neighbourSums: UnsafeMutablePointer<Int8>
+    /// Position of each site within its class's member list (its class follows from its spin and neighbour sum).
+    private let position: UnsafeMutablePointer<Int32>
+    /// Member lists, class c occupying `members[c * N ..< c * N + count[c]]`.
+    private let members: UnsafeMutablePointer<Int32>
+    private let occupation: UnsafeMutablePointer<Int>
+    private let rates: UnsafeMutablePointer<Double>
+    private let inverseRates: UnsafeMutablePointer<Double>
 
     /// Class index of a spin `s` with neighbour sum `n` ∈ {−4, −2, 0, 2, 4}: 0–4 for s = −1, 5–9 for s = +1.
     @inline(__always)
     static func classIndex(spin: Int8, neighbourSum: Int) -> Int {
-        (spin > 0 ? 5 : 0) + (neighbourSum + 4) / 2
+        (spin > 0 ? 5 : 0) &+ (neighbourSum &+ 4) >> 1
     }
 
     init(model: IsingModel, spins: [Int8]) {
         let size = model.size, n = size * size
         precondition(spins.count == n)
         self.size = size
-        self.spins = spins
+        siteCount = n
         classRates = (0..<NFoldGlauber.classCount).map { c in
             let spin = c >= 5 ? 1 : -1
             let neighbourSum = 2 * (c % 5) - 4
             return glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: spin, neighbourSum: neighbourSum))
         }
-        classOf = [Int](repeating: 0, count: n)
-        position = [Int](repeating: 0, count: n)
-        members = [Int](repeating: 0, count: NFoldGlauber.classCount * n)
-        counts = [Int](repeating: 0, count: NFoldGlauber.classCount)
+        spinBuffer = .allocate(capacity: n)
+        spinBuffer.initialize(from: spins, count: n)
+        neighbourTable = .allocate(capacity: 4 * n)
         for site in 0..<n {
-            let c = NFoldGlauber.classIndex(spin: spins[site], neighbourSum: neighbourSum(site))
-            classOf[site] = c
-            position[site] = counts[c]
-            members[c * n + counts[c]] = site
-            counts[c] += 1
+            let x = site % size, y = site / size
+            neighbourTable[4 * site] = Int32(y * size + (x + size - 1) % size)
+            neighbourTable[4 * site + 1] = Int32(y * size + (x + 1) % size)
+            neighbourTable[4 * site + 2] = Int32(((y + size - 1) % size) * size + x)
+            neighbourTable[4 * site + 3] = Int32(((y + 1) % size) * size + x)
+        }
+        neighbourSums = .allocate(capacity: n)
+        position = .allocate(capacity: n)
+        members = .allocate(capacity: NFoldGlauber.classCount * n)
+        occupation = .allocate(capacity: NFoldGlauber.classCount)
+        occupation.initialize(repeating: 0, count: NFoldGlauber.classCount)
+        rates = .allocate(capacity: NFoldGlauber.classCount)
+        rates.initialize(from: classRates, count: NFoldGlauber.classCount)
+        inverseRates = .allocate(capacity: NFoldGlauber.classCount)
+        inverseRates.initialize(from: classRates.map { 1 / $0 }, count: NFoldGlauber.classCount)
+        for site in 0..<n {
+            let base = neighbourTable + 4 * site
+            let sum = (0..<4).reduce(0) { $0 + Int(spinBuffer[Int(base[$1])]) }
+            neighbourSums[site] = Int8(sum)
+            let c = NFoldGlauber.classIndex(spin: spinBuffer[site], neighbourSum: sum)
+            position[site] = Int32(occupation[c])
+            members[c * n + occupation[c]] = Int32(site)
+            occupation[c] += 1
         }
     }
 
-    @inline(__always)
-    private func neighbours(_ site: Int) -> (Int, Int, Int, Int) {
-        let x = site % size, rowStart = site - x
-        let left = x == 0 ? site + size - 1 : site - 1
-        let right = x == size - 1 ? rowStart : site + 1
-        let n = size * size
-        let up = site >= size ? site - size : site + n - size
-        let down = site + size < n ? site + size : site + size - n
-        return (left, right, up, down)
+    deinit {
+        spinBuffer.deallocate()
+        neighbourTable.deallocate()
+        neighbourSums.deallocate()
+        position.deallocate()
+        members.deallocate()
+        occupation.deallocate()
+        rates.deallocate()
+        inverseRates.deallocate()
     }
 
-    @inline(__always)
-    private func neighbourSum(_ site: Int) -> Int {
-        let (a, b, c, d) = neighbours(site)
-        return Int(spins[a]) + Int(spins[b]) + Int(spins[c]) + Int(spins[d])
-    }
+    /// The current spins.
+    var spins: [Int8] { Array(UnsafeBufferPointer(start: spinBuffer, count: siteCount)) }
+
+    /// Members of each class.
+    var counts: [Int] { Array(UnsafeBufferPointer(start: occupation, count: NFoldGlauber.classCount)) }
 
     /// Total flip rate of the configuration.
     var totalRate: Double {
         var total = 0.0
-        for c in 0..<NFoldGlauber.classCount { total += Double(counts[c]) * classRates[c] }
+        for c in 0..<NFoldGlauber.classCount { total += Double(occupation[c]) * rates[c] }
         return total
     }
 
-    /// The class an event falls in for a uniform draw `u` ∈ [0, 1).
-    func selectClass(uniform u: Double, total: Double) -> Int {
-        var remaining = u * total
-        var last = 0
-        for c in 0..<NFoldGlauber.classCount where counts[c] > 0 {
-            let weight = Double(counts[c]) * classRates[c]
-            if remaining < weight { return c }
-            remaining -= weight
-            last = c
+    /// The class and member an event falls on for a uniform draw `u` ∈ [0, 1), and the total rate.
+    ///
+    /// `u · total` lands in class c's interval of width (members × rate); where it lands inside
+    /// that interval, divided by the class rate, is uniform over the members. One draw thus picks
+    /// both, with probability rate / total for every individual spin. The class is found without
+    /// branches — by counting the cumulative weights that `u · total` has passed — because which
+    /// class comes up is random and a branch per class would be mispredicted.
+    @inline(__always)
+    func select(uniform u: Double) -> (class: Int, member: Int, total: Double) {
+        var cumulative = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        let total = withUnsafeMutableBytes(of: &cumulative) { raw in
+            let sums = raw.bindMemory(to: Double.self)
+            var running = 0.0
+            for c in 0..<NFoldGlauber.classCount {
+                running += Double(occupation[c]) * rates[c]
+                sums[c] = running
+            }
+            return running
         }
-        return last // rounding put u·total at the very top: the last occupied class
+        let target = u * total
+        return withUnsafeBytes(of: &cumulative) { raw in
+            let sums = raw.bindMemory(to: Double.self)
+            var passed = 0
+            for c in 0..<NFoldGlauber.classCount { passed &+= sums[c] <= target ? 1 : 0 }
+            if passed == NFoldGlauber.classCount {
+                // Rounding put u·total at the very top: take the last occupied class.
+                var c = NFoldGlauber.classCount - 1
+                while occupation[c] == 0 { c -= 1 }
+                return (c, occupation[c] - 1, total)
+            }
+            let before = passed == 0 ? 0 : sums[passed - 1]
+            let member = Int((target - before) * inverseRates[passed])
+            return (passed, min(member, occupation[passed] - 1), total)
+        }
     }
 
     /// Performs `events` flips.
     func run(events: Int, random: RandomStream) {
-        let n = size * size
+        let n = siteCount
+        var elapsed = time
         for _ in 0..<events {
-            let total = totalRate
-            let c = selectClass(uniform: random.uniform(), total: total)
-            let site = members[c * n + random.uniformInt(counts[c])]
-            spins[site] = -spins[site]
-            let (a, b, d, e) = neighbours(site)
-            reclassify(site, n: n)
-            reclassify(a, n: n)
-            reclassify(b, n: n)
-            reclassify(d, n: n)
-            reclassify(e, n: n)
-            time += random.exponential(mean: 1 / total)
+            let (c, member, total) = select(uniform: random.uniform())
+            let site = Int(truncatingIfNeeded: members[c &* n &+ member])
+            let oldSpin = spinBuffer[site]
+            let spin = 0 &- oldSpin
+            spinBuffer[site] = spin
+            let sum = Int(neighbourSums[site])
+            move(site, from: c, to: NFoldGlauber.classIndex(spin: spin, neighbourSum: sum), n: n)
+            // Each neighbour's neighbour sum changes by 2 × the new spin.
+            let base = neighbourTable + 4 &* site
+            for k in 0..<4 {
+                let neighbour = Int(truncatingIfNeeded: base[k])
+                let neighbourSpin = spinBuffer[neighbour]
+                let oldSum = Int(neighbourSums[neighbour])
+                let newSum = oldSum &+ 2 &* Int(spin)
+                neighbourSums[neighbour] = Int8(truncatingIfNeeded: newSum)
+                move(neighbour, from: NFoldGlauber.classIndex(spin: neighbourSpin, neighbourSum: oldSum),
+                     to: NFoldGlauber.classIndex(spin: neighbourSpin, neighbourSum: newSum), n: n)
+            }
+            elapsed += random.exponential(mean: 1 / total)
         }
+        time = elapsed
     }
 
-    /// Moves `site` to the class its current spin and neighbourhood put it in.
+    /// Moves `site` from class `old` to class `new` (which always differ: a flip changes the
+    /// spin of the site itself and the neighbour sum of each neighbour).
     @inline(__always)
-    private func reclassify(_ site: Int, n: Int) {
-        let new = NFoldGlauber.classIndex(spin: spins[site], neighbourSum: neighbourSum(site))
-        let old = classOf[site]
-        guard new != old else { return }
+    private func move(_ site: Int, from old: Int, to new: Int, n: Int) {
         // Remove from the old list by moving its last member into the hole.
-        let last = members[old * n + counts[old] - 1]
-        members[old * n + position[site]] = last
-        position[last] = position[site]
-        counts[old] -= 1
+        occupation[old] &-= 1
+        let last = members[old &* n &+ occupation[old]]
+        members[old &* n &+ Int(truncatingIfNeeded: position[site])] = last
+        position[Int(truncatingIfNeeded: last)] = position[site]
         // Append to the new list.
-        members[new * n + counts[new]] = site
-        position[site] = counts[new]
-        counts[new] += 1
-        classOf[site] = new
+        members[new &* n &+ occupation[new]] = Int32(truncatingIfNeeded: site)
+        position[site] = Int32(truncatingIfNeeded: occupation[new])
+        occupation[new] &+= 1
     }
 }

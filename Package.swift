@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "TestSupport"]),
-        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "TestSupport"]),
+        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "TestSupport"]),
     ]
 )

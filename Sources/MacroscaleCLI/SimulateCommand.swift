@@ -31,6 +31,9 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Output stage directory.")
     var out: String
 
+    @Option(help: "Elementary steps per recorded step: time steps (SPDE), N-event steps (Glauber) or sweeps (heat bath).")
+    var stepsPerRecord = 1
+
     @Flag(help: "Also write the one-step pairs (x_t, x_{t+δt}, δt) as pairs.npz.")
     var pairs = false
 
@@ -39,12 +42,16 @@ struct SimulationOptions: ParsableArguments {
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
         guard steps >= 0 else { throw ValidationError("--steps must be non-negative, got \(steps)") }
+        guard stepsPerRecord >= 1 else { throw ValidationError("--steps-per-record must be at least 1, got \(stepsPerRecord)") }
     }
 
     /// Runs the stage for `system`, recording `parameters` with the shared options in the manifest.
     func run<System: MicroscopicSystem>(_ system: System, parameters: [String: JSONValue]) throws {
         global.apply()
+        var system = system
+        system.stepsPerRecord = stepsPerRecord
         var config = parameters
+        config["stepsPerRecord"] = .number(Double(stepsPerRecord))
         config["system"] = .string(System.identifier)
         config["runs"] = .number(Double(runs))
         config["steps"] = .number(Double(steps))
@@ -140,8 +147,6 @@ struct SimulatePredatorPrey: ParsableCommand {
     var points = 100
     @Option(help: "Time step dt.")
     var dt = 0.01
-    @Option(help: "Time steps per recorded step.")
-    var stepsPerRecord = 1
     @Option(help: "Scheme: reference (explicit Euler–Maruyama) or spectral (exact diffusion via FFTW DCT).")
     var scheme = PredatorPreyModel.Scheme.reference
     @Option(help: "Laplacian units: lattice ([1, −2, 1], the reference) or physical (divided by dx² = 1/n²).")
@@ -164,7 +169,6 @@ struct SimulatePredatorPrey: ParsableCommand {
     func validate() throws {
         guard points >= 2 else { throw ValidationError("--points must be at least 2, got \(points)") }
         guard dt > 0 else { throw ValidationError("--dt must be positive, got \(dt)") }
-        guard stepsPerRecord >= 1 else { throw ValidationError("--steps-per-record must be at least 1") }
         guard noise >= 0, preyDiffusion >= 0, predatorDiffusion >= 0 else {
             throw ValidationError("--noise and the diffusion coefficients must be non-negative")
         }
@@ -176,7 +180,6 @@ struct SimulatePredatorPrey: ParsableCommand {
     func run() throws {
         var model = PredatorPreyModel(points: points)
         model.dt = dt
-        model.stepsPerRecord = stepsPerRecord
         model.scheme = scheme
         model.spacing = spacing
         model.initialCondition = initial == "test" ? .testGrid : .training
@@ -186,7 +189,7 @@ struct SimulatePredatorPrey: ParsableCommand {
         model.predatorDiffusion = predatorDiffusion
         model.noise = noise
         try options.run(model, parameters: [
-            "points": .number(Double(points)), "dt": .number(dt), "stepsPerRecord": .number(Double(stepsPerRecord)),
+            "points": .number(Double(points)), "dt": .number(dt),
             "scheme": .string(scheme.rawValue), "spacing": .string(spacing.rawValue), "initial": .string(initial),
             "a": .number(a), "b": .number(b), "preyDiffusion": .number(preyDiffusion),
             "predatorDiffusion": .number(predatorDiffusion), "noise": .number(noise),

@@ -25,6 +25,10 @@ public protocol MicroscopicSystem: Sendable {
     /// Extent of each spatial axis of a whole configuration.
     var spatialShape: [Int] { get }
 
+    /// Elementary steps per recorded step: time steps of an SPDE, N-event steps or sweeps of a
+    /// spin system.
+    var stepsPerRecord: Int { get set }
+
     /// The initial configuration of run `run`, with the parameters it was drawn from.
     func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Site>, parameters: [Double])
 

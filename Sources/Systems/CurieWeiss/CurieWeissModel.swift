@@ -4,10 +4,9 @@ import Random
 
 /// The Curie–Weiss (mean-field) Ising model: N = L² spins ±1 on an L × L array, every pair coupled
 /// equally, energy per spin −m²/2 − h m. The array only defines patches; the energy ignores it.
-public struct CurieWeissModel: MicroscopicSystem {
+public struct CurieWeissModel: SpinSystem {
     public static let identifier = "curie-weiss"
     public static let observableNames = ["magnetization"]
-    public static let initialParameterNames = ["m0"]
 
     /// Linear size L of the array (N = L²).
     public var size: Int
@@ -16,6 +15,8 @@ public struct CurieWeissModel: MicroscopicSystem {
     /// External field h.
     public var field: Double
     public var initialCondition: SpinInitialCondition
+    /// N-event steps per recorded step.
+    public var stepsPerRecord = 1
 
     public init(size: Int, temperature: Double, field: Double, initialCondition: SpinInitialCondition = .randomMagnetization) {
         self.size = size
@@ -23,10 +24,6 @@ public struct CurieWeissModel: MicroscopicSystem {
         self.field = field
         self.initialCondition = initialCondition
     }
-
-    public var components: Int { 1 }
-    public var spatialShape: [Int] { [size, size] }
-    public var beta: Double { 1 / temperature }
 
     /// Energy change of flipping a spin `s` when the total magnetization is `M` of `N` spins:
     /// ΔH = 2s(R + h) with the mean field of the others R = (M − s)/N.
@@ -46,11 +43,6 @@ public struct CurieWeissModel: MicroscopicSystem {
         return m
     }
 
-    public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
-        let (spins, m0) = initialCondition.draw(sites: size * size, random: random)
-        return (Grid(spatialShape: spatialShape, values: spins), [m0])
-    }
-
     public func observables(of configuration: Grid<Int8>) -> [Double] {
         [Double(configuration.values.reduce(0) { $0 + Int($1) }) / Double(configuration.values.count)]
     }
@@ -59,7 +51,7 @@ public struct CurieWeissModel: MicroscopicSystem {
                          record: (Int, Grid<Int8>, Double) -> Void) {
         let sampler = CurieWeissGlauber(model: self, spins: configuration.values)
         for step in 0..<steps {
-            sampler.run(events: size * size, random: random)
+            sampler.run(events: size * size * stepsPerRecord, random: random)
             configuration.values = sampler.spins
             record(step + 1, configuration, sampler.time)
         }

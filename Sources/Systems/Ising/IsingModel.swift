@@ -4,7 +4,7 @@ import Random
 
 /// The 2D Ising model on a periodic L × L square lattice with J = 1:
 /// `H = −Σ_⟨ij⟩ s_i s_j − h Σ_i s_i`, spins ±1 stored as `Int8`.
-public struct IsingModel: MicroscopicSystem {
+public struct IsingModel: SpinSystem {
     /// Which stochastic dynamics drives the spins.
     public enum Dynamics: String, Sendable, CaseIterable {
         /// Continuous-time Glauber dynamics, rejection-free (n-fold way); one step = N flip events.
@@ -15,7 +15,6 @@ public struct IsingModel: MicroscopicSystem {
 
     public static let identifier = "ising"
     public static let observableNames = ["magnetization", "domainWallDensity", "energyPerSpin"]
-    public static let initialParameterNames = ["m0"]
 
     /// Linear size L.
     public var size: Int
@@ -25,6 +24,8 @@ public struct IsingModel: MicroscopicSystem {
     public var field: Double
     public var dynamics: Dynamics
     public var initialCondition: SpinInitialCondition
+    /// N-event steps (Glauber) or sweeps (heat bath) per recorded step.
+    public var stepsPerRecord = 1
 
     public init(size: Int, temperature: Double, field: Double, dynamics: Dynamics = .glauber,
                 initialCondition: SpinInitialCondition = .randomMagnetization) {
@@ -35,20 +36,10 @@ public struct IsingModel: MicroscopicSystem {
         self.initialCondition = initialCondition
     }
 
-    public var components: Int { 1 }
-    public var spatialShape: [Int] { [size, size] }
-    /// Inverse temperature β = 1/T.
-    public var beta: Double { 1 / temperature }
-
     /// Energy change of flipping a spin `s` whose four neighbours sum to `neighbourSum`: 2s(Σ s_nn + h).
     @inlinable
     public func flipEnergyChange(spin: Int, neighbourSum: Int) -> Double {
         2 * Double(spin) * (Double(neighbourSum) + field)
-    }
-
-    public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
-        let (spins, m0) = initialCondition.draw(sites: size * size, random: random)
-        return (Grid(spatialShape: spatialShape, values: spins), [m0])
     }
 
     /// Magnetization m = ⟨s⟩, domain-wall density ρ = (1/2N) Σ_i [½(1 − s_i s_{i+x̂}) + ½(1 − s_i s_{i+ŷ})],
@@ -79,15 +70,15 @@ public struct IsingModel: MicroscopicSystem {
         case .glauber:
             let sampler = NFoldGlauber(model: self, spins: configuration.values)
             for step in 0..<steps {
-                sampler.run(events: size * size, random: random)
+                sampler.run(events: size * size * stepsPerRecord, random: random)
                 configuration.values = sampler.spins
                 record(step + 1, configuration, sampler.time)
             }
         case .heatBath:
             let sweeper = HeatBath(model: self)
             for step in 0..<steps {
-                sweeper.sweep(&configuration.values, random: random)
-                record(step + 1, configuration, Double(step + 1))
+                for _ in 0..<stepsPerRecord { sweeper.sweep(&configuration.values, random: random) }
+                record(step + 1, configuration, Double((step + 1) * stepsPerRecord))
             }
         }
     }

@@ -45,14 +45,12 @@ struct SimulationOptions: ParsableArguments {
         guard stepsPerRecord >= 1 else { throw ValidationError("--steps-per-record must be at least 1, got \(stepsPerRecord)") }
     }
 
-    /// Runs the stage for `system`, recording `parameters` with the shared options in the manifest.
-    func run<System: MicroscopicSystem>(_ system: System, parameters: [String: JSONValue]) throws {
+    /// Runs the stage for `system`, recording its configuration with the shared options in the manifest.
+    func run<System: MicroscopicSystem>(_ system: System) throws {
         global.apply()
         var system = system
         system.stepsPerRecord = stepsPerRecord
-        var config = parameters
-        config["stepsPerRecord"] = .number(Double(stepsPerRecord))
-        config["system"] = .string(System.identifier)
+        var config = system.configuration
         config["runs"] = .number(Double(runs))
         config["steps"] = .number(Double(steps))
         config["pairs"] = .bool(pairs)
@@ -83,16 +81,11 @@ struct SpinOptions: ParsableArguments {
     }
 
     func initialCondition() throws -> SpinInitialCondition {
-        if m0 == "random" { return .randomMagnetization }
-        guard let value = Double(m0), (-1...1).contains(value) else {
-            throw ValidationError("--m0 must be 'random' or a number in [-1, 1], got '\(m0)'")
+        do {
+            return try SpinInitialCondition(m0)
+        } catch {
+            throw ValidationError("--\(error)")
         }
-        return .magnetization(value)
-    }
-
-    /// The resolved configuration, with `temperature` in place of a missing `--temperature`.
-    func parameters(temperature resolved: Double) -> [String: JSONValue] {
-        ["size": .number(Double(size)), "temperature": .number(resolved), "field": .number(field), "m0": .string(m0)]
     }
 }
 
@@ -117,9 +110,7 @@ struct SimulateIsing: ParsableCommand {
     func run() throws {
         let model = IsingModel(size: spin.size, temperature: spin.temperature ?? 2.5, field: spin.field,
                                dynamics: dynamics, initialCondition: try spin.initialCondition())
-        var parameters = spin.parameters(temperature: model.temperature)
-        parameters["dynamics"] = .string(dynamics.rawValue)
-        try options.run(model, parameters: parameters)
+        try options.run(model)
     }
 }
 
@@ -134,7 +125,7 @@ struct SimulateCurieWeiss: ParsableCommand {
     func run() throws {
         let model = CurieWeissModel(size: spin.size, temperature: spin.temperature ?? 1.1, field: spin.field,
                                     initialCondition: try spin.initialCondition())
-        try options.run(model, parameters: spin.parameters(temperature: model.temperature))
+        try options.run(model)
     }
 }
 
@@ -163,6 +154,8 @@ struct SimulatePredatorPrey: ParsableCommand {
     var predatorDiffusion = 1.0
     @Option(help: "Noise amplitude η.")
     var noise = 0.02
+    @Option(help: "Interpolation used when this system is upsampled: linear or cubic-spline.")
+    var interpolation = CellCentredInterpolation.linear
 
     @OptionGroup var options: SimulationOptions
 
@@ -188,15 +181,13 @@ struct SimulatePredatorPrey: ParsableCommand {
         model.preyDiffusion = preyDiffusion
         model.predatorDiffusion = predatorDiffusion
         model.noise = noise
-        try options.run(model, parameters: [
-            "points": .number(Double(points)), "dt": .number(dt),
-            "scheme": .string(scheme.rawValue), "spacing": .string(spacing.rawValue), "initial": .string(initial),
-            "a": .number(a), "b": .number(b), "preyDiffusion": .number(preyDiffusion),
-            "predatorDiffusion": .number(predatorDiffusion), "noise": .number(noise),
-        ])
+        model.interpolation = interpolation
+        try options.run(model)
     }
 }
 
 extension IsingModel.Dynamics: ExpressibleByArgument {}
 extension PredatorPreyModel.Scheme: ExpressibleByArgument {}
 extension PredatorPreyModel.Spacing: ExpressibleByArgument {}
+extension CellCentredInterpolation: ExpressibleByArgument {}
+extension RegionBoundary: ExpressibleByArgument {}

@@ -4,8 +4,8 @@ import Random
 /// A microscopic stochastic system that Macroscale learns macroscopic dynamics for.
 ///
 /// A value of a conforming type carries the system's parameters (size, temperature, field, …);
-/// the stages that come after simulation — upsampling, partial evolution, encoding — are written
-/// once against this protocol.
+/// every stage after simulation — upsampling, partial evolution, encoding — is written once
+/// against this protocol.
 public protocol MicroscopicSystem: Sendable {
     /// How one site component is stored on disk (`Int8` spins, `Float` fields).
     associatedtype Site: NumPyElement & Equatable
@@ -19,11 +19,20 @@ public protocol MicroscopicSystem: Sendable {
     /// Names of the numbers that describe how a run's initial configuration was drawn (e.g. `m0`).
     static var initialParameterNames: [String] { get }
 
+    /// Rebuilds a system from the parameters a manifest recorded (`configuration`).
+    init(configuration: SystemConfiguration) throws
+
+    /// Every parameter, as recorded in manifests, including `"system": identifier`.
+    var configuration: [String: JSONValue] { get }
+
     /// Values per site.
     var components: Int { get }
 
     /// Extent of each spatial axis of a whole configuration.
     var spatialShape: [Int] { get }
+
+    /// The same system on a grid of another spatial shape (a larger lattice, a patch).
+    func resized(to spatialShape: [Int]) -> Self
 
     /// Elementary steps per recorded step: time steps of an SPDE, N-event steps or sweeps of a
     /// spin system.
@@ -39,4 +48,18 @@ public protocol MicroscopicSystem: Sendable {
     /// after each, where `time` is the physical time elapsed since the start.
     func simulate(_ configuration: inout Grid<Site>, steps: Int, random: RandomStream,
                   record: (_ step: Int, _ configuration: Grid<Site>, _ time: Double) -> Void)
+
+    /// A configuration `factor` times larger along every spatial axis that looks locally like the
+    /// input: spins copied into factor × factor blocks, fields interpolated.
+    func upsample(_ configuration: Grid<Site>, factor: Int) -> Grid<Site>
+
+    /// The default amount of dynamics for a region of `sites` sites: one event per site for spins
+    /// (the reference LocalRelax and partial evolution), one time step for fields.
+    func defaultRegionSteps(sites: Int) -> Int
+
+    /// Runs the dynamics inside the block of `size` sites at `origin` (wrapping periodically where the
+    /// system is periodic) for `steps` elementary steps (flip events or time steps), leaving every
+    /// site outside the block untouched; returns the physical time that elapsed.
+    func evolveRegion(_ configuration: inout Grid<Site>, origin: [Int], size: [Int], steps: Int,
+                      boundary: RegionBoundary, random: RandomStream) -> Double
 }

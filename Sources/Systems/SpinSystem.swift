@@ -5,7 +5,7 @@ import Random
 /// what the Ising and Curie–Weiss models share.
 public protocol SpinSystem: MicroscopicSystem where Site == Int8 {
     /// Linear size L (N = L² spins).
-    var size: Int { get }
+    var size: Int { get set }
     /// Temperature T (k_B = 1).
     var temperature: Double { get }
     /// External field h.
@@ -25,14 +25,61 @@ extension SpinSystem {
         let (spins, m0) = initialCondition.draw(sites: size * size, random: random)
         return (Grid(spatialShape: spatialShape, values: spins), [m0])
     }
+
+    /// The parameters every spin system records: identifier, size, temperature, field, m₀, steps per record.
+    var spinConfiguration: [String: JSONValue] {
+        ["system": .string(Self.identifier), "size": .number(Double(size)), "temperature": .number(temperature),
+         "field": .number(field), "m0": .string(initialCondition.description), "stepsPerRecord": .number(Double(stepsPerRecord))]
+    }
+
+    public func resized(to spatialShape: [Int]) -> Self {
+        precondition(spatialShape.count == 2 && spatialShape[0] == spatialShape[1], "spin systems live on L × L arrays")
+        var copy = self
+        copy.size = spatialShape[0]
+        return copy
+    }
+
+    /// Every spin becomes a `factor` × `factor` block of equal spins: magnetization is preserved
+    /// exactly and the domain-wall density divided by `factor`.
+    public func upsample(_ configuration: Grid<Int8>, factor: Int) -> Grid<Int8> {
+        let rows = configuration.spatialShape[0], columns = configuration.spatialShape[1]
+        var values = [Int8](repeating: 0, count: rows * columns * factor * factor)
+        let wide = columns * factor
+        for y in 0..<(rows * factor) {
+            for x in 0..<wide { values[y * wide + x] = configuration.values[(y / factor) * columns + x / factor] }
+        }
+        return Grid(spatialShape: [rows * factor, wide], values: values)
+    }
+
+    /// One flip event per site.
+    public func defaultRegionSteps(sites: Int) -> Int { sites }
 }
 
 /// How the initial spin configuration of each run is drawn.
-public enum SpinInitialCondition: Sendable, Equatable {
+public enum SpinInitialCondition: Sendable, Equatable, CustomStringConvertible {
     /// m₀ ~ U[−1, 1] independently per run.
     case randomMagnetization
     /// The same m₀ for every run.
     case magnetization(Double)
+
+    /// Parses `random` or a number in [−1, 1].
+    public init(_ text: String) throws {
+        if text == "random" {
+            self = .randomMagnetization
+        } else if let value = Double(text), (-1...1).contains(value) {
+            self = .magnetization(value)
+        } else {
+            throw ConfigurationError("m0 must be 'random' or a number in [-1, 1], got '\(text)'")
+        }
+    }
+
+    /// `random`, or the value of m₀.
+    public var description: String {
+        switch self {
+        case .randomMagnetization: return "random"
+        case .magnetization(let value): return String(value)
+        }
+    }
 
     /// ±1 spins with exactly round(N(1 + m₀)/2) up spins at uniformly random positions; returns m₀.
     func draw(sites: Int, random: RandomStream) -> (spins: [Int8], m0: Double) {

@@ -50,7 +50,7 @@ final class IsingTests: XCTestCase {
     /// 1/R(x) recovers equilibrium averages. Same tolerances as the heat-bath test.
     func testNFoldGlauberReachesOnsagerValuesInTheOrderedPhase() {
         let model = IsingModel(size: 32, temperature: 2.0, field: 0)
-        let sampler = NFoldGlauber(model: model, spins: [Int8](repeating: 1, count: 32 * 32))
+        let sampler = NFoldGlauber(model: model, spins: [Int8](repeating: 1, count: 32 * 32), rows: 32, columns: 32)
         let random = RandomStream(seed: 2, stage: "test-glauber")
         sampler.run(events: 200 * 1024, random: random)
         var weight = 0.0, absM = 0.0, energy = 0.0
@@ -88,7 +88,7 @@ final class IsingTests: XCTestCase {
         let model = IsingModel(size: 16, temperature: 2.5, field: 0.1)
         let random = RandomStream(seed: 3, stage: "test-selection")
         let spins = (0..<256).map { _ in random.uniform() < 0.6 ? Int8(1) : Int8(-1) }
-        let sampler = NFoldGlauber(model: model, spins: spins)
+        let sampler = NFoldGlauber(model: model, spins: spins, rows: 16, columns: 16)
         let total = sampler.totalRate
         XCTAssertEqual(sampler.select(uniform: 0.5).total, total, accuracy: 1e-9 * total)
         let draws = 200_000
@@ -122,10 +122,10 @@ final class IsingTests: XCTestCase {
     func testClassBookkeepingStaysConsistentAfterManyEvents() {
         let model = IsingModel(size: 8, temperature: 2.3, field: 0.05)
         let random = RandomStream(seed: 4, stage: "test-bookkeeping")
-        let sampler = NFoldGlauber(model: model, spins: (0..<64).map { $0 % 3 == 0 ? 1 : -1 })
+        let sampler = NFoldGlauber(model: model, spins: (0..<64).map { $0 % 3 == 0 ? 1 : -1 }, rows: 8, columns: 8)
         sampler.run(events: 5000, random: random)
         // Rebuilding the classes from scratch must give the same occupation numbers.
-        let rebuilt = NFoldGlauber(model: model, spins: sampler.spins)
+        let rebuilt = NFoldGlauber(model: model, spins: sampler.spins, rows: 8, columns: 8)
         XCTAssertEqual(sampler.counts, rebuilt.counts)
         XCTAssertEqual(sampler.counts.reduce(0, +), 64)
         XCTAssertGreaterThan(sampler.time, 0)

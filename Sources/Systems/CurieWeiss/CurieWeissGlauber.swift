@@ -7,6 +7,9 @@ import Random
 /// it: O(1) per event. The sites are kept in one permutation, down spins first, so that a flip is
 /// one swap across the boundary between the two classes; the rates are tabulated for every
 /// magnetization in advance.
+///
+/// The spins may be a block of a larger system whose other spins are frozen: `background` gives
+/// their number and magnetization, which enter the mean field but never flip.
 final class CurieWeissGlauber {
     let siteCount: Int
     /// Glauber time elapsed.
@@ -19,18 +22,21 @@ final class CurieWeissGlauber {
     private let downRate: [Double]
     private let upRate: [Double]
 
-    init(model: CurieWeissModel, spins: [Int8]) {
+    init(model: CurieWeissModel, spins: [Int8], background: (sites: Int, magnetization: Int)) {
         let n = spins.count
+        let total = n + background.sites
         siteCount = n
         spinValues = spins
         order = spins.indices.filter { spins[$0] < 0 } + spins.indices.filter { spins[$0] > 0 }
         downCount = spins.lazy.filter { $0 < 0 }.count
-        // With d down spins the magnetization is M = N − 2d.
+        // With d of the n active spins down the magnetization is M = n − 2d + M_background.
         downRate = (0...n).map { d in
-            glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: -1, totalMagnetization: n - 2 * d, spins: n))
+            glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(
+                spin: -1, totalMagnetization: n - 2 * d + background.magnetization, spins: total))
         }
         upRate = (0...n).map { d in
-            glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: 1, totalMagnetization: n - 2 * d, spins: n))
+            glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(
+                spin: 1, totalMagnetization: n - 2 * d + background.magnetization, spins: total))
         }
     }
 

@@ -25,6 +25,15 @@ public struct CurieWeissModel: SpinSystem {
         self.initialCondition = initialCondition
     }
 
+    public init(configuration: SystemConfiguration) throws {
+        self.init(size: try configuration.integer("size"), temperature: try configuration.number("temperature"),
+                  field: try configuration.number("field"),
+                  initialCondition: try SpinInitialCondition(configuration.string("m0", default: "random")))
+        stepsPerRecord = try configuration.integer("stepsPerRecord", default: 1)
+    }
+
+    public var configuration: [String: JSONValue] { spinConfiguration }
+
     /// Energy change of flipping a spin `s` when the total magnetization is `M` of `N` spins:
     /// ΔH = 2s(R + h) with the mean field of the others R = (M − s)/N.
     @inlinable
@@ -49,11 +58,29 @@ public struct CurieWeissModel: SpinSystem {
 
     public func simulate(_ configuration: inout Grid<Int8>, steps: Int, random: RandomStream,
                          record: (Int, Grid<Int8>, Double) -> Void) {
-        let sampler = CurieWeissGlauber(model: self, spins: configuration.values)
+        let sampler = CurieWeissGlauber(model: self, spins: configuration.values, background: (0, 0))
         for step in 0..<steps {
             sampler.run(events: size * size * stepsPerRecord, random: random)
             configuration.values = sampler.spins
             record(step + 1, configuration, sampler.time)
         }
+    }
+
+    /// Glauber events inside the block: with `periodicWindow` the block is a Curie–Weiss system of
+    /// its own (its own mean field); with `frozenHalo` its spins feel the global mean field, the
+    /// rest of the array frozen but counted, updated as the block flips.
+    public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], steps: Int,
+                             boundary: RegionBoundary, random: RandomStream) -> Double {
+        let window = configuration.patch(origin: origin, size: region)
+        var background = (sites: 0, magnetization: 0)
+        if boundary == .frozenHalo {
+            let total = configuration.values.reduce(0) { $0 + Int($1) }
+            let inside = window.values.reduce(0) { $0 + Int($1) }
+            background = (configuration.siteCount - window.siteCount, total - inside)
+        }
+        let sampler = CurieWeissGlauber(model: self, spins: window.values, background: background)
+        sampler.run(events: steps, random: random)
+        configuration.insert(Grid(spatialShape: region, values: sampler.spins), at: origin)
+        return sampler.time
     }
 }

@@ -36,6 +36,20 @@ public struct IsingModel: SpinSystem {
         self.initialCondition = initialCondition
     }
 
+    public init(configuration: SystemConfiguration) throws {
+        self.init(size: try configuration.integer("size"), temperature: try configuration.number("temperature"),
+                  field: try configuration.number("field"),
+                  dynamics: try configuration.choice("dynamics", default: .glauber),
+                  initialCondition: try SpinInitialCondition(configuration.string("m0", default: "random")))
+        stepsPerRecord = try configuration.integer("stepsPerRecord", default: 1)
+    }
+
+    public var configuration: [String: JSONValue] {
+        var values = spinConfiguration
+        values["dynamics"] = .string(dynamics.rawValue)
+        return values
+    }
+
     /// Energy change of flipping a spin `s` whose four neighbours sum to `neighbourSum`: 2s(Σ s_nn + h).
     @inlinable
     public func flipEnergyChange(spin: Int, neighbourSum: Int) -> Double {
@@ -68,7 +82,7 @@ public struct IsingModel: SpinSystem {
                          record: (Int, Grid<Int8>, Double) -> Void) {
         switch dynamics {
         case .glauber:
-            let sampler = NFoldGlauber(model: self, spins: configuration.values)
+            let sampler = NFoldGlauber(model: self, spins: configuration.values, rows: size, columns: size)
             for step in 0..<steps {
                 sampler.run(events: size * size * stepsPerRecord, random: random)
                 configuration.values = sampler.spins
@@ -81,5 +95,31 @@ public struct IsingModel: SpinSystem {
                 record(step + 1, configuration, Double((step + 1) * stepsPerRecord))
             }
         }
+    }
+
+    /// Glauber events inside the block (`steps` of them), with the block either its own periodic
+    /// lattice or surrounded by a frozen one-site halo read from the configuration. Heat-bath
+    /// dynamics is for equilibrium studies and is not used on regions.
+    public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], steps: Int,
+                             boundary: RegionBoundary, random: RandomStream) -> Double {
+        let (rows, columns) = (region[0], region[1])
+        let sampler: NFoldGlauber
+        switch boundary {
+        case .periodicWindow:
+            let window = configuration.patch(origin: origin, size: region)
+            sampler = NFoldGlauber(model: self, spins: window.values, rows: rows, columns: columns)
+        case .frozenHalo:
+            let withHalo = configuration.patch(origin: [origin[0] - 1, origin[1] - 1], size: [rows + 2, columns + 2])
+            let (neighbours, active) = NFoldGlauber.haloNeighbours(rows: rows, columns: columns)
+            sampler = NFoldGlauber(model: self, spins: withHalo.values, neighbours: neighbours, active: active)
+        }
+        sampler.run(events: steps, random: random)
+        var spins = sampler.spins
+        if boundary == .frozenHalo {
+            let interior = Grid(spatialShape: [rows + 2, columns + 2], values: spins).patch(origin: [1, 1], size: region)
+            spins = interior.values
+        }
+        configuration.insert(Grid(spatialShape: region, values: spins), at: origin)
+        return sampler.time
     }
 }

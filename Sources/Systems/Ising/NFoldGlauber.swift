@@ -8,12 +8,15 @@ import Random
 /// that spin, and moves it and its four neighbours to their new classes — O(1) work per event —
 /// then advances time by an exponential waiting time with the total rate.
 ///
+/// The sampler runs on any set of *active* sites of a local lattice given by a neighbour table:
+/// the whole periodic lattice, a window simulated as its own periodic lattice, or a window inside a
+/// frozen halo (halo sites are inactive: they count in neighbour sums but never flip).
+///
 /// The event loop works on raw buffers owned by this object: it runs tens of millions of times a
 /// second, and Swift arrays inside a class would pay for bounds, uniqueness and exclusivity checks.
 final class NFoldGlauber {
     static let classCount = 10
 
-    let size: Int
     let siteCount: Int
     /// Glauber time elapsed.
     private(set) var time = 0.0
@@ -23,6 +26,8 @@ final class NFoldGlauber {
     private let spinBuffer: UnsafeMutablePointer<Int8>
     /// The four neighbours of each site (left, right, up, down), 4 entries per site.
     private let neighbourTable: UnsafeMutablePointer<Int32>
+    /// Whether each site may flip.
+    private let active: UnsafeMutablePointer<Bool>
     /// Sum of the four neighbours of each site, kept up to date as spins flip.
     private let neighbourSums: UnsafeMutablePointer<Int8>
     /// Position of each site within its class's member list (its class follows from its spin and neighbour sum).
@@ -39,10 +44,11 @@ final class NFoldGlauber {
         (spin > 0 ? 5 : 0) &+ (neighbourSum &+ 4) >> 1
     }
 
-    init(model: IsingModel, spins: [Int8]) {
-        let size = model.size, n = size * size
-        precondition(spins.count == n)
-        self.size = size
+    /// A sampler for the sites marked `active` of a local lattice with the given neighbour table
+    /// (4 entries per site; entries of inactive sites are never read).
+    init(model: IsingModel, spins: [Int8], neighbours: [Int32], active activeSites: [Bool]) {
+        let n = spins.count
+        precondition(neighbours.count == 4 * n && activeSites.count == n)
         siteCount = n
         classRates = (0..<NFoldGlauber.classCount).map { c in
             let spin = c >= 5 ? 1 : -1
@@ -52,13 +58,9 @@ final class NFoldGlauber {
         spinBuffer = .allocate(capacity: n)
         spinBuffer.initialize(from: spins, count: n)
         neighbourTable = .allocate(capacity: 4 * n)
-        for site in 0..<n {
-            let x = site % size, y = site / size
-            neighbourTable[4 * site] = Int32(y * size + (x + size - 1) % size)
-            neighbourTable[4 * site + 1] = Int32(y * size + (x + 1) % size)
-            neighbourTable[4 * site + 2] = Int32(((y + size - 1) % size) * size + x)
-            neighbourTable[4 * site + 3] = Int32(((y + 1) % size) * size + x)
-        }
+        neighbourTable.initialize(from: neighbours, count: 4 * n)
+        active = .allocate(capacity: n)
+        active.initialize(from: activeSites, count: n)
         neighbourSums = .allocate(capacity: n)
         position = .allocate(capacity: n)
         members = .allocate(capacity: NFoldGlauber.classCount * n)
@@ -68,9 +70,8 @@ final class NFoldGlauber {
         rates.initialize(from: classRates, count: NFoldGlauber.classCount)
         inverseRates = .allocate(capacity: NFoldGlauber.classCount)
         inverseRates.initialize(from: classRates.map { 1 / $0 }, count: NFoldGlauber.classCount)
-        for site in 0..<n {
-            let base = neighbourTable + 4 * site
-            let sum = (0..<4).reduce(0) { $0 + Int(spinBuffer[Int(base[$1])]) }
+        for site in 0..<n where activeSites[site] {
+            let sum = (0..<4).reduce(0) { $0 + Int(spins[Int(neighbours[4 * site + $1])]) }
             neighbourSums[site] = Int8(sum)
             let c = NFoldGlauber.classIndex(spin: spinBuffer[site], neighbourSum: sum)
             position[site] = Int32(occupation[c])
@@ -79,9 +80,50 @@ final class NFoldGlauber {
         }
     }
 
+    /// A sampler for a whole periodic lattice of `rows` × `columns` sites.
+    convenience init(model: IsingModel, spins: [Int8], rows: Int, columns: Int) {
+        self.init(model: model, spins: spins, neighbours: NFoldGlauber.periodicNeighbours(rows: rows, columns: columns),
+                  active: [Bool](repeating: true, count: rows * columns))
+    }
+
+    /// Neighbour table (left, right, up, down) of a periodic `rows` × `columns` lattice.
+    static func periodicNeighbours(rows: Int, columns: Int) -> [Int32] {
+        var table = [Int32](repeating: 0, count: 4 * rows * columns)
+        for y in 0..<rows {
+            for x in 0..<columns {
+                let site = y * columns + x
+                table[4 * site] = Int32(y * columns + (x + columns - 1) % columns)
+                table[4 * site + 1] = Int32(y * columns + (x + 1) % columns)
+                table[4 * site + 2] = Int32(((y + rows - 1) % rows) * columns + x)
+                table[4 * site + 3] = Int32(((y + 1) % rows) * columns + x)
+            }
+        }
+        return table
+    }
+
+    /// Neighbour table of a (rows + 2) × (columns + 2) lattice whose border is a frozen halo: interior
+    /// sites point at their four neighbours; border entries are unused.
+    static func haloNeighbours(rows: Int, columns: Int) -> (neighbours: [Int32], active: [Bool]) {
+        let width = columns + 2, height = rows + 2
+        var table = [Int32](repeating: 0, count: 4 * width * height)
+        var active = [Bool](repeating: false, count: width * height)
+        for y in 1...rows {
+            for x in 1...columns {
+                let site = y * width + x
+                table[4 * site] = Int32(site - 1)
+                table[4 * site + 1] = Int32(site + 1)
+                table[4 * site + 2] = Int32(site - width)
+                table[4 * site + 3] = Int32(site + width)
+                active[site] = true
+            }
+        }
+        return (table, active)
+    }
+
     deinit {
         spinBuffer.deallocate()
         neighbourTable.deallocate()
+        active.deallocate()
         neighbourSums.deallocate()
         position.deallocate()
         members.deallocate()
@@ -155,6 +197,7 @@ final class NFoldGlauber {
             let base = neighbourTable + 4 &* site
             for k in 0..<4 {
                 let neighbour = Int(truncatingIfNeeded: base[k])
+                guard active[neighbour] else { continue }
                 let neighbourSpin = spinBuffer[neighbour]
                 let oldSum = Int(neighbourSums[neighbour])
                 let newSum = oldSum &+ 2 &* Int(spin)

@@ -12,6 +12,12 @@ import Spectral
 ///   Lie splitting: first order in dt for the deterministic part, strong order ½ with noise, like
 ///   the reference, and unconditionally stable in the diffusion.
 struct PredatorPreyIntegrator {
+    /// Fixed values just outside each end of the grid, for a window inside a frozen system.
+    struct Ghosts {
+        var u: (left: Double, right: Double)
+        var v: (left: Double, right: Double)
+    }
+
     let model: PredatorPreyModel
     /// Per-species diffusion factors exp(dt D λ_k) (spectral scheme only).
     private let decay: (prey: [Double], predator: [Double])
@@ -28,13 +34,16 @@ struct PredatorPreyIntegrator {
         spectrum = [Double](repeating: 0, count: n)
     }
 
-    /// Advances (u, v) by one time step `dt`.
-    mutating func step(u: inout [Double], v: inout [Double], random: RandomStream) {
+    /// Advances (u, v) by one time step `dt`; with `ghosts` the ends read those fixed values
+    /// instead of replicating their own (and diffusion is explicit).
+    mutating func step(u: inout [Double], v: inout [Double], ghosts: Ghosts? = nil, random: RandomStream) {
         let n = model.points, dt = model.dt
         let noise = model.noise * dt.squareRoot()
-        let explicitDiffusion = model.scheme == .reference
-        let lapU = explicitDiffusion && model.preyDiffusion != 0 ? laplacian(u) : nil
-        let lapV = explicitDiffusion && model.predatorDiffusion != 0 ? laplacian(v) : nil
+        let explicitDiffusion = model.scheme == .reference || ghosts != nil
+        let lapU = explicitDiffusion && model.preyDiffusion != 0
+            ? laplacian(u, left: ghosts?.u.left ?? u[0], right: ghosts?.u.right ?? u[n - 1]) : nil
+        let lapV = explicitDiffusion && model.predatorDiffusion != 0
+            ? laplacian(v, left: ghosts?.v.left ?? v[0], right: ghosts?.v.right ?? v[n - 1]) : nil
         for i in 0..<n {
             let (fu, fv) = model.reaction(u: u[i], v: v[i])
             var du = dt * fu, dv = dt * fv
@@ -43,18 +52,19 @@ struct PredatorPreyIntegrator {
             u[i] += du + noise * random.gaussian()
             v[i] += dv + noise * random.gaussian()
         }
-        if transform != nil {
+        if transform != nil && !explicitDiffusion {
             if model.preyDiffusion != 0 { diffuseExactly(&u, decay: decay.prey) }
             if model.predatorDiffusion != 0 { diffuseExactly(&v, decay: decay.predator) }
         }
     }
 
-    /// The replicate-boundary second difference times the Laplacian scale.
-    func laplacian(_ field: [Double]) -> [Double] {
+    /// The second difference times the Laplacian scale, with `left` and `right` just outside the
+    /// ends (the end values themselves for the replicate, reflecting boundary).
+    func laplacian(_ field: [Double], left: Double, right: Double) -> [Double] {
         let n = field.count, scale = model.laplacianScale
         return (0..<n).map { i in
-            let left = field[max(i - 1, 0)], right = field[min(i + 1, n - 1)]
-            return (left + right - 2 * field[i]) * scale
+            let before = i == 0 ? left : field[i - 1], after = i == n - 1 ? right : field[i + 1]
+            return (before + after - 2 * field[i]) * scale
         }
     }
 

@@ -57,16 +57,65 @@ public struct PredatorPreyModel: MicroscopicSystem {
     public var scheme = Scheme.reference
     public var spacing = Spacing.lattice
     public var initialCondition = InitialCondition.training
+    /// How `upsample` refines the fields.
+    public var interpolation = CellCentredInterpolation.linear
 
     public init(points: Int) {
         self.points = points
     }
 
+    public init(configuration: SystemConfiguration) throws {
+        self.init(points: try configuration.integer("points"))
+        a = try configuration.number("a", default: a)
+        b = try configuration.number("b", default: b)
+        preyDiffusion = try configuration.number("preyDiffusion", default: preyDiffusion)
+        predatorDiffusion = try configuration.number("predatorDiffusion", default: predatorDiffusion)
+        noise = try configuration.number("noise", default: noise)
+        dt = try configuration.number("dt", default: dt)
+        stepsPerRecord = try configuration.integer("stepsPerRecord", default: 1)
+        scheme = try configuration.choice("scheme", default: scheme)
+        spacing = try configuration.choice("spacing", default: spacing)
+        interpolation = try configuration.choice("interpolation", default: interpolation)
+        switch try configuration.string("initial", default: "training") {
+        case "training": initialCondition = .training
+        case "test": initialCondition = .testGrid
+        case let other: throw ConfigurationError("'initial' must be 'training' or 'test', got '\(other)'")
+        }
+    }
+
+    public var configuration: [String: JSONValue] {
+        let initial: String
+        switch initialCondition {
+        case .training: initial = "training"
+        case .testGrid: initial = "test"
+        case .fixed(let k, let m): initial = "fixed k=\(k) m=\(m)"
+        }
+        return ["system": .string(Self.identifier), "points": .number(Double(points)), "a": .number(a), "b": .number(b),
+                "preyDiffusion": .number(preyDiffusion), "predatorDiffusion": .number(predatorDiffusion),
+                "noise": .number(noise), "dt": .number(dt), "stepsPerRecord": .number(Double(stepsPerRecord)),
+                "scheme": .string(scheme.rawValue), "spacing": .string(spacing.rawValue),
+                "interpolation": .string(interpolation.rawValue), "initial": .string(initial)]
+    }
+
     public var components: Int { 2 }
     public var spatialShape: [Int] { [points] }
 
-    /// Factor multiplying the lattice second difference: 1, or n² for the physical Laplacian.
-    public var laplacianScale: Double { spacing == .lattice ? 1 : Double(points * points) }
+    public func resized(to spatialShape: [Int]) -> PredatorPreyModel {
+        var copy = self
+        copy.points = spatialShape[0]
+        return copy
+    }
+
+    /// Points of the whole system when this model integrates a window of it (the grid spacing is
+    /// the whole system's, 1/n).
+    var enclosingPoints: Int?
+
+    /// Factor multiplying the lattice second difference: 1, or n² (n of the whole system) for the
+    /// physical Laplacian.
+    public var laplacianScale: Double {
+        let n = Double(enclosingPoints ?? points)
+        return spacing == .lattice ? 1 : n * n
+    }
 
     /// Cell centres x_i = (i + ½)/n.
     public var cellCentres: [Double] { (0..<points).map { (Double($0) + 0.5) / Double(points) } }
@@ -116,5 +165,47 @@ public struct PredatorPreyModel: MicroscopicSystem {
             configuration.values = u.map(Float.init) + v.map(Float.init)
             record(step + 1, configuration, Double((step + 1) * stepsPerRecord) * dt)
         }
+    }
+
+    /// Each species interpolated onto the grid `factor` times finer (`interpolation`).
+    public func upsample(_ configuration: Grid<Float>, factor: Int) -> Grid<Float> {
+        let n = configuration.siteCount
+        let refined = (0..<2).flatMap { species in
+            interpolation.refine(configuration.values[(species * n)..<((species + 1) * n)].map(Double.init), factor: factor)
+        }
+        return Grid(components: 2, spatialShape: [n * factor], values: refined.map(Float.init))
+    }
+
+    /// One time step.
+    public func defaultRegionSteps(sites: Int) -> Int { 1 }
+
+    /// `steps` time steps of the points in [origin, origin + size). With `frozenHalo` the window's
+    /// Laplacian reads one ghost cell on each side from the frozen neighbours (replicate at the
+    /// domain ends) and diffusion is explicit whatever the scheme (the cosine basis diagonalises
+    /// only reflecting ends); with `periodicWindow` the window is an isolated system with
+    /// reflecting ends, integrated by the model's scheme. Returns the elapsed time.
+    public func evolveRegion(_ configuration: inout Grid<Float>, origin: [Int], size: [Int], steps: Int,
+                             boundary: RegionBoundary, random: RandomStream) -> Double {
+        let n = configuration.siteCount, start = origin[0], width = size[0]
+        precondition(start >= 0 && start + width <= n, "predator–prey windows must lie inside [0, n)")
+        var window = resized(to: size)
+        window.enclosingPoints = enclosingPoints ?? n
+        if boundary == .frozenHalo { window.scheme = .reference }
+        var integrator = PredatorPreyIntegrator(model: window)
+        func field(_ species: Int) -> [Double] {
+            configuration.values[(species * n + start)..<(species * n + start + width)].map(Double.init)
+        }
+        func ghosts(_ species: Int) -> (Double, Double) {
+            let values = configuration.values
+            return (Double(values[species * n + max(start - 1, 0)]), Double(values[species * n + min(start + width, n - 1)]))
+        }
+        var u = field(0), v = field(1)
+        let halo = boundary == .frozenHalo ? PredatorPreyIntegrator.Ghosts(u: ghosts(0), v: ghosts(1)) : nil
+        for _ in 0..<steps { integrator.step(u: &u, v: &v, ghosts: halo, random: random) }
+        for i in 0..<width {
+            configuration.values[start + i] = Float(u[i])
+            configuration.values[n + start + i] = Float(v[i])
+        }
+        return Double(steps) * dt
     }
 }

@@ -1,0 +1,11 @@
+/// How a window or patch that is evolved alone meets the rest of the (frozen) system.
+public enum RegionBoundary: String, Sendable, CaseIterable {
+    /// The region is simulated as an isolated system: periodic for lattice spins (the reference
+    /// LocalRelax and partial evolution), the window's own mean field for Curie–Weiss, reflecting
+    /// ends for predator–prey fields.
+    case periodicWindow = "periodic-window"
+    /// The region sees the rest of the system held fixed: Ising neighbours outside the window are
+    /// read from the large lattice, Curie–Weiss uses the global mean field (updated as the region
+    /// flips), predator–prey reads one ghost cell on each side (replicate at the domain ends).
+    case frozenHalo = "frozen-halo"
+}

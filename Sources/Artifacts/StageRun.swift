@@ -17,13 +17,20 @@ public final class StageRun {
     private let started = Date()
 
     /// Starts `stage` in `directory`, checksumming `inputs` as they are now.
-    public init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, inputs: [URL], threads: Int) throws {
+    public convenience init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, inputs: [URL], threads: Int) throws {
+        try self.init(stage: stage, directory: directory, config: config, seed: seed,
+                      checkedInputs: try inputs.map { .init(path: $0.path, sha256: try SHA256.hex(fileAt: $0)) }, threads: threads)
+    }
+
+    /// Starts `stage` in `directory` with inputs whose checksums the caller has just verified
+    /// (against the manifest of the stage that wrote them), so large inputs are not read twice.
+    public init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, checkedInputs: [StageManifest.Input], threads: Int) throws {
         self.directory = directory
         self.stage = stage
         self.config = config
         self.seed = seed
         self.threads = threads
-        self.inputs = try inputs.map { .init(path: $0.path, sha256: try SHA256.hex(fileAt: $0)) }
+        self.inputs = checkedInputs
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let manifest = directory.appendingPathComponent(StageManifest.fileName)
         if FileManager.default.fileExists(atPath: manifest.path) {

@@ -63,3 +63,16 @@ public func parallelForThrowing(_ count: Int, threads: Int = ThreadCount.current
     }
     if let (_, error) = failure.withLock({ $0 }) { throw error }
 }
+
+/// `(0..<count).map(body)`, computed by `parallelFor`: element `i` is `body(i)` whatever the
+/// thread count or scheduling.
+public func parallelMap<T>(_ count: Int, threads: Int = ThreadCount.current, _ body: @Sendable (Int) -> T) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+        // Each index initialises only its own element.
+        nonisolated(unsafe) let elements = buffer
+        parallelFor(count, threads: threads) { index in
+            (elements.baseAddress! + index).initialize(to: body(index))
+        }
+        initialized = count
+    }
+}

@@ -50,12 +50,10 @@ struct SimulationOptions: ParsableArguments {
         global.apply()
         var system = system
         system.stepsPerRecord = stepsPerRecord
-        var config = system.configuration
-        config["runs"] = .number(Double(runs))
-        config["steps"] = .number(Double(steps))
-        config["pairs"] = .bool(pairs)
+        let config: JSONValue = ["system": .object(system.configuration), "runs": .number(Double(runs)),
+                                 "steps": .number(Double(steps)), "pairs": .bool(pairs)]
         let manifest = try SimulationStage.run(system, runs: runs, steps: steps, seed: seed, pairs: pairs,
-                                               config: .object(config), directory: URL(fileURLWithPath: out))
+                                               config: config, directory: URL(fileURLWithPath: out))
         print("simulate \(System.identifier): \(runs) runs × \(steps) steps in \(String(format: "%.2f", manifest.wallSeconds)) s → \(out)")
     }
 }

@@ -35,9 +35,15 @@ public struct Grid<Site: NumPyElement>: Sendable, Equatable where Site: Equatabl
     /// The sub-grid of `size` sites starting at `origin`, wrapping periodically, all components.
     public func patch(origin: [Int], size: [Int]) -> Grid {
         var result = Grid(components: components, spatialShape: size, repeating: values[0])
-        forEachSite(of: size, origin: origin) { patchIndex, gridIndex in
-            for c in 0..<components {
-                result.values[c * result.siteCount + patchIndex] = values[c * siteCount + gridIndex]
+        let patchSites = result.siteCount, sites = siteCount
+        result.values.withUnsafeMutableBufferPointer { destination in
+            values.withUnsafeBufferPointer { source in
+                forEachRun(of: size, origin: origin) { patchOffset, gridOffset, count in
+                    for c in 0..<components {
+                        (destination.baseAddress! + c * patchSites + patchOffset)
+                            .update(from: source.baseAddress! + c * sites + gridOffset, count: count)
+                    }
+                }
             }
         }
         return result
@@ -48,33 +54,50 @@ public struct Grid<Site: NumPyElement>: Sendable, Equatable where Site: Equatabl
         precondition(patch.components == components && patch.spatialShape.count == spatialShape.count,
                      "Grid.insert: patch layout does not match the grid")
         let patchSites = patch.siteCount, sites = siteCount
-        forEachSite(of: patch.spatialShape, origin: origin) { patchIndex, gridIndex in
-            for c in 0..<components {
-                values[c * sites + gridIndex] = patch.values[c * patchSites + patchIndex]
+        let shape = spatialShape, components = components
+        values.withUnsafeMutableBufferPointer { destination in
+            patch.values.withUnsafeBufferPointer { source in
+                Grid.forEachRun(in: shape, of: patch.spatialShape, origin: origin) { patchOffset, gridOffset, count in
+                    for c in 0..<components {
+                        (destination.baseAddress! + c * sites + gridOffset)
+                            .update(from: source.baseAddress! + c * patchSites + patchOffset, count: count)
+                    }
+                }
             }
         }
     }
 
-    /// Calls `body(patchIndex, gridIndex)` for every site of a `size` block placed at `origin`.
-    private func forEachSite(of size: [Int], origin: [Int], _ body: (Int, Int) -> Void) {
-        precondition(size.count == spatialShape.count && origin.count == spatialShape.count,
-                     "Grid: patch rank \(size.count) does not match grid rank \(spatialShape.count)")
+    private func forEachRun(of size: [Int], origin: [Int], _ body: (Int, Int, Int) -> Void) {
+        Grid.forEachRun(in: spatialShape, of: size, origin: origin, body)
+    }
+
+    /// Calls `body(patchOffset, gridOffset, count)` for every contiguous run of sites of a `size`
+    /// block placed at `origin` on a periodic grid of `shape`: the block's rows, in C order, split
+    /// where they wrap around the last axis.
+    private static func forEachRun(in shape: [Int], of size: [Int], origin: [Int], _ body: (Int, Int, Int) -> Void) {
+        precondition(size.count == shape.count && origin.count == shape.count,
+                     "Grid: patch rank \(size.count) does not match grid rank \(shape.count)")
         let rank = size.count
-        let count = size.reduce(1, *)
-        var offset = [Int](repeating: 0, count: rank)
-        for patchIndex in 0..<count {
-            var gridIndex = 0
-            for axis in 0..<rank {
-                let extent = spatialShape[axis]
-                let coordinate = ((origin[axis] + offset[axis]) % extent + extent) % extent
-                gridIndex = gridIndex * extent + coordinate
+        func wrapped(_ coordinate: Int, _ axis: Int) -> Int { (coordinate % shape[axis] + shape[axis]) % shape[axis] }
+        let rows = size.dropLast().reduce(1, *)
+        let rowLength = size[rank - 1], extent = shape[rank - 1]
+        var odometer = [Int](repeating: 0, count: rank - 1)
+        for row in 0..<rows {
+            // Grid index of the first site of this row on the (wrapped) leading axes.
+            var rowStart = 0
+            for axis in 0..<(rank - 1) { rowStart = (rowStart + wrapped(origin[axis] + odometer[axis], axis)) * shape[axis + 1] }
+            var done = 0, x = wrapped(origin[rank - 1], rank - 1)
+            while done < rowLength {
+                let count = min(rowLength - done, extent - x)
+                body(row * rowLength + done, rowStart + x, count)
+                done += count
+                x = 0
             }
-            body(patchIndex, gridIndex)
-            var axis = rank - 1
+            var axis = rank - 2
             while axis >= 0 {
-                offset[axis] += 1
-                if offset[axis] < size[axis] { break }
-                offset[axis] = 0
+                odometer[axis] += 1
+                if odometer[axis] < size[axis] { break }
+                odometer[axis] = 0
                 axis -= 1
             }
         }

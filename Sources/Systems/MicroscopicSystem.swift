@@ -19,6 +19,9 @@ public protocol MicroscopicSystem: Sendable {
     /// Names of the numbers that describe how a run's initial configuration was drawn (e.g. `m0`).
     static var initialParameterNames: [String] { get }
 
+    /// Whether the grid wraps around (lattice spins) or has ends (predator–prey on [0, 1]).
+    static var isPeriodic: Bool { get }
+
     /// Rebuilds a system from the parameters a manifest recorded (`configuration`).
     init(configuration: SystemConfiguration) throws
 

@@ -16,6 +16,7 @@ public protocol SpinSystem: MicroscopicSystem where Site == Int8 {
 
 extension SpinSystem {
     public static var initialParameterNames: [String] { ["m0"] }
+    public static var isPeriodic: Bool { true }
     public var components: Int { 1 }
     public var spatialShape: [Int] { [size, size] }
     /// Inverse temperature β = 1/T.

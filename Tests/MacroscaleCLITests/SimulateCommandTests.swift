@@ -25,7 +25,10 @@ final class SimulateCommandTests: XCTestCase {
         let manifest = try StageManifest.read(from: dir.url)
         XCTAssertEqual(manifest.seed, 11)
         XCTAssertEqual(manifest.threads, 1)
-        guard case .object(let config) = manifest.config else { return XCTFail("config is not an object") }
+        guard case .object(let stage) = manifest.config, case .object(let config)? = stage["system"] else {
+            return XCTFail("config has no system object")
+        }
+        XCTAssertEqual(stage["runs"], .number(2))
         XCTAssertEqual(config["temperature"], .number(2.5), "the reference temperature fills in")
         XCTAssertEqual(config["stepsPerRecord"], .number(2))
         XCTAssertEqual(config["dynamics"], .string("glauber"))

@@ -1,4 +1,5 @@
 import Random
+import Synchronization
 
 /// Rejection-free continuous-time Glauber dynamics of the 2D Ising model (the n-fold way of
 /// Bortz, Kalos and Lebowitz).
@@ -86,8 +87,27 @@ final class NFoldGlauber {
                   active: [Bool](repeating: true, count: rows * columns))
     }
 
+    /// Neighbour tables already built, by (rows, columns, halo): partial evolution and LocalRelax
+    /// build samplers for the same window shape again and again.
+    private static let tableCache = Mutex<[[Int]: (neighbours: [Int32], active: [Bool])]>([:])
+
+    /// A cached neighbour table: periodic, or with a frozen halo.
+    private static func cachedTable(rows: Int, columns: Int, halo: Bool, build: () -> (neighbours: [Int32], active: [Bool])) -> (neighbours: [Int32], active: [Bool]) {
+        let key = [rows, columns, halo ? 1 : 0]
+        if let table = tableCache.withLock({ $0[key] }) { return table }
+        let table = build()
+        tableCache.withLock { $0[key] = table }
+        return table
+    }
+
     /// Neighbour table (left, right, up, down) of a periodic `rows` × `columns` lattice.
     static func periodicNeighbours(rows: Int, columns: Int) -> [Int32] {
+        cachedTable(rows: rows, columns: columns, halo: false) {
+            (buildPeriodicNeighbours(rows: rows, columns: columns), [Bool](repeating: true, count: rows * columns))
+        }.neighbours
+    }
+
+    private static func buildPeriodicNeighbours(rows: Int, columns: Int) -> [Int32] {
         var table = [Int32](repeating: 0, count: 4 * rows * columns)
         for y in 0..<rows {
             for x in 0..<columns {
@@ -104,6 +124,10 @@ final class NFoldGlauber {
     /// Neighbour table of a (rows + 2) × (columns + 2) lattice whose border is a frozen halo: interior
     /// sites point at their four neighbours; border entries are unused.
     static func haloNeighbours(rows: Int, columns: Int) -> (neighbours: [Int32], active: [Bool]) {
+        cachedTable(rows: rows, columns: columns, halo: true) { buildHaloNeighbours(rows: rows, columns: columns) }
+    }
+
+    private static func buildHaloNeighbours(rows: Int, columns: Int) -> (neighbours: [Int32], active: [Bool]) {
         let width = columns + 2, height = rows + 2
         var table = [Int32](repeating: 0, count: 4 * width * height)
         var active = [Bool](repeating: false, count: width * height)

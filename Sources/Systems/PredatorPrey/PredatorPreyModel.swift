@@ -39,6 +39,7 @@ public struct PredatorPreyModel: MicroscopicSystem {
     public static let identifier = "predator-prey"
     public static let observableNames = ["meanPrey", "meanPredator"]
     public static let initialParameterNames = ["k", "m"]
+    public static let isPeriodic = false
 
     /// Grid points n.
     public var points: Int

@@ -1,0 +1,146 @@
+import Artifacts
+import Execution
+import Foundation
+import Random
+import Systems
+
+/// Hierarchical upsampling: builds large-system snapshots from small-system ones.
+///
+/// Level 0 is the pool of small snapshots. Each level draws `snapshots` configurations from the
+/// previous level's pool (uniformly, with replacement), upsamples each by `factor` along every
+/// axis and heals the artificial block structure by LocalRelax: the microscopic dynamics run in
+/// windows of `window` sites per axis, placed every `stride` sites (wrapping around periodic
+/// systems), visited in a fixed order, `relaxSteps` elementary steps each. With as many levels as it
+/// takes to reach `targetShape`; with none (small = large) snapshots are simply drawn.
+/// Snapshot j of level ℓ draws its randomness from stream (seed, "upsample-ℓ", j).
+public struct Upsampling: Sendable {
+    public var targetShape: [Int]
+    public var snapshots: Int
+    public var factor = 2
+    public var window = 16
+    public var stride = 8
+    /// Elementary steps per window (nil: the system's default, one event per site for spins); 0 turns LocalRelax off.
+    public var relaxSteps: Int?
+    public var boundary = RegionBoundary.periodicWindow
+    /// Extra configurations from the system's own initial condition (random magnetization for
+    /// spins), relaxed like the others and appended at the last level (reference option).
+    public var appendInitial = 0
+
+    public init(targetShape: [Int], snapshots: Int) {
+        self.targetShape = targetShape
+        self.snapshots = snapshots
+    }
+
+    /// The resolved settings, as recorded in the manifest.
+    public var configuration: JSONValue {
+        ["targetShape": .array(targetShape.map { .number(Double($0)) }), "snapshots": .number(Double(snapshots)),
+         "factor": .number(Double(factor)), "window": .number(Double(window)), "stride": .number(Double(stride)),
+         "relaxSteps": relaxSteps.map { .number(Double($0)) } ?? "default", "boundary": .string(boundary.rawValue),
+         "appendInitial": .number(Double(appendInitial))]
+    }
+
+    /// Levels needed to grow `shape` to the target, or an error saying why it cannot be done.
+    public func levels(from shape: [Int]) throws -> Int {
+        guard shape.count == targetShape.count, factor >= 2 || shape == targetShape else {
+            throw ConfigurationError("cannot upsample \(shape) to \(targetShape) with factor \(factor)")
+        }
+        var current = shape, levels = 0
+        while current != targetShape {
+            current = current.map { $0 * factor }
+            levels += 1
+            guard zip(current, targetShape).allSatisfy({ $0 <= $1 }) else {
+                throw ConfigurationError("target size \(targetShape) is not the small size \(shape) times a power of \(factor)")
+            }
+        }
+        return levels
+    }
+
+    /// LocalRelax of one configuration: every window in a fixed order.
+    func relax<System: MicroscopicSystem>(_ configuration: inout Grid<System.Site>, system: System, random: RandomStream) {
+        let steps = relaxSteps ?? system.defaultRegionSteps(sites: Int(pow(Double(window), Double(targetShape.count))))
+        guard steps > 0 else { return }
+        let size = [Int](repeating: window, count: configuration.spatialShape.count)
+        for origin in windowOrigins(of: configuration.spatialShape, periodic: System.isPeriodic) {
+            _ = system.evolveRegion(&configuration, origin: origin, size: size, steps: steps, boundary: boundary, random: random)
+        }
+    }
+
+    /// Window origins in C order: every `stride` sites (wrapping) on periodic grids, and only
+    /// windows that fit on grids with ends.
+    func windowOrigins(of shape: [Int], periodic: Bool) -> [[Int]] {
+        var origins: [[Int]] = [[]]
+        for extent in shape {
+            let starts = periodic ? Array(Swift.stride(from: 0, to: extent, by: stride))
+                                  : Array(Swift.stride(from: 0, through: max(extent - window, 0), by: stride))
+            origins = origins.flatMap { prefix in starts.map { prefix + [$0] } }
+        }
+        return origins
+    }
+}
+
+public enum UpsampleStage {
+    /// Runs hierarchical upsampling of `pool` (snapshots of `system`) and writes `snapshots.npz`
+    /// (`states` `[snapshots, …]`, `parent` `[snapshots]`: the index in the previous level's pool,
+    /// −1 for appended configurations) with a manifest.
+    @discardableResult
+    public static func run<System: MicroscopicSystem>(
+        _ system: System, pool: [Grid<System.Site>], settings: Upsampling, seed: UInt64,
+        inputs: [StageManifest.Input], directory: URL
+    ) throws -> StageManifest {
+        guard !pool.isEmpty else { throw ConfigurationError("the snapshot pool is empty") }
+        guard settings.snapshots >= 1 else { throw ConfigurationError("the number of snapshots must be at least 1") }
+        let levels = try settings.levels(from: system.spatialShape)
+        let large = system.resized(to: settings.targetShape)
+        if levels > 0 {
+            guard settings.window <= settings.targetShape.min()!, settings.window >= 1, settings.stride >= 1 else {
+                throw ConfigurationError("window \(settings.window) and stride \(settings.stride) must be positive and the window no larger than \(settings.targetShape)")
+            }
+        }
+        let stage = try StageRun(stage: "upsample", directory: directory,
+                                 config: ["system": .object(large.configuration), "upsample": settings.configuration],
+                                 seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
+
+        var current = pool
+        var parents = [Int](repeating: 0, count: settings.snapshots)
+        // One pass per level; a single pass that only draws when no upsampling is needed.
+        for level in 1...max(levels, 1) {
+            let scale = levels == 0 ? 1 : Int(pow(Double(settings.factor), Double(level)))
+            let levelSystem = system.resized(to: system.spatialShape.map { $0 * scale })
+            let progress = Progress(levels == 0 ? "draw snapshots" : "upsample level \(level)/\(levels)", total: settings.snapshots)
+            let previous = current
+            let drawn = parallelMap(settings.snapshots) { j in
+                let random = RandomStream(seed: seed, stage: "upsample-\(level)", index: UInt64(j))
+                let parent = random.uniformInt(previous.count)
+                var configuration = previous[parent]
+                if levels > 0 {
+                    configuration = system.upsample(configuration, factor: settings.factor)
+                    settings.relax(&configuration, system: levelSystem, random: random)
+                }
+                progress.advance()
+                return (configuration, parent)
+            }
+            progress.finish()
+            current = drawn.map(\.0)
+            parents = drawn.map(\.1)
+        }
+
+        if settings.appendInitial > 0 {
+            let progress = Progress("append initial configurations", total: settings.appendInitial)
+            current += parallelMap(settings.appendInitial) { j in
+                let random = RandomStream(seed: seed, stage: "upsample-append", index: UInt64(j))
+                var configuration = large.initialConfiguration(run: j, random: random).configuration
+                if levels > 0 { settings.relax(&configuration, system: large, random: random) }
+                progress.advance()
+                return configuration
+            }
+            progress.finish()
+            parents += [Int](repeating: -1, count: settings.appendInitial)
+        }
+
+        try stage.write(NPZArchive([
+            ("states", try stackedArray(current)),
+            ("parent", NumPyArray(parents.map(Int64.init))),
+        ]), as: "snapshots.npz")
+        return try stage.finish()
+    }
+}

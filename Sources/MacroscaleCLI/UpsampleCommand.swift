@@ -34,6 +34,9 @@ struct Upsample: ParsableCommand {
     @Option(help: "Elementary steps per window (default: one event per window site for spins, one time step for fields); 0 turns LocalRelax off.")
     var relaxSteps: Int?
 
+    @Option(help: "Relax each window for this physical (Glauber) time instead of a number of steps.")
+    var relaxTime: Double?
+
     @Option(help: "Window boundary: periodic-window (reference) or frozen-halo.")
     var boundary = RegionBoundary.periodicWindow
 
@@ -56,6 +59,8 @@ struct Upsample: ParsableCommand {
         guard factor >= 2 else { throw ValidationError("--factor must be at least 2") }
         guard window >= 1, stride >= 1 else { throw ValidationError("--window and --stride must be at least 1") }
         if let relaxSteps, relaxSteps < 0 { throw ValidationError("--relax-steps must be non-negative") }
+        if let relaxTime, relaxTime < 0 { throw ValidationError("--relax-time must be non-negative") }
+        if relaxSteps != nil && relaxTime != nil { throw ValidationError("give --relax-steps or --relax-time, not both") }
         guard appendInitial >= 0, burnIn >= 0 else { throw ValidationError("--append-initial and --burn-in must be non-negative") }
     }
 
@@ -70,7 +75,7 @@ struct Upsample: ParsableCommand {
         settings.factor = factor
         settings.window = window
         settings.stride = stride
-        settings.relaxSteps = relaxSteps
+        settings.relaxDuration = relaxTime.map(RegionDuration.time) ?? relaxSteps.map(RegionDuration.steps)
         settings.boundary = boundary
         settings.appendInitial = appendInitial
         let manifest = try UpsampleStage.run(system, pool: try source.snapshots(of: system, burnIn: burnIn), settings: settings,
@@ -97,6 +102,9 @@ struct Evolve: ParsableCommand {
     @Option(help: "Elementary steps (default: one event per patch site for spins, one time step for fields).")
     var steps: Int?
 
+    @Option(help: "Evolve each patch for this physical (Glauber) time instead of a number of steps.")
+    var time: Double?
+
     @Option(help: "Patch boundary: periodic-window (reference) or frozen-halo.")
     var boundary = RegionBoundary.periodicWindow
 
@@ -114,6 +122,8 @@ struct Evolve: ParsableCommand {
     func validate() throws {
         guard patchSize >= 1 else { throw ValidationError("--patch-size must be at least 1") }
         if let steps, steps < 0 { throw ValidationError("--steps must be non-negative") }
+        if let time, time <= 0 { throw ValidationError("--time must be positive") }
+        if steps != nil && time != nil { throw ValidationError("give --steps or --time, not both") }
     }
 
     func run() throws {
@@ -124,7 +134,7 @@ struct Evolve: ParsableCommand {
 
     private func evolve<System: MicroscopicSystem>(_ system: System, source: SnapshotSource) throws {
         var settings = PartialEvolution(patchShape: [Int](repeating: patchSize, count: system.spatialShape.count))
-        settings.steps = steps
+        settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         let snapshots = try source.snapshots(of: system, burnIn: burnIn)
         let manifest = try EvolveStage.run(system, snapshots: snapshots, settings: settings, seed: seed,

@@ -7,13 +7,14 @@ import Systems
 /// Partial evolution: for every large snapshot, evolve one uniformly chosen tiling patch alone.
 ///
 /// The lattice is tiled by K non-overlapping patches of `patchShape` (in C order); snapshot j
-/// draws patch I uniformly from stream (seed, "evolve", j) and runs `steps` elementary steps of the
-/// dynamics inside it (`boundary` says how it meets the frozen rest), recording the patch before
+/// draws patch I uniformly from stream (seed, "evolve", j) and runs the dynamics inside it for
+/// `duration` (`boundary` says how it meets the frozen rest), recording the patch before
 /// and after, I, and the elapsed time δt (random for kinetic Monte Carlo).
 public struct PartialEvolution: Sendable {
     public var patchShape: [Int]
-    /// Elementary steps (nil: the system's default, one event per patch site for spins, one time step for fields).
-    public var steps: Int?
+    /// How long the patch evolves (nil: the system's default, one event per patch site for spins,
+    /// one time step for fields).
+    public var duration: RegionDuration?
     public var boundary = RegionBoundary.periodicWindow
 
     public init(patchShape: [Int]) {
@@ -21,7 +22,7 @@ public struct PartialEvolution: Sendable {
     }
 
     public var configuration: JSONValue {
-        ["patchShape": .array(patchShape.map { .number(Double($0)) }), "steps": steps.map { .number(Double($0)) } ?? "default",
+        ["patchShape": .array(patchShape.map { .number(Double($0)) }), "duration": duration.map { .string($0.description) } ?? "default",
          "boundary": .string(boundary.rawValue)]
     }
 }
@@ -42,7 +43,7 @@ public enum EvolveStage {
             throw ConfigurationError("patch \(settings.patchShape) does not tile the lattice \(shape)")
         }
         let origins = Grid<System.Site>.tilingOrigins(of: shape, patchSize: settings.patchShape)
-        let steps = settings.steps ?? system.defaultRegionSteps(sites: settings.patchShape.reduce(1, *))
+        let duration = settings.duration ?? system.defaultRegionDuration(sites: settings.patchShape.reduce(1, *))
         let stage = try StageRun(stage: "evolve", directory: directory,
                                  config: ["system": .object(system.configuration), "evolve": settings.configuration,
                                           "patches": .number(Double(origins.count))],
@@ -54,7 +55,7 @@ public enum EvolveStage {
             var configuration = snapshots[j]
             let before = configuration.patch(origin: origins[patch], size: settings.patchShape)
             let dt = system.evolveRegion(&configuration, origin: origins[patch], size: settings.patchShape,
-                                         steps: steps, boundary: settings.boundary, random: random)
+                                         for: duration, boundary: settings.boundary, random: random)
             progress.advance()
             return (before: before, after: configuration.patch(origin: origins[patch], size: settings.patchShape),
                     patch: patch, dt: dt)

@@ -10,7 +10,7 @@ import Systems
 /// previous level's pool (uniformly, with replacement), upsamples each by `factor` along every
 /// axis and heals the artificial block structure by LocalRelax: the microscopic dynamics run in
 /// windows of `window` sites per axis, placed every `stride` sites (wrapping around periodic
-/// systems), visited in a fixed order, `relaxSteps` elementary steps each. With as many levels as it
+/// systems), visited in a fixed order, for `relaxDuration` each. With as many levels as it
 /// takes to reach `targetShape`; with none (small = large) snapshots are simply drawn.
 /// Snapshot j of level ℓ draws its randomness from stream (seed, "upsample-ℓ", j).
 public struct Upsampling: Sendable {
@@ -19,8 +19,9 @@ public struct Upsampling: Sendable {
     public var factor = 2
     public var window = 16
     public var stride = 8
-    /// Elementary steps per window (nil: the system's default, one event per site for spins); 0 turns LocalRelax off.
-    public var relaxSteps: Int?
+    /// Dynamics per window (nil: the system's default, one event per site for spins); `.steps(0)`
+    /// turns LocalRelax off.
+    public var relaxDuration: RegionDuration?
     public var boundary = RegionBoundary.periodicWindow
     /// Extra configurations from the system's own initial condition (random magnetization for
     /// spins), relaxed like the others and appended at the last level (reference option).
@@ -35,7 +36,7 @@ public struct Upsampling: Sendable {
     public var configuration: JSONValue {
         ["targetShape": .array(targetShape.map { .number(Double($0)) }), "snapshots": .number(Double(snapshots)),
          "factor": .number(Double(factor)), "window": .number(Double(window)), "stride": .number(Double(stride)),
-         "relaxSteps": relaxSteps.map { .number(Double($0)) } ?? "default", "boundary": .string(boundary.rawValue),
+         "relax": relaxDuration.map { .string($0.description) } ?? "default", "boundary": .string(boundary.rawValue),
          "appendInitial": .number(Double(appendInitial))]
     }
 
@@ -57,11 +58,11 @@ public struct Upsampling: Sendable {
 
     /// LocalRelax of one configuration: every window in a fixed order.
     func relax<System: MicroscopicSystem>(_ configuration: inout Grid<System.Site>, system: System, random: RandomStream) {
-        let steps = relaxSteps ?? system.defaultRegionSteps(sites: Int(pow(Double(window), Double(targetShape.count))))
-        guard steps > 0 else { return }
+        let duration = relaxDuration ?? system.defaultRegionDuration(sites: Int(pow(Double(window), Double(targetShape.count))))
+        guard duration != .steps(0) && duration != .time(0) else { return }
         let size = [Int](repeating: window, count: configuration.spatialShape.count)
         for origin in windowOrigins(of: configuration.spatialShape, periodic: System.isPeriodic) {
-            _ = system.evolveRegion(&configuration, origin: origin, size: size, steps: steps, boundary: boundary, random: random)
+            _ = system.evolveRegion(&configuration, origin: origin, size: size, for: duration, boundary: boundary, random: random)
         }
     }
 

@@ -58,11 +58,11 @@ public protocol MicroscopicSystem: Sendable {
 
     /// The default amount of dynamics for a region of `sites` sites: one event per site for spins
     /// (the reference LocalRelax and partial evolution), one time step for fields.
-    func defaultRegionSteps(sites: Int) -> Int
+    func defaultRegionDuration(sites: Int) -> RegionDuration
 
     /// Runs the dynamics inside the block of `size` sites at `origin` (wrapping periodically where the
-    /// system is periodic) for `steps` elementary steps (flip events or time steps), leaving every
-    /// site outside the block untouched; returns the physical time that elapsed.
-    func evolveRegion(_ configuration: inout Grid<Site>, origin: [Int], size: [Int], steps: Int,
+    /// system is periodic) for `duration`, leaving every site outside the block untouched; returns
+    /// the physical time that elapsed.
+    func evolveRegion(_ configuration: inout Grid<Site>, origin: [Int], size: [Int], for duration: RegionDuration,
                       boundary: RegionBoundary, random: RandomStream) -> Double
 }

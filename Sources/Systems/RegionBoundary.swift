@@ -9,3 +9,20 @@ public enum RegionBoundary: String, Sendable, CaseIterable {
     /// flips), predator–prey reads one ghost cell on each side (replicate at the domain ends).
     case frozenHalo = "frozen-halo"
 }
+
+/// How long a region evolves when it is evolved alone.
+public enum RegionDuration: Sendable, Equatable, CustomStringConvertible {
+    /// A fixed number of elementary steps: flip events (the reference) or time steps. For
+    /// kinetic Monte Carlo the state after a fixed number of events samples the embedded jump
+    /// chain, whose stationary law is tilted toward states with a high total rate.
+    case steps(Int)
+    /// A fixed physical time: the state is a sample of the continuous-time dynamics at that time.
+    case time(Double)
+
+    public var description: String {
+        switch self {
+        case .steps(let count): return "\(count) steps"
+        case .time(let duration): return "time \(duration)"
+        }
+    }
+}

@@ -53,7 +53,7 @@ extension SpinSystem {
     }
 
     /// One flip event per site.
-    public func defaultRegionSteps(sites: Int) -> Int { sites }
+    public func defaultRegionDuration(sites: Int) -> RegionDuration { .steps(sites) }
 }
 
 /// How the initial spin configuration of each run is drawn.

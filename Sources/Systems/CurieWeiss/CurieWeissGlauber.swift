@@ -45,14 +45,36 @@ final class CurieWeissGlauber {
 
     /// Performs `events` flips.
     func run(events: Int, random: RandomStream) {
+        advance(maxEvents: events, until: .infinity, random: random)
+    }
+
+    /// Runs for a number of events or a span of Glauber time.
+    func run(for duration: RegionDuration, random: RandomStream) {
+        switch duration {
+        case .steps(let events): advance(maxEvents: events, until: .infinity, random: random)
+        case .time(let span): advance(maxEvents: .max, until: time + span, random: random)
+        }
+    }
+
+    /// Flips until `maxEvents` events have happened or the next one would come after `end`
+    /// (then the clock stops at `end`).
+    private func advance(maxEvents: Int, until end: Double, random: RandomStream) {
         let n = siteCount
         var elapsed = time
-        for _ in 0..<events {
+        var events = 0
+        while events < maxEvents {
             let down = downCount
             let downTotal = Double(down) * downRate[down]
             let total = downTotal + Double(n - down) * upRate[down]
             // One draw picks the class and, by where it lands inside the class's interval, the member.
             let target = random.uniform() * total
+            let wait = random.exponential(mean: 1 / total)
+            if elapsed + wait > end {
+                elapsed = end
+                break
+            }
+            elapsed += wait
+            events += 1
             if target < downTotal || down == n { // (down == n: rounding put u·total at the very top)
                 let index = min(Int(target / downRate[down]), down - 1)
                 order.swapAt(index, down - 1)
@@ -64,7 +86,6 @@ final class CurieWeissGlauber {
                 downCount = down + 1
                 spinValues[order[down]] = -1
             }
-            elapsed += random.exponential(mean: 1 / total)
         }
         time = elapsed
     }

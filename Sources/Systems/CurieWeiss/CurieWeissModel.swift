@@ -66,10 +66,10 @@ public struct CurieWeissModel: SpinSystem {
         }
     }
 
-    /// Glauber events inside the block: with `periodicWindow` the block is a Curie–Weiss system of
+    /// Glauber dynamics inside the block for `duration` (events or Glauber time): with `periodicWindow` the block is a Curie–Weiss system of
     /// its own (its own mean field); with `frozenHalo` its spins feel the global mean field, the
     /// rest of the array frozen but counted, updated as the block flips.
-    public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], steps: Int,
+    public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], for duration: RegionDuration,
                              boundary: RegionBoundary, random: RandomStream) -> Double {
         let window = configuration.patch(origin: origin, size: region)
         var background = (sites: 0, magnetization: 0)
@@ -79,7 +79,7 @@ public struct CurieWeissModel: SpinSystem {
             background = (configuration.siteCount - window.siteCount, total - inside)
         }
         let sampler = CurieWeissGlauber(model: self, spins: window.values, background: background)
-        sampler.run(events: steps, random: random)
+        sampler.run(for: duration, random: random)
         configuration.insert(Grid(spatialShape: region, values: sampler.spins), at: origin)
         return sampler.time
     }

@@ -97,10 +97,10 @@ public struct IsingModel: SpinSystem {
         }
     }
 
-    /// Glauber events inside the block (`steps` of them), with the block either its own periodic
+    /// Glauber dynamics inside the block for `duration` (events or Glauber time), with the block either its own periodic
     /// lattice or surrounded by a frozen one-site halo read from the configuration. Heat-bath
     /// dynamics is for equilibrium studies and is not used on regions.
-    public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], steps: Int,
+    public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], for duration: RegionDuration,
                              boundary: RegionBoundary, random: RandomStream) -> Double {
         let (rows, columns) = (region[0], region[1])
         let sampler: NFoldGlauber
@@ -113,7 +113,7 @@ public struct IsingModel: SpinSystem {
             let (neighbours, active) = NFoldGlauber.haloNeighbours(rows: rows, columns: columns)
             sampler = NFoldGlauber(model: self, spins: withHalo.values, neighbours: neighbours, active: active)
         }
-        sampler.run(events: steps, random: random)
+        sampler.run(for: duration, random: random)
         var spins = sampler.spins
         if boundary == .frozenHalo {
             let interior = Grid(spatialShape: [rows + 2, columns + 2], values: spins).patch(origin: [1, 1], size: region)

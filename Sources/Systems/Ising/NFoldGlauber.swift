@@ -207,13 +207,34 @@ final class NFoldGlauber {
 
     /// Performs `events` flips.
     func run(events: Int, random: RandomStream) {
+        advance(maxEvents: events, until: .infinity, random: random)
+    }
+
+    /// Runs for a number of events or a span of Glauber time.
+    func run(for duration: RegionDuration, random: RandomStream) {
+        switch duration {
+        case .steps(let events): advance(maxEvents: events, until: .infinity, random: random)
+        case .time(let span): advance(maxEvents: .max, until: time + span, random: random)
+        }
+    }
+
+    /// Flips until `maxEvents` events have happened or the next one would come after `end`
+    /// (then the clock stops at `end`): each event first draws its waiting time, then its spin.
+    private func advance(maxEvents: Int, until end: Double, random: RandomStream) {
         let n = siteCount
         var elapsed = time
-        for _ in 0..<events {
+        var events = 0
+        while events < maxEvents {
             let (c, member, total) = select(uniform: random.uniform())
+            let wait = random.exponential(mean: 1 / total)
+            if elapsed + wait > end {
+                elapsed = end
+                break
+            }
+            elapsed += wait
+            events += 1
             let site = Int(truncatingIfNeeded: members[c &* n &+ member])
-            let oldSpin = spinBuffer[site]
-            let spin = 0 &- oldSpin
+            let spin = 0 &- spinBuffer[site]
             spinBuffer[site] = spin
             let sum = Int(neighbourSums[site])
             move(site, from: c, to: NFoldGlauber.classIndex(spin: spin, neighbourSum: sum), n: n)
@@ -229,7 +250,6 @@ final class NFoldGlauber {
                 move(neighbour, from: NFoldGlauber.classIndex(spin: neighbourSpin, neighbourSum: oldSum),
                      to: NFoldGlauber.classIndex(spin: neighbourSpin, neighbourSum: newSum), n: n)
             }
-            elapsed += random.exponential(mean: 1 / total)
         }
         time = elapsed
     }

@@ -178,15 +178,20 @@ public struct PredatorPreyModel: MicroscopicSystem {
     }
 
     /// One time step.
-    public func defaultRegionSteps(sites: Int) -> Int { 1 }
+    public func defaultRegionDuration(sites: Int) -> RegionDuration { .steps(1) }
 
-    /// `steps` time steps of the points in [origin, origin + size). With `frozenHalo` the window's
+    /// Time steps of the points in [origin, origin + size) (a duration in time is rounded to whole steps). With `frozenHalo` the window's
     /// Laplacian reads one ghost cell on each side from the frozen neighbours (replicate at the
     /// domain ends) and diffusion is explicit whatever the scheme (the cosine basis diagonalises
     /// only reflecting ends); with `periodicWindow` the window is an isolated system with
     /// reflecting ends, integrated by the model's scheme. Returns the elapsed time.
-    public func evolveRegion(_ configuration: inout Grid<Float>, origin: [Int], size: [Int], steps: Int,
+    public func evolveRegion(_ configuration: inout Grid<Float>, origin: [Int], size: [Int], for duration: RegionDuration,
                              boundary: RegionBoundary, random: RandomStream) -> Double {
+        let steps: Int
+        switch duration {
+        case .steps(let count): steps = count
+        case .time(let time): steps = Int((time / dt).rounded())
+        }
         let n = configuration.siteCount, start = origin[0], width = size[0]
         precondition(start >= 0 && start + width <= n, "predator–prey windows must lie inside [0, n)")
         var window = resized(to: size)

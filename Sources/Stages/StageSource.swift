@@ -1,0 +1,56 @@
+import Artifacts
+import Foundation
+import Systems
+
+/// A finished stage directory opened for reading: its manifest, verified outputs and system.
+public struct StageSource {
+    /// The stage directory.
+    public let directory: URL
+    public let manifest: StageManifest
+    /// The system the stage worked on, rebuilt from the manifest's `system` object.
+    public let system: any MicroscopicSystem
+
+    /// Opens `directory`; fails clearly if the stage did not finish or its outputs changed since.
+    public init(directory: URL) throws {
+        self.directory = directory
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(StageManifest.fileName).path) else {
+            throw ArtifactError(directory.path, "no manifest.json: not a finished stage directory (was the stage interrupted?)")
+        }
+        manifest = try StageManifest.read(from: directory)
+        let changed = manifest.changedOutputs(in: directory)
+        guard changed.isEmpty else {
+            throw ArtifactError(directory.path, "outputs changed since the stage finished: \(changed.joined(separator: ", "))")
+        }
+        guard case .object(let config) = manifest.config, let systemConfig = config["system"] else {
+            throw ArtifactError(directory.path, "the manifest records no 'system' configuration")
+        }
+        system = try SystemRegistry.system(from: SystemConfiguration(systemConfig))
+    }
+
+    /// The first of `names` among the stage's outputs, as a file URL.
+    public func output(_ names: [String]) throws -> URL {
+        let listed = Set(manifest.outputs.map(\.path))
+        guard let name = names.first(where: listed.contains) else {
+            throw ArtifactError(directory.path, "its manifest lists none of \(names.joined(separator: ", ")) (stage '\(manifest.stage)')")
+        }
+        return directory.appendingPathComponent(name)
+    }
+
+    /// An output file with the checksum it was verified against, for the next stage's manifest.
+    public func input(_ file: URL) -> StageManifest.Input {
+        .init(path: file.path, sha256: manifest.outputs.first { $0.path == file.lastPathComponent }!.sha256)
+    }
+}
+
+/// Splits an array of shape `[count, (components,) spatial…]` into `count` configurations of `system`'s layout on `spatialShape`.
+public func configurations<System: MicroscopicSystem>(_ array: NumPyArray, of system: System, spatialShape: [Int], source: String) throws -> [Grid<System.Site>] {
+    let stateShape = (system.components > 1 ? [system.components] : []) + spatialShape
+    guard array.shape.count == 1 + stateShape.count, Array(array.shape.dropFirst()) == stateShape else {
+        throw ArtifactError(source, "array of shape \(NumPyArray.describe(array.shape)) does not hold configurations of shape \(NumPyArray.describe(stateShape))")
+    }
+    let values = try array.elements(as: System.Site.self)
+    let size = stateShape.reduce(1, *)
+    return (0..<array.shape[0]).map { k in
+        Grid(components: system.components, spatialShape: spatialShape, values: Array(values[(k * size)..<((k + 1) * size)]))
+    }
+}

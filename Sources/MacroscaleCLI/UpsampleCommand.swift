@@ -105,8 +105,8 @@ struct Evolve: ParsableCommand {
     @Option(help: "Evolve each patch for this physical (Glauber) time instead of a number of steps.")
     var time: Double?
 
-    @Option(help: "Patch boundary: periodic-window (reference) or frozen-halo.")
-    var boundary = RegionBoundary.periodicWindow
+    @Option(help: "Patch boundary: periodic-window or frozen-halo (default: the reference's — periodic-window for Ising, frozen-halo for Curie–Weiss and predator–prey).")
+    var boundary: RegionBoundary?
 
     @Option(help: "Records to skip at the start of every input trajectory (simulate input only).")
     var burnIn = 0

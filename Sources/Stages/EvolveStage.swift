@@ -15,15 +15,18 @@ public struct PartialEvolution: Sendable {
     /// How long the patch evolves (nil: the system's default, one event per patch site for spins,
     /// one time step for fields).
     public var duration: RegionDuration?
-    public var boundary = RegionBoundary.periodicWindow
+    /// How the patch meets the frozen rest (nil: the system's reference boundary).
+    public var boundary: RegionBoundary?
 
     public init(patchShape: [Int]) {
         self.patchShape = patchShape
     }
 
-    public var configuration: JSONValue {
-        ["patchShape": .array(patchShape.map { .number(Double($0)) }), "duration": duration.map { .string($0.description) } ?? "default",
-         "boundary": .string(boundary.rawValue)]
+    /// The settings with the system's defaults filled in, as recorded in the manifest.
+    func configuration<System: MicroscopicSystem>(for system: System) -> JSONValue {
+        let duration = duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
+        return ["patchShape": .array(patchShape.map { .number(Double($0)) }), "duration": .string(duration.description),
+                "boundary": .string((boundary ?? System.referencePatchBoundary).rawValue)]
     }
 }
 
@@ -44,8 +47,9 @@ public enum EvolveStage {
         }
         let origins = Grid<System.Site>.tilingOrigins(of: shape, patchSize: settings.patchShape)
         let duration = settings.duration ?? system.defaultRegionDuration(sites: settings.patchShape.reduce(1, *))
+        let boundary = settings.boundary ?? System.referencePatchBoundary
         let stage = try StageRun(stage: "evolve", directory: directory,
-                                 config: ["system": .object(system.configuration), "evolve": settings.configuration,
+                                 config: ["system": .object(system.configuration), "evolve": settings.configuration(for: system),
                                           "patches": .number(Double(origins.count))],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let progress = Progress("evolve patches", total: snapshots.count)
@@ -55,7 +59,7 @@ public enum EvolveStage {
             var configuration = snapshots[j]
             let before = configuration.patch(origin: origins[patch], size: settings.patchShape)
             let dt = system.evolveRegion(&configuration, origin: origins[patch], size: settings.patchShape,
-                                         for: duration, boundary: settings.boundary, random: random)
+                                         for: duration, boundary: boundary, random: random)
             progress.advance()
             return (before: before, after: configuration.patch(origin: origins[patch], size: settings.patchShape),
                     patch: patch, dt: dt)

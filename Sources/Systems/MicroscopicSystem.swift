@@ -22,6 +22,10 @@ public protocol MicroscopicSystem: Sendable {
     /// Whether the grid wraps around (lattice spins) or has ends (predator–prey on [0, 1]).
     static var isPeriodic: Bool { get }
 
+    /// The boundary the reference method uses when it evolves one patch (spec §4): an isolated
+    /// periodic patch for Ising, the global mean field for Curie–Weiss, ghost cells for predator–prey.
+    static var referencePatchBoundary: RegionBoundary { get }
+
     /// Rebuilds a system from the parameters a manifest recorded (`configuration`).
     init(configuration: SystemConfiguration) throws
 

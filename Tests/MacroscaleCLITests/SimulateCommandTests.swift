@@ -54,3 +54,38 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertTrue(message(["simulate", "ising"]).contains("--out"))
     }
 }
+
+final class StageChainTests: XCTestCase {
+    /// simulate → upsample → evolve through the command line, each stage reading the previous one's directory.
+    func testStagesChainThroughTheirDirectories() throws {
+        let dir = try TemporaryDirectory()
+        defer {
+            dir.remove()
+            ThreadCount.set(0)
+            Progress.quiet = false
+        }
+        let sim = dir.file("sim").path, up = dir.file("up").path, evolve = dir.file("evolve").path
+        for arguments in [
+            ["simulate", "curie-weiss", "--size", "8", "--runs", "3", "--steps", "4", "--out", sim, "--quiet"],
+            ["upsample", "--input", sim, "--burn-in", "1", "--target-size", "16", "--snapshots", "10", "--window", "8", "--stride", "4", "--out", up, "--quiet"],
+            ["evolve", "--input", up, "--patch-size", "8", "--out", evolve, "--quiet"],
+        ] {
+            var command = try Macroscale.parseAsRoot(arguments)
+            try command.run()
+        }
+        let evolved = try NPZArchive.read(dir.file("evolve/evolved.npz"))
+        XCTAssertEqual(try evolved.array("patchAfter").shape, [10, 8, 8])
+        let manifest = try StageManifest.read(from: dir.file("evolve"))
+        guard case .object(let config) = manifest.config, case .object(let settings)? = config["evolve"] else { return XCTFail() }
+        XCTAssertEqual(settings["boundary"], .string("frozen-halo"), "Curie–Weiss patches feel the global mean field by default")
+        XCTAssertEqual(settings["duration"], .string("64 steps"))
+        XCTAssertEqual(manifest.inputs.map(\.path), [dir.file("up/snapshots.npz").path])
+
+        // An interrupted (manifest-less) input stage is refused with a clear message.
+        try FileManager.default.removeItem(at: dir.file("up/manifest.json"))
+        var rerun = try Macroscale.parseAsRoot(["evolve", "--input", up, "--patch-size", "8", "--out", evolve])
+        XCTAssertThrowsError(try rerun.run()) { error in
+            XCTAssertTrue("\(error)".contains("not a finished stage directory"), "\(error)")
+        }
+    }
+}

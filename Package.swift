@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "macroscale", targets: ["macroscale"]),
-        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems"]),
+        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "Stages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,12 +32,15 @@ let package = Package(
         // Microscopic systems and their dynamics.
         .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),
 
+        // Neural networks with explicit backward passes (no physics in here).
+        .target(name: "Learning", dependencies: ["Artifacts", "Linalg", "Random", "Execution"]),
+
         // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
         .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems"]),
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
-            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages",
+            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI"]),
@@ -49,6 +52,7 @@ let package = Package(
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Random"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
+        .testTarget(name: "LearningTests", dependencies: ["Learning", "Artifacts", "Random", "TestSupport"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "TestSupport"]),
         .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "TestSupport"]),
     ]

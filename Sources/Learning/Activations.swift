@@ -1,0 +1,64 @@
+import Foundation
+
+/// Element-wise activation functions, each with its derivative written out.
+
+/// max(0, x).
+public final class ReLU: StatelessLayer, Layer {
+    private var input = Tensor(zeros: [0])
+
+    public func forward(_ input: Tensor) -> Tensor {
+        self.input = input
+        return Tensor(shape: input.shape, data: input.data.map { max($0, 0) })
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        Tensor(shape: input.shape, data: zip(input.data, outputGradient.data).map { $0 > 0 ? $1 : 0 })
+    }
+}
+
+/// x for x > 0, αx otherwise.
+public final class LeakyReLU: StatelessLayer, Layer {
+    public let slope: Float
+    private var input = Tensor(zeros: [0])
+
+    public init(_ slope: Float = 0.01) {
+        self.slope = slope
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        self.input = input
+        return Tensor(shape: input.shape, data: input.data.map { $0 > 0 ? $0 : slope * $0 })
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        Tensor(shape: input.shape, data: zip(input.data, outputGradient.data).map { $0 > 0 ? $1 : slope * $1 })
+    }
+}
+
+/// 1 / (1 + e^{−x}); derivative y(1 − y).
+public final class Sigmoid: StatelessLayer, Layer {
+    private var output = Tensor(zeros: [0])
+
+    public func forward(_ input: Tensor) -> Tensor {
+        output = Tensor(shape: input.shape, data: input.data.map { 1 / (1 + exp(-$0)) })
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        Tensor(shape: output.shape, data: zip(output.data, outputGradient.data).map { $0 * (1 - $0) * $1 })
+    }
+}
+
+/// tanh x; derivative 1 − y².
+public final class Tanh: StatelessLayer, Layer {
+    private var output = Tensor(zeros: [0])
+
+    public func forward(_ input: Tensor) -> Tensor {
+        output = Tensor(shape: input.shape, data: input.data.map { tanh($0) })
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        Tensor(shape: output.shape, data: zip(output.data, outputGradient.data).map { (1 - $0 * $0) * $1 })
+    }
+}

@@ -1,0 +1,103 @@
+import Random
+
+/// 2D convolution (cross-correlation, as PyTorch) with square kernels on NCHW tensors.
+///
+/// Lowered by im2col: for a chunk of images the kernel patches become the columns of a
+/// [C·k·k, chunk·positions] matrix, and the convolution is `W [out, C·k·k] × columns` in one sgemm.
+/// Backward recomputes the columns rather than keeping them.
+public final class Conv2d: Layer {
+    public let weight: Parameter
+    public let bias: Parameter
+    public var isTraining = true
+    let kernel: Int
+    let stride: Int
+    let padding: Int
+    private var input = Tensor(zeros: [0])
+
+    public init(_ inputChannels: Int, _ outputChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0,
+                initialization: WeightInitialization = .xavierUniform, random: RandomStream) {
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        let patch = inputChannels * kernel * kernel
+        weight = Parameter("weight", initialization.make(shape: [outputChannels, inputChannels, kernel, kernel],
+                                                         fanIn: patch, fanOut: outputChannels * kernel * kernel, random: random))
+        bias = Parameter("bias", Tensor(zeros: [outputChannels]))
+    }
+
+    public var parameters: [Parameter] { [weight, bias] }
+    var outputChannels: Int { weight.value.shape[0] }
+
+    func geometry(of input: Tensor) -> ConvolutionGeometry {
+        precondition(input.shape.count == 4 && input.shape[1] == weight.value.shape[1],
+                     "Conv2d expects [N, \(weight.value.shape[1]), H, W], got \(input.shape)")
+        return ConvolutionGeometry(channels: input.shape[1], height: input.shape[2], width: input.shape[3],
+                                   kernel: kernel, stride: stride, padding: padding)
+    }
+
+    public func forward(_ input: Tensor) -> Tensor {
+        self.input = input
+        let g = geometry(of: input), batch = input.batch, out = outputChannels
+        var output = Tensor(zeros: [batch, out, g.outputHeight, g.outputWidth])
+        let chunk = g.chunkSize(batch: batch)
+        var columns = [Float](repeating: 0, count: g.patchSize * chunk * g.outputPositions)
+        var product = [Float](repeating: 0, count: out * chunk * g.outputPositions)
+        input.data.withUnsafeBufferPointer { x in
+            output.data.withUnsafeMutableBufferPointer { y in
+                for first in Swift.stride(from: 0, to: batch, by: chunk) {
+                    let images = min(chunk, batch - first), width = images * g.outputPositions
+                    for i in 0..<images {
+                        g.lower(x.baseAddress! + (first + i) * g.imageSize, into: &columns, rowStride: width, offset: i * g.outputPositions)
+                    }
+                    // product[o, i·P + p] = Σ_r W[o, r] columns[r, i·P + p]
+                    MatrixProducts.gemm(weight.value.data, columns, into: &product, m: out, n: width, k: g.patchSize)
+                    for o in 0..<out {
+                        let b = bias.value.data[o]
+                        for k in 0..<width { product[o * width + k] += b }
+                    }
+                    transposeChunk(y.baseAddress! + first * out * g.outputPositions, &product,
+                                   images: images, channels: out, positions: g.outputPositions, reverse: true)
+                }
+            }
+        }
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor) -> Tensor {
+        let g = geometry(of: input), batch = input.batch, out = outputChannels
+        var inputGradient = Tensor(zeros: input.shape)
+        let chunk = g.chunkSize(batch: batch)
+        var columns = [Float](repeating: 0, count: g.patchSize * chunk * g.outputPositions)
+        var gradientMatrix = [Float](repeating: 0, count: out * chunk * g.outputPositions)
+        var outputGradient = outputGradient
+        input.data.withUnsafeBufferPointer { x in
+            inputGradient.data.withUnsafeMutableBufferPointer { dx in
+                outputGradient.data.withUnsafeMutableBufferPointer { dy in
+                    for first in Swift.stride(from: 0, to: batch, by: chunk) {
+                        let images = min(chunk, batch - first), width = images * g.outputPositions
+                        transposeChunk(dy.baseAddress! + first * out * g.outputPositions, &gradientMatrix,
+                                       images: images, channels: out, positions: g.outputPositions, reverse: false)
+                        for i in 0..<images {
+                            g.lower(x.baseAddress! + (first + i) * g.imageSize, into: &columns, rowStride: width, offset: i * g.outputPositions)
+                        }
+                        // ∂W[o, r] += Σ_k dY[o, k] columns[r, k];  ∂b[o] += Σ_k dY[o, k]
+                        MatrixProducts.gemm(gradientMatrix, columns, transposeB: true, into: &weight.gradient.data,
+                                            m: out, n: g.patchSize, k: width, beta: 1)
+                        for o in 0..<out {
+                            var sum: Float = 0
+                            for k in 0..<width { sum += gradientMatrix[o * width + k] }
+                            bias.gradient.data[o] += sum
+                        }
+                        // ∂columns[r, k] = Σ_o W[o, r] dY[o, k], then back onto the images.
+                        MatrixProducts.gemm(weight.value.data, gradientMatrix, transposeA: true, into: &columns,
+                                            m: g.patchSize, n: width, k: out)
+                        for i in 0..<images {
+                            g.raise(columns, rowStride: width, offset: i * g.outputPositions, into: dx.baseAddress! + (first + i) * g.imageSize)
+                        }
+                    }
+                }
+            }
+        }
+        return inputGradient
+    }
+}

@@ -8,11 +8,11 @@ public final class ReLU: StatelessLayer, Layer {
 
     public func forward(_ input: Tensor) -> Tensor {
         self.input = input
-        return Tensor(shape: input.shape, data: input.data.map { max($0, 0) })
+        return Tensor(mapping: input) { max($0, 0) }
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        Tensor(shape: input.shape, data: zip(input.data, outputGradient.data).map { $0 > 0 ? $1 : 0 })
+        Tensor(combining: input, outputGradient) { $0 > 0 ? $1 : 0 }
     }
 }
 
@@ -27,11 +27,13 @@ public final class LeakyReLU: StatelessLayer, Layer {
 
     public func forward(_ input: Tensor) -> Tensor {
         self.input = input
-        return Tensor(shape: input.shape, data: input.data.map { $0 > 0 ? $0 : slope * $0 })
+        let slope = slope
+        return Tensor(mapping: input) { $0 > 0 ? $0 : slope * $0 }
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        Tensor(shape: input.shape, data: zip(input.data, outputGradient.data).map { $0 > 0 ? $1 : slope * $1 })
+        let slope = slope
+        return Tensor(combining: input, outputGradient) { $0 > 0 ? $1 : slope * $1 }
     }
 }
 
@@ -40,12 +42,12 @@ public final class Sigmoid: StatelessLayer, Layer {
     private var output = Tensor(zeros: [0])
 
     public func forward(_ input: Tensor) -> Tensor {
-        output = Tensor(shape: input.shape, data: input.data.map { 1 / (1 + exp(-$0)) })
+        output = Tensor(mapping: input) { 1 / (1 + exp(-$0)) }
         return output
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        Tensor(shape: output.shape, data: zip(output.data, outputGradient.data).map { $0 * (1 - $0) * $1 })
+        Tensor(combining: output, outputGradient) { $0 * (1 - $0) * $1 }
     }
 }
 
@@ -54,11 +56,11 @@ public final class Tanh: StatelessLayer, Layer {
     private var output = Tensor(zeros: [0])
 
     public func forward(_ input: Tensor) -> Tensor {
-        output = Tensor(shape: input.shape, data: input.data.map { tanh($0) })
+        output = Tensor(mapping: input) { tanh($0) }
         return output
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        Tensor(shape: output.shape, data: zip(output.data, outputGradient.data).map { (1 - $0 * $0) * $1 })
+        Tensor(combining: output, outputGradient) { (1 - $0 * $0) * $1 }
     }
 }

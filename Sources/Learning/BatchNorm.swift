@@ -27,29 +27,30 @@ public final class BatchNorm: Layer {
     public var buffers: [Buffer] { [runningMean, runningVariance] }
     var channels: Int { scale.value.count }
 
-    /// Calls `body(channel, range)` for every contiguous run of one channel's values.
-    private func forEachRun(_ shape: [Int], _ body: (Int, Range<Int>) -> Void) {
-        let spatial = shape.dropFirst(2).reduce(1, *)
-        for n in 0..<shape[0] {
-            for c in 0..<channels {
-                let start = (n * channels + c) * spatial
-                body(c, start..<(start + spatial))
-            }
+    /// Per-channel sums of `f(channel, value)` over the batch and spatial positions, in Double.
+    private func channelSums(_ x: UnsafeBufferPointer<Float>, spatial: Int, _ f: (Int, Float) -> Double) -> [Double] {
+        var sums = [Double](repeating: 0, count: channels)
+        for run in 0..<(x.count / spatial) {
+            let c = run % channels, start = run * spatial
+            var sum = 0.0
+            for k in start..<(start + spatial) { sum += f(c, x[k]) }
+            sums[c] += sum
         }
+        return sums
     }
 
     public func forward(_ input: Tensor) -> Tensor {
         precondition(input.shape.count >= 2 && input.shape[1] == channels, "BatchNorm(\(channels)) got \(input.shape)")
-        let perChannel = input.count / channels
-        var mean = [Double](repeating: 0, count: channels), variance = [Double](repeating: 0, count: channels)
+        let spatial = input.shape.dropFirst(2).reduce(1, *), perChannel = input.count / channels
+        var mean: [Double], variance: [Double]
         if isTraining {
-            forEachRun(input.shape) { c, range in for k in range { mean[c] += Double(input.data[k]) } }
-            for c in 0..<channels { mean[c] /= Double(perChannel) }
-            forEachRun(input.shape) { c, range in
-                for k in range { variance[c] += (Double(input.data[k]) - mean[c]) * (Double(input.data[k]) - mean[c]) }
-            }
+            mean = input.data.withUnsafeBufferPointer { x in channelSums(x, spatial: spatial) { _, value in Double(value) } }
+                .map { $0 / Double(perChannel) }
+            let centre = mean
+            variance = input.data.withUnsafeBufferPointer { x in
+                channelSums(x, spatial: spatial) { c, value in (Double(value) - centre[c]) * (Double(value) - centre[c]) }
+            }.map { $0 / Double(perChannel) }
             for c in 0..<channels {
-                variance[c] /= Double(perChannel)
                 let unbiased = perChannel > 1 ? variance[c] * Double(perChannel) / Double(perChannel - 1) : variance[c]
                 runningMean.value.data[c] = Float((1 - momentum) * Double(runningMean.value.data[c]) + momentum * mean[c])
                 runningVariance.value.data[c] = Float((1 - momentum) * Double(runningVariance.value.data[c]) + momentum * unbiased)
@@ -59,46 +60,64 @@ public final class BatchNorm: Layer {
             variance = runningVariance.value.data.map(Double.init)
         }
         inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        normalized = Tensor(zeros: input.shape)
-        var output = Tensor(zeros: input.shape)
-        forEachRun(input.shape) { c, range in
-            let gamma = scale.value.data[c], beta = shift.value.data[c]
-            for k in range {
-                let xhat = Float((Double(input.data[k]) - mean[c]) * inverseStd[c])
-                normalized.data[k] = xhat
-                output.data[k] = gamma * xhat + beta
+        let centre = mean.map(Float.init), inverse = inverseStd.map(Float.init)
+        let gamma = scale.value.data, beta = shift.value.data
+        var xhat = [Float](repeating: 0, count: input.count)
+        let output = Tensor(shape: input.shape) { out in
+            input.data.withUnsafeBufferPointer { x in
+                xhat.withUnsafeMutableBufferPointer { normalized in
+                    for run in 0..<(input.count / spatial) {
+                        let c = run % channels, start = run * spatial
+                        for k in start..<(start + spatial) {
+                            let value = (x[k] - centre[c]) * inverse[c]
+                            normalized[k] = value
+                            out[k] = gamma[c] * value + beta[c]
+                        }
+                    }
+                }
             }
         }
+        normalized = Tensor(shape: input.shape, data: xhat)
         return output
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
-        let perChannel = Double(outputGradient.count / channels)
+        let spatial = outputGradient.shape.dropFirst(2).reduce(1, *), perChannel = Double(outputGradient.count / channels)
         var sumGradient = [Double](repeating: 0, count: channels), sumGradientXhat = [Double](repeating: 0, count: channels)
-        forEachRun(outputGradient.shape) { c, range in
-            for k in range {
-                sumGradient[c] += Double(outputGradient.data[k])
-                sumGradientXhat[c] += Double(outputGradient.data[k]) * Double(normalized.data[k])
+        outputGradient.data.withUnsafeBufferPointer { dy in
+            normalized.data.withUnsafeBufferPointer { xhat in
+                for run in 0..<(dy.count / spatial) {
+                    let c = run % channels, start = run * spatial
+                    var sum = 0.0, sumXhat = 0.0
+                    for k in start..<(start + spatial) {
+                        sum += Double(dy[k])
+                        sumXhat += Double(dy[k]) * Double(xhat[k])
+                    }
+                    sumGradient[c] += sum
+                    sumGradientXhat[c] += sumXhat
+                }
             }
         }
         for c in 0..<channels {
             shift.gradient.data[c] += Float(sumGradient[c])
             scale.gradient.data[c] += Float(sumGradientXhat[c])
         }
-        var inputGradient = Tensor(zeros: outputGradient.shape)
-        forEachRun(outputGradient.shape) { c, range in
-            let gamma = Double(scale.value.data[c])
-            for k in range {
-                let dy = Double(outputGradient.data[k])
-                if isTraining {
-                    // dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), the batch statistics depending on x.
-                    let centred = dy - sumGradient[c] / perChannel - Double(normalized.data[k]) * sumGradientXhat[c] / perChannel
-                    inputGradient.data[k] = Float(gamma * inverseStd[c] * centred)
-                } else {
-                    inputGradient.data[k] = Float(gamma * inverseStd[c] * dy)
+        // Training: dx = γ/σ · (dy − mean(dy) − x̂ · mean(dy · x̂)), the batch statistics depending on x.
+        // Evaluation: dx = γ/σ · dy.
+        let factor = (0..<channels).map { Float(Double(scale.value.data[$0]) * inverseStd[$0]) }
+        let meanGradient = sumGradient.map { isTraining ? Float($0 / perChannel) : 0 }
+        let meanGradientXhat = sumGradientXhat.map { isTraining ? Float($0 / perChannel) : 0 }
+        return Tensor(shape: outputGradient.shape) { dx in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                normalized.data.withUnsafeBufferPointer { xhat in
+                    for run in 0..<(dy.count / spatial) {
+                        let c = run % channels, start = run * spatial
+                        for k in start..<(start + spatial) {
+                            dx[k] = factor[c] * (dy[k] - meanGradient[c] - xhat[k] * meanGradientXhat[c])
+                        }
+                    }
                 }
             }
         }
-        return inputGradient
     }
 }

@@ -1,3 +1,4 @@
+import Execution
 import Random
 
 /// 2D convolution (cross-correlation, as PyTorch) with square kernels on NCHW tensors.
@@ -46,17 +47,16 @@ public final class Conv2d: Layer {
             output.data.withUnsafeMutableBufferPointer { y in
                 for first in Swift.stride(from: 0, to: batch, by: chunk) {
                     let images = min(chunk, batch - first), width = images * g.outputPositions
-                    for i in 0..<images {
-                        g.lower(x.baseAddress! + (first + i) * g.imageSize, into: &columns, rowStride: width, offset: i * g.outputPositions)
+                    g.lowerChunk(x.baseAddress! + first * g.imageSize, images: images, into: &columns)
+                    // product[o, i·P + p] = b[o] + Σ_r W[o, r] columns[r, i·P + p]
+                    product.withUnsafeMutableBufferPointer { product in
+                        for o in 0..<out {
+                            (product.baseAddress! + o * width).update(repeating: bias.value.data[o], count: width)
+                        }
                     }
-                    // product[o, i·P + p] = Σ_r W[o, r] columns[r, i·P + p]
-                    MatrixProducts.gemm(weight.value.data, columns, into: &product, m: out, n: width, k: g.patchSize)
-                    for o in 0..<out {
-                        let b = bias.value.data[o]
-                        for k in 0..<width { product[o * width + k] += b }
-                    }
-                    transposeChunk(y.baseAddress! + first * out * g.outputPositions, &product,
-                                   images: images, channels: out, positions: g.outputPositions, reverse: true)
+                    MatrixProducts.gemm(weight.value.data, columns, into: &product, m: out, n: width, k: g.patchSize, beta: 1)
+                    scatterChunk(product, into: y.baseAddress! + first * out * g.outputPositions,
+                                 images: images, channels: out, positions: g.outputPositions)
                 }
             }
         }
@@ -69,31 +69,28 @@ public final class Conv2d: Layer {
         let chunk = g.chunkSize(batch: batch)
         var columns = [Float](repeating: 0, count: g.patchSize * chunk * g.outputPositions)
         var gradientMatrix = [Float](repeating: 0, count: out * chunk * g.outputPositions)
-        var outputGradient = outputGradient
         input.data.withUnsafeBufferPointer { x in
             inputGradient.data.withUnsafeMutableBufferPointer { dx in
-                outputGradient.data.withUnsafeMutableBufferPointer { dy in
+                outputGradient.data.withUnsafeBufferPointer { dy in
                     for first in Swift.stride(from: 0, to: batch, by: chunk) {
                         let images = min(chunk, batch - first), width = images * g.outputPositions
-                        transposeChunk(dy.baseAddress! + first * out * g.outputPositions, &gradientMatrix,
-                                       images: images, channels: out, positions: g.outputPositions, reverse: false)
-                        for i in 0..<images {
-                            g.lower(x.baseAddress! + (first + i) * g.imageSize, into: &columns, rowStride: width, offset: i * g.outputPositions)
-                        }
+                        gatherChunk(dy.baseAddress! + first * out * g.outputPositions, into: &gradientMatrix,
+                                    images: images, channels: out, positions: g.outputPositions)
+                        g.lowerChunk(x.baseAddress! + first * g.imageSize, images: images, into: &columns)
                         // ∂W[o, r] += Σ_k dY[o, k] columns[r, k];  ∂b[o] += Σ_k dY[o, k]
                         MatrixProducts.gemm(gradientMatrix, columns, transposeB: true, into: &weight.gradient.data,
                                             m: out, n: g.patchSize, k: width, beta: 1)
-                        for o in 0..<out {
-                            var sum: Float = 0
-                            for k in 0..<width { sum += gradientMatrix[o * width + k] }
-                            bias.gradient.data[o] += sum
+                        gradientMatrix.withUnsafeBufferPointer { dY in
+                            for o in 0..<out {
+                                var sum: Float = 0
+                                for k in (o * width)..<((o + 1) * width) { sum += dY[k] }
+                                bias.gradient.data[o] += sum
+                            }
                         }
                         // ∂columns[r, k] = Σ_o W[o, r] dY[o, k], then back onto the images.
                         MatrixProducts.gemm(weight.value.data, gradientMatrix, transposeA: true, into: &columns,
                                             m: g.patchSize, n: width, k: out)
-                        for i in 0..<images {
-                            g.raise(columns, rowStride: width, offset: i * g.outputPositions, into: dx.baseAddress! + (first + i) * g.imageSize)
-                        }
+                        g.raiseChunk(columns, images: images, into: dx.baseAddress! + first * g.imageSize)
                     }
                 }
             }

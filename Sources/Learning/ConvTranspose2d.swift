@@ -1,3 +1,4 @@
+import Execution
 import Random
 
 /// Transposed 2D convolution (PyTorch's `ConvTranspose2d`): the adjoint of a convolution, used to
@@ -46,30 +47,28 @@ public final class ConvTranspose2d: Layer {
     public func forward(_ input: Tensor) -> Tensor {
         self.input = input
         let g = geometry(of: input), batch = input.batch, channels = inputChannels
-        var output = Tensor(zeros: [batch, outputChannels, g.height, g.width])
+        let plane = g.height * g.width
+        // Start from the bias; the columns are added on top.
+        var output = Tensor(shape: [batch, outputChannels, g.height, g.width]) { y in
+            for image in 0..<batch {
+                for o in 0..<outputChannels {
+                    (y.baseAddress! + (image * outputChannels + o) * plane).initialize(repeating: bias.value.data[o], count: plane)
+                }
+            }
+        }
         let chunk = g.chunkSize(batch: batch)
         var inputMatrix = [Float](repeating: 0, count: channels * chunk * g.outputPositions)
         var columns = [Float](repeating: 0, count: g.patchSize * chunk * g.outputPositions)
-        var x = input.data
-        x.withUnsafeMutableBufferPointer { x in
+        input.data.withUnsafeBufferPointer { x in
             output.data.withUnsafeMutableBufferPointer { y in
                 for first in Swift.stride(from: 0, to: batch, by: chunk) {
                     let images = min(chunk, batch - first), width = images * g.outputPositions
-                    transposeChunk(x.baseAddress! + first * channels * g.outputPositions, &inputMatrix,
-                                   images: images, channels: channels, positions: g.outputPositions, reverse: false)
+                    gatherChunk(x.baseAddress! + first * channels * g.outputPositions, into: &inputMatrix,
+                                images: images, channels: channels, positions: g.outputPositions)
                     // columns[r, k] = Σ_c W[c, r] X[c, k]
                     MatrixProducts.gemm(weight.value.data, inputMatrix, transposeA: true, into: &columns,
                                         m: g.patchSize, n: width, k: channels)
-                    for i in 0..<images {
-                        g.raise(columns, rowStride: width, offset: i * g.outputPositions, into: y.baseAddress! + (first + i) * g.imageSize)
-                    }
-                }
-                let plane = g.height * g.width
-                for image in 0..<batch {
-                    for o in 0..<outputChannels {
-                        let b = bias.value.data[o], start = (image * outputChannels + o) * plane
-                        for k in start..<(start + plane) { y[k] += b }
-                    }
+                    g.raiseChunk(columns, images: images, into: y.baseAddress! + first * g.imageSize)
                 }
             }
         }
@@ -83,31 +82,30 @@ public final class ConvTranspose2d: Layer {
         var inputMatrix = [Float](repeating: 0, count: channels * chunk * g.outputPositions)
         var gradientMatrix = [Float](repeating: 0, count: channels * chunk * g.outputPositions)
         var columns = [Float](repeating: 0, count: g.patchSize * chunk * g.outputPositions)
-        var x = input.data
         let plane = g.height * g.width
-        for image in 0..<batch {
-            for o in 0..<outputChannels {
-                let start = (image * outputChannels + o) * plane
-                var sum: Float = 0
-                for k in start..<(start + plane) { sum += outputGradient.data[k] }
-                bias.gradient.data[o] += sum
+        outputGradient.data.withUnsafeBufferPointer { dy in
+            for image in 0..<batch {
+                for o in 0..<outputChannels {
+                    let start = (image * outputChannels + o) * plane
+                    var sum: Float = 0
+                    for k in start..<(start + plane) { sum += dy[k] }
+                    bias.gradient.data[o] += sum
+                }
             }
         }
-        x.withUnsafeMutableBufferPointer { x in
+        input.data.withUnsafeBufferPointer { x in
             inputGradient.data.withUnsafeMutableBufferPointer { dx in
                 outputGradient.data.withUnsafeBufferPointer { dy in
                     for first in Swift.stride(from: 0, to: batch, by: chunk) {
                         let images = min(chunk, batch - first), width = images * g.outputPositions
-                        for i in 0..<images {
-                            g.lower(dy.baseAddress! + (first + i) * g.imageSize, into: &columns, rowStride: width, offset: i * g.outputPositions)
-                        }
+                        g.lowerChunk(dy.baseAddress! + first * g.imageSize, images: images, into: &columns)
                         // ∂X[c, k] = Σ_r W[c, r] columns[r, k]
                         MatrixProducts.gemm(weight.value.data, columns, into: &gradientMatrix, m: channels, n: width, k: g.patchSize)
-                        transposeChunk(dx.baseAddress! + first * channels * g.outputPositions, &gradientMatrix,
-                                       images: images, channels: channels, positions: g.outputPositions, reverse: true)
+                        scatterChunk(gradientMatrix, into: dx.baseAddress! + first * channels * g.outputPositions,
+                                     images: images, channels: channels, positions: g.outputPositions)
                         // ∂W[c, r] += Σ_k X[c, k] columns[r, k]
-                        transposeChunk(x.baseAddress! + first * channels * g.outputPositions, &inputMatrix,
-                                       images: images, channels: channels, positions: g.outputPositions, reverse: false)
+                        gatherChunk(x.baseAddress! + first * channels * g.outputPositions, into: &inputMatrix,
+                                    images: images, channels: channels, positions: g.outputPositions)
                         MatrixProducts.gemm(inputMatrix, columns, transposeB: true, into: &weight.gradient.data,
                                             m: channels, n: g.patchSize, k: width, beta: 1)
                     }

@@ -1,3 +1,5 @@
+import Execution
+
 /// The geometry of a 2D convolution over one image of `channels` × `height` × `width`, and the
 /// lowering of its patches to columns so that the convolution is one matrix product.
 ///
@@ -66,25 +68,46 @@ struct ConvolutionGeometry: Equatable {
         }
     }
 
+    /// Lowers `images` consecutive images into one column matrix (row length images × positions),
+    /// the images in parallel.
+    func lowerChunk(_ firstImage: UnsafePointer<Float>, images: Int, into columns: UnsafeMutablePointer<Float>) {
+        nonisolated(unsafe) let (firstImage, columns) = (firstImage, columns)
+        let width = images * outputPositions
+        parallelFor(images) { i in
+            lower(firstImage + i * imageSize, into: columns, rowStride: width, offset: i * outputPositions)
+        }
+    }
+
+    /// The adjoint of `lowerChunk`, the images in parallel (each image is written by one worker).
+    func raiseChunk(_ columns: UnsafePointer<Float>, images: Int, into firstImage: UnsafeMutablePointer<Float>) {
+        nonisolated(unsafe) let (firstImage, columns) = (firstImage, columns)
+        let width = images * outputPositions
+        parallelFor(images) { i in
+            raise(columns, rowStride: width, offset: i * outputPositions, into: firstImage + i * imageSize)
+        }
+    }
+
     /// How many images to lower at once so that a column matrix stays near 4 M floats (16 MB).
     func chunkSize(batch: Int) -> Int {
         max(1, min(batch, (1 << 22) / max(patchSize * outputPositions, 1)))
     }
 }
 
-/// Copies a [chunk, channels, positions] block of an NCHW tensor into a [channels, chunk · positions]
-/// matrix (or back, with `reverse`), so that one matrix product serves a chunk of images.
-func transposeChunk(_ nchw: UnsafeMutablePointer<Float>, _ matrix: UnsafeMutablePointer<Float>,
-                    images: Int, channels: Int, positions: Int, reverse: Bool) {
+/// Copies a [images, channels, positions] block of an NCHW tensor into a [channels, images · positions]
+/// matrix, so that one matrix product serves a chunk of images.
+func gatherChunk(_ nchw: UnsafePointer<Float>, into matrix: UnsafeMutablePointer<Float>, images: Int, channels: Int, positions: Int) {
     for image in 0..<images {
         for c in 0..<channels {
-            let tensorRow = nchw + (image * channels + c) * positions
-            let matrixRow = matrix + c * images * positions + image * positions
-            if reverse {
-                tensorRow.update(from: matrixRow, count: positions)
-            } else {
-                matrixRow.update(from: tensorRow, count: positions)
-            }
+            (matrix + c * images * positions + image * positions).update(from: nchw + (image * channels + c) * positions, count: positions)
+        }
+    }
+}
+
+/// The inverse of `gatherChunk`: a [channels, images · positions] matrix back into NCHW order.
+func scatterChunk(_ matrix: UnsafePointer<Float>, into nchw: UnsafeMutablePointer<Float>, images: Int, channels: Int, positions: Int) {
+    for image in 0..<images {
+        for c in 0..<channels {
+            (nchw + (image * channels + c) * positions).update(from: matrix + c * images * positions + image * positions, count: positions)
         }
     }
 }

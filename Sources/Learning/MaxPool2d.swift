@@ -9,28 +9,41 @@ public final class MaxPool2d: StatelessLayer, Layer {
         inputShape = input.shape
         let (planes, height, width) = (input.shape[0] * input.shape[1], input.shape[2], input.shape[3])
         let outH = height / 2, outW = width / 2
-        var output = Tensor(zeros: [input.shape[0], input.shape[1], outH, outW])
-        winners = [Int](repeating: 0, count: output.count)
-        for plane in 0..<planes {
-            for oy in 0..<outH {
-                for ox in 0..<outW {
-                    var best = plane * height * width + (2 * oy) * width + 2 * ox
-                    for (dy, dx) in [(0, 1), (1, 0), (1, 1)] {
-                        let candidate = plane * height * width + (2 * oy + dy) * width + 2 * ox + dx
-                        if input.data[candidate] > input.data[best] { best = candidate }
+        var winnerIndices = [Int](repeating: 0, count: planes * outH * outW)
+        let output = Tensor(shape: [input.shape[0], input.shape[1], outH, outW]) { out in
+            input.data.withUnsafeBufferPointer { x in
+                winnerIndices.withUnsafeMutableBufferPointer { winners in
+                    for plane in 0..<planes {
+                        for oy in 0..<outH {
+                            let top = plane * height * width + 2 * oy * width
+                            for ox in 0..<outW {
+                                // The first maximum of the window (top-left, top-right, bottom-left, bottom-right).
+                                var best = top + 2 * ox
+                                if x[top + 2 * ox + 1] > x[best] { best = top + 2 * ox + 1 }
+                                if x[top + width + 2 * ox] > x[best] { best = top + width + 2 * ox }
+                                if x[top + width + 2 * ox + 1] > x[best] { best = top + width + 2 * ox + 1 }
+                                let o = (plane * outH + oy) * outW + ox
+                                out[o] = x[best]
+                                winners[o] = best
+                            }
+                        }
                     }
-                    let o = (plane * outH + oy) * outW + ox
-                    output.data[o] = input.data[best]
-                    winners[o] = best
                 }
             }
         }
+        winners = winnerIndices
         return output
     }
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         var inputGradient = Tensor(zeros: inputShape)
-        for (o, winner) in winners.enumerated() { inputGradient.data[winner] += outputGradient.data[o] }
+        inputGradient.data.withUnsafeMutableBufferPointer { dx in
+            outputGradient.data.withUnsafeBufferPointer { dy in
+                winners.withUnsafeBufferPointer { winners in
+                    for o in 0..<winners.count { dx[winners[o]] += dy[o] }
+                }
+            }
+        }
         return inputGradient
     }
 }

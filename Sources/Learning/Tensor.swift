@@ -21,6 +21,39 @@ public struct Tensor: Equatable, Sendable {
         self.data = data
     }
 
+    /// A tensor whose every element `body` writes (no zero-filling first: `body` must write them all).
+    @inlinable
+    public init(shape: [Int], writingEvery body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        self.shape = shape
+        data = [Float](unsafeUninitializedCapacity: shape.reduce(1, *)) { buffer, initialized in
+            body(buffer)
+            initialized = buffer.count
+        }
+    }
+
+    /// A tensor of `input`'s shape with `transform` applied to every element.
+    @inlinable
+    public init(mapping input: Tensor, _ transform: (Float) -> Float) {
+        self.init(shape: input.shape) { out in
+            input.data.withUnsafeBufferPointer { x in
+                for k in 0..<x.count { out[k] = transform(x[k]) }
+            }
+        }
+    }
+
+    /// A tensor of `a`'s shape with `combine` applied to corresponding elements of `a` and `b`.
+    @inlinable
+    public init(combining a: Tensor, _ b: Tensor, _ combine: (Float, Float) -> Float) {
+        precondition(a.count == b.count, "element-wise: \(a.shape) and \(b.shape) differ in size")
+        self.init(shape: a.shape) { out in
+            a.data.withUnsafeBufferPointer { x in
+                b.data.withUnsafeBufferPointer { y in
+                    for k in 0..<x.count { out[k] = combine(x[k], y[k]) }
+                }
+            }
+        }
+    }
+
     /// The same elements with another shape of equal size.
     public func reshaped(_ newShape: [Int]) -> Tensor {
         Tensor(shape: newShape, data: data)

@@ -9,7 +9,7 @@ import Systems
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure throughput of the simulators (and, later, of learning).",
-        subcommands: [BenchSimulate.self])
+        subcommands: [BenchSimulate.self, BenchLearn.self])
 }
 
 struct BenchSimulate: ParsableCommand {

@@ -80,6 +80,26 @@ final class LayerGradientTests: XCTestCase {
         XCTAssertEqual(model.state.map(\.name).prefix(6), ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var"])
     }
 
+    func testPatchAverage() {
+        let layer = PatchAverage(groupSize: 3)
+        let input = GradientCheck.randomTensor([6, 2], seed: 11)
+        let output = layer.forward(input)
+        XCTAssertEqual(output.shape, [2, 2])
+        XCTAssertEqual(output.data[1], (input.data[1] + input.data[3] + input.data[5]) / 3, accuracy: 1e-6)
+        GradientCheck.check(layer, input: input)
+    }
+
+    func testArchitecturesHaveTheReferenceShapes() {
+        let encoder = Architectures.convolutionalEncoder(size: 16, channels: [32, 64, 128], outputs: 2, random: random)
+        XCTAssertEqual(encoder.forward(GradientCheck.randomTensor([3, 1, 16, 16], seed: 12)).shape, [3, 2])
+        let decoder = Architectures.convolutionalDecoder(inputs: 4, channels: [128, 64, 32, 16], random: random)
+        let image = decoder.forward(GradientCheck.randomTensor([2, 4], seed: 13))
+        XCTAssertEqual(image.shape, [2, 1, 64, 64])
+        XCTAssertTrue(image.data.allSatisfy { $0 > 0 && $0 < 1 })
+        let mlp = Architectures.multilayerPerceptron([4, 64, 64, 64, 4], random: random)
+        XCTAssertEqual(mlp.parameters.map(\.value.shape), [[64, 4], [64], [64, 64], [64], [64, 64], [64], [4, 64], [4]])
+    }
+
     func testLossGradients() {
         let prediction = Tensor(shape: [2, 3], data: [0.2, 0.7, 0.9, 0.4, 0.05, 0.6])
         let target = Tensor(shape: [2, 3], data: [0, 1, 1, 0.5, 0, 1])

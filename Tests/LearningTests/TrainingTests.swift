@@ -183,6 +183,19 @@ final class CheckpointTests: XCTestCase {
             h = json.dumps(out).encode()
             open(sys.argv[2], 'wb').write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
             """, [dir.file("a.safetensors").path, dir.file("b.safetensors").path])
+        // The reference reader, where installed (it is on PyPI, not in Debian, so CI may lack it).
+        let official = try Python.run("""
+            import sys
+            try:
+                from safetensors.numpy import load_file
+            except ImportError:
+                print('absent'); sys.exit(0)
+            tensors = load_file(sys.argv[1])
+            print('%.6f' % tensors['0.weight'][1, 2])
+            """, [dir.file("a.safetensors").path]).trimmingCharacters(in: .whitespacesAndNewlines)
+        if official != "absent" {
+            XCTAssertEqual(Double(official) ?? .nan, Double(source.layers[0].parameters[0].value.data[5]), accuracy: 1e-6)
+        }
         let lines = output.split(separator: "\n")
         XCTAssertEqual(lines[0], "0.bias 0.weight 1.bias 1.running_mean 1.running_var 1.weight 3.bias 3.weight latent_mean")
         let values = lines[1].split(separator: " ").compactMap { Double($0) }

@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "macroscale", targets: ["macroscale"]),
-        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "Stages"]),
+        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Stages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,12 +35,15 @@ let package = Package(
         // Neural networks with explicit backward passes (no physics in here).
         .target(name: "Learning", dependencies: ["Artifacts", "Linalg", "Random", "Execution"]),
 
+        // The macroscopic SDE: drift and diffusion networks, the λ-scaled likelihood, rollouts.
+        .target(name: "MacroSDE", dependencies: ["Learning", "Linalg", "Random", "Artifacts", "Execution"]),
+
         // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
         .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems"]),
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
-            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning",
+            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI"]),
@@ -53,6 +56,7 @@ let package = Package(
         .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Artifacts", "Random", "TestSupport"]),
+        .testTarget(name: "MacroSDETests", dependencies: ["MacroSDE", "Learning", "Linalg", "Random", "TestSupport"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "TestSupport"]),
         .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "TestSupport"]),
     ]

@@ -1,0 +1,56 @@
+import Foundation
+import Learning
+import Random
+
+/// Euler–Maruyama rollouts of an `SDEModel`: z_{k+1} = z_k + b(z_k) Δt + σ(z_k) √Δt ξ_k.
+///
+/// All trajectories advance together (one network evaluation per step for the whole batch);
+/// trajectory j draws its noise from stream (seed, "rollout", j), so results do not depend on how
+/// many trajectories are run together. A trajectory that becomes non-finite is frozen at NaN from
+/// then on and counted, never averaged silently.
+public enum Rollout {
+    public struct Result {
+        /// [trajectories, steps + 1, n_z], the initial state first.
+        public var trajectories: Tensor
+        /// Trajectories that became NaN or infinite.
+        public var nonFinite: Int
+    }
+
+    public static func run(_ model: SDEModel, initial: Tensor, steps: Int, dt: Double, seed: UInt64) -> Result {
+        let n = model.dimension, count = initial.batch
+        precondition(initial.itemCount == n, "rollout: initial states have \(initial.itemCount) components, the model \(n)")
+        let streams = (0..<count).map { RandomStream(seed: seed, stage: "rollout", index: UInt64($0)) }
+        var output = Tensor(zeros: [count, steps + 1, n])
+        var state = initial
+        var alive = [Bool](repeating: true, count: count)
+        func store(_ step: Int) {
+            for j in 0..<count {
+                for i in 0..<n { output.data[(j * (steps + 1) + step) * n + i] = alive[j] ? state.data[j * n + i] : .nan }
+            }
+        }
+        store(0)
+        let root = dt.squareRoot()
+        for step in stride(from: 1, through: steps, by: 1) {
+            let drift = model.driftValues(state), sigma = model.diffusionMatrices(state)
+            for j in 0..<count where alive[j] {
+                let noise = (0..<n).map { _ in streams[j].gaussian() }
+                var finite = true
+                var next = [Float](repeating: 0, count: n)
+                for i in 0..<n {
+                    var value = Double(state.data[j * n + i]) + Double(drift.data[j * n + i]) * dt
+                    for k in 0..<n { value += Double(sigma.data[j * n * n + i * n + k]) * root * noise[k] }
+                    next[i] = Float(value)
+                    finite = finite && next[i].isFinite
+                }
+                if finite {
+                    for i in 0..<n { state.data[j * n + i] = next[i] }
+                } else {
+                    alive[j] = false
+                    for i in 0..<n { state.data[j * n + i] = 0 } // keeps the network's inputs finite
+                }
+            }
+            store(step)
+        }
+        return Result(trajectories: output, nonFinite: alive.filter { !$0 }.count)
+    }
+}

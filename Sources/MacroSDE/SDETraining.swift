@@ -1,0 +1,98 @@
+import Foundation
+import Learning
+import Random
+
+/// Training pairs (z_t, z_next, δt) held in memory.
+public struct PairSet {
+    public var start: Tensor
+    public var next: Tensor
+    public var dt: [Double]
+
+    public init(start: Tensor, next: Tensor, dt: [Double]) {
+        precondition(start.shape == next.shape && start.batch == dt.count, "pair set shapes disagree")
+        self.start = start
+        self.next = next
+        self.dt = dt
+    }
+
+    public var count: Int { dt.count }
+
+    /// The pairs at `indices`.
+    public func batch(_ indices: [Int]) -> PairBatch {
+        PairBatch(start: start.gathering(indices), next: next.gathering(indices), dt: indices.map { dt[$0] })
+    }
+
+    /// Every pair, as one batch.
+    public var all: PairBatch { PairBatch(start: start, next: next, dt: dt) }
+}
+
+/// Fitting an `SDEModel` by the λ-scaled likelihood (spec §3 reference settings as defaults):
+/// AdamW with AMSGrad and no weight decay, ReduceLROnPlateau on the training loss (factor 0.5,
+/// patience 5, min lr 5·10⁻⁶), batch 1024, 100 epochs; validation with λ = 1 on true pairs.
+public struct SDETraining {
+    public var epochs = 100
+    public var batchSize = 1024
+    public var learningRate = 1e-3
+    public var likelihood = GaussianLikelihood(lambda: 1)
+    public var plateau = ReduceLROnPlateau(factor: 0.5, patience: 5, minimumLearningRate: 5e-6)
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    /// One epoch's numbers.
+    public struct Epoch: Codable, Sendable {
+        public var epoch: Int
+        public var trainingLoss: Double
+        public var validationLoss: Double?
+        public var learningRate: Double
+    }
+
+    /// A loss that became NaN or infinite, with where and on what.
+    public struct Divergence: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Trains `model` on `pairs`, evaluating `validation` (λ = 1) after every epoch; `onEpoch` sees
+    /// each epoch as it ends (for progress, checkpoints, early stopping by throwing).
+    @discardableResult
+    public func train(_ model: SDEModel, on pairs: PairSet, validation: PairSet? = nil,
+                      onEpoch: (Epoch) throws -> Void = { _ in }) throws -> [Epoch] {
+        let optimizer = Adam(model.parameters, learningRate: learningRate, weightDecay: .decoupled(0), amsgrad: true)
+        var scheduler = plateau
+        var history: [Epoch] = []
+        let validationLikelihood = GaussianLikelihood(lambda: 1, epsilon: likelihood.epsilon)
+        for epoch in stride(from: 1, through: epochs, by: 1) {
+            let batches = miniBatches(count: pairs.count, batchSize: batchSize,
+                                      random: RandomStream(seed: seed, stage: "train-sde", index: UInt64(epoch)))
+            var sum = 0.0
+            for (index, indices) in batches.enumerated() {
+                let batch = pairs.batch(indices)
+                optimizer.zeroGradients()
+                do {
+                    sum += try likelihood.loss(model, batch, backward: true) * Double(indices.count)
+                } catch {
+                    throw Divergence(description: "epoch \(epoch), batch \(index + 1) of \(batches.count): \(error); "
+                                     + SDETraining.describe(batch))
+                }
+                optimizer.step()
+            }
+            let trainingLoss = sum / Double(pairs.count)
+            let validationLoss = try validation.map { try validationLikelihood.loss(model, $0.all, backward: false) }
+            let report = Epoch(epoch: epoch, trainingLoss: trainingLoss, validationLoss: validationLoss, learningRate: optimizer.learningRate)
+            history.append(report)
+            optimizer.learningRate = scheduler.step(loss: trainingLoss, learningRate: optimizer.learningRate)
+            try onEpoch(report)
+        }
+        return history
+    }
+
+    /// Ranges of the batch's inputs, to say what a diverging batch looked like.
+    static func describe(_ batch: PairBatch) -> String {
+        func range(_ values: [Float]) -> String {
+            let finite = values.filter(\.isFinite)
+            return "[\(finite.min().map { String($0) } ?? "–"), \(finite.max().map { String($0) } ?? "–")], \(values.count - finite.count) non-finite"
+        }
+        let dt = batch.dt
+        return "batch of \(dt.count) pairs: z in \(range(batch.start.data)), next in \(range(batch.next.data)), δt in [\(dt.min() ?? 0), \(dt.max() ?? 0)]"
+    }
+}

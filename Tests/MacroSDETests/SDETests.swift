@@ -1,0 +1,213 @@
+import Foundation
+import Learning
+import Linalg
+@testable import MacroSDE
+import Random
+import XCTest
+
+/// Pairs from one Euler–Maruyama step of dz = −B z dt + S dW from scattered starting points.
+func ornsteinUhlenbeckPairs(count: Int, dt: Double, drift b: [Double], noise s: [Double], seed: UInt64) -> PairSet {
+    let random = RandomStream(seed: seed, stage: "ou")
+    var start: [Float] = [], next: [Float] = []
+    for _ in 0..<count {
+        let z = [random.gaussian(sigma: 1.2), random.gaussian(sigma: 1.2)]
+        let xi = [random.gaussian(), random.gaussian()]
+        for i in 0..<2 {
+            let mean = z[i] - (b[i * 2] * z[0] + b[i * 2 + 1] * z[1]) * dt
+            let kick = (s[i * 2] * xi[0] + s[i * 2 + 1] * xi[1]) * dt.squareRoot()
+            start.append(Float(z[i]))
+            next.append(Float(mean + kick))
+        }
+    }
+    return PairSet(start: Tensor(shape: [count, 2], data: start), next: Tensor(shape: [count, 2], data: next),
+                   dt: [Double](repeating: dt, count: count))
+}
+
+final class CholeskyTests: XCTestCase {
+    func testSolveLogDeterminantAndInverse() throws {
+        let a: [Double] = [4, 2, 0.6, 2, 5, 1, 0.6, 1, 3]
+        let factor = try XCTUnwrap(Cholesky(a, size: 3))
+        let x = factor.solve([1, 2, 3])
+        for i in 0..<3 {
+            XCTAssertEqual((0..<3).reduce(0) { $0 + a[i * 3 + $1] * x[$1] }, Double(i + 1), accuracy: 1e-12)
+        }
+        // det by cofactor expansion: 4(15 − 1) − 2(6 − 0.6) + 0.6(2 − 3) = 44.6
+        XCTAssertEqual(factor.logDeterminant, log(44.6), accuracy: 1e-12)
+        let inverse = factor.inverse
+        for i in 0..<3 {
+            for j in 0..<3 {
+                XCTAssertEqual((0..<3).reduce(0) { $0 + a[i * 3 + $1] * inverse[$1 * 3 + j] }, i == j ? 1 : 0, accuracy: 1e-12)
+            }
+        }
+        XCTAssertNil(Cholesky([1, 2, 2, 1], size: 2), "indefinite")
+    }
+}
+
+final class LikelihoodGradientTests: XCTestCase {
+    /// Finite differences of the batch loss with respect to every kind of parameter, all four modes.
+    func testLossGradientsForAllDiffusionModes() throws {
+        let random = RandomStream(seed: 1, stage: "sde-gradient")
+        let n = 3
+        func tensor(_ rows: Int, _ scale: Double) -> Tensor {
+            Tensor(shape: [rows, n], data: (0..<(rows * n)).map { _ in Float(random.gaussian(sigma: scale)) })
+        }
+        let batch = PairBatch(start: tensor(6, 1), next: tensor(6, 1), dt: (0..<6).map { _ in random.uniform(0.05, 0.2) })
+        for mode in DiffusionMode.allCases {
+            let model = SDEModel(dimension: n, mode: mode, hidden: [8, 8], random: random)
+            // A well-conditioned A (ε = 0.5, a random full-rank constant σ), so that central differences
+            // with a Float step resolve the loss; the all-ones reference start is rank one.
+            if mode == .constant {
+                model.diffusionConstant!.value = Tensor(shape: [n, n], data: (0..<(n * n)).map { _ in Float(random.gaussian(sigma: 0.7)) })
+            }
+            let likelihood = GaussianLikelihood(lambda: 3, epsilon: 0.5)
+            for parameter in model.parameters { parameter.zeroGradient() }
+            _ = try likelihood.loss(model, batch, backward: true)
+            for parameter in model.parameters {
+                let analytic = parameter.gradient
+                for k in Swift.stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 6)) {
+                    let original = parameter.value.data[k]
+                    let h: Float = 2e-3  // small enough not to cross the MLP's ReLU kinks on these inputs
+                    parameter.value.data[k] = original + h
+                    let up = try likelihood.loss(model, batch, backward: false)
+                    parameter.value.data[k] = original - h
+                    let down = try likelihood.loss(model, batch, backward: false)
+                    parameter.value.data[k] = original
+                    let numeric = (up - down) / Double(2 * h)
+                    XCTAssertEqual(Double(analytic.data[k]), numeric, accuracy: 0.02 * abs(numeric) + 2e-3,
+                                   "\(mode) \(parameter.name)[\(k)]")
+                }
+            }
+        }
+    }
+
+    func testLossOfAKnownGaussianMatchesTheFormula() throws {
+        // Constant diagonal σ = 1 (initial), zero drift (all weights zeroed): A = λδt I + εI.
+        let model = SDEModel(dimension: 2, mode: .constantDiagonal, hidden: [4], random: RandomStream(seed: 2, stage: "x"))
+        for parameter in model.drift.parameters { parameter.value = Tensor(zeros: parameter.value.shape) }
+        let batch = PairBatch(start: Tensor(shape: [1, 2], data: [0, 0]), next: Tensor(shape: [1, 2], data: [0.3, -0.1]), dt: [0.5])
+        let loss = try GaussianLikelihood(lambda: 2, epsilon: 1e-4).loss(model, batch, backward: false)
+        let a = 2 * 0.5 + 1e-4
+        XCTAssertEqual(loss, (0.09 + 0.01) / a + 2 * log(a), accuracy: 1e-6)
+    }
+}
+
+final class SDERecoveryTests: XCTestCase {
+    /// Known drift matrix B and full diffusion S (Σ = SSᵀ), pairs from single Euler–Maruyama steps
+    /// of δt = 0.5 (exactly the model's likelihood). With 20 000 pairs the statistical error of a
+    /// linear fit would be ≈ 1 % for the drift and ≈ 1 % for Σ; the MLP drift adds fitting noise.
+    func testTrainingRecoversDriftAndDiffusionOfA2DOrnsteinUhlenbeckProcess() throws {
+        let b = [1.0, 0.5, -0.3, 0.8], s = [0.6, 0.0, 0.3, 0.4]
+        let pairs = ornsteinUhlenbeckPairs(count: 20000, dt: 0.5, drift: b, noise: s, seed: 1)
+        let model = SDEModel(dimension: 2, mode: .constant, hidden: [32, 32], constantStart: .identity,
+                             random: RandomStream(seed: 2, stage: "model"))
+        var training = SDETraining()
+        training.epochs = 40
+        training.batchSize = 1000
+        training.learningRate = 1e-2
+        try training.train(model, on: pairs)
+
+        // Drift on points inside the data cloud, relative error in norm.
+        let probe = Tensor(shape: [9, 2], data: [0.5, 0.5, -0.5, 0.5, 0.5, -0.5, -0.5, -0.5, 1, 0, 0, 1, -1, 0, 0, -1, 0.8, -0.3])
+        let drift = model.driftValues(probe)
+        var error = 0.0, norm = 0.0
+        for p in 0..<9 {
+            let z = [Double(probe.data[2 * p]), Double(probe.data[2 * p + 1])]
+            for i in 0..<2 {
+                let exact = -(b[i * 2] * z[0] + b[i * 2 + 1] * z[1])
+                error += pow(Double(drift.data[2 * p + i]) - exact, 2)
+                norm += exact * exact
+            }
+        }
+        print("OU recovery: relative drift error", (error / norm).squareRoot())
+        XCTAssertLessThan((error / norm).squareRoot(), 0.05, "relative drift error")
+        // Σ = σσᵀ against SSᵀ, relative error in Frobenius norm.
+        let sigma = model.diffusionMatrices(probe).data.prefix(4).map(Double.init)
+        var sigmaError = 0.0, sigmaNorm = 0.0
+        for i in 0..<2 {
+            for j in 0..<2 {
+                let learned = sigma[i * 2] * sigma[j * 2] + sigma[i * 2 + 1] * sigma[j * 2 + 1]
+                let exact = s[i * 2] * s[j * 2] + s[i * 2 + 1] * s[j * 2 + 1]
+                sigmaError += pow(learned - exact, 2)
+                sigmaNorm += exact * exact
+            }
+        }
+        print("OU recovery: relative Σ error", (sigmaError / sigmaNorm).squareRoot())
+        XCTAssertLessThan((sigmaError / sigmaNorm).squareRoot(), 0.05, "relative Σ error")
+    }
+
+    /// K independent patch processes dy_i = −y_i dt + s dW_i; the observable is z = mean y_i, whose
+    /// full-system diffusion is s²/K. Pairs come from the partial estimator: evolve one random patch
+    /// I, ẑ = z + y_I' − y_I. With λ = K the fit recovers s²/K; with λ = 1 it is ≈ K times too large.
+    func testLambdaEqualToKRecoversTheFullSystemDiffusion() throws {
+        let k = 5, s = 1.0, dt = 0.05
+        let random = RandomStream(seed: 3, stage: "patches")
+        var start: [Float] = [], next: [Float] = []
+        for _ in 0..<20000 {
+            let y = (0..<k).map { _ in random.gaussian(sigma: (0.5).squareRoot()) }
+            let z = y.reduce(0, +) / Double(k)
+            let patch = random.uniformInt(k)
+            let evolved = y[patch] - y[patch] * dt + s * dt.squareRoot() * random.gaussian()
+            start.append(Float(z))
+            next.append(Float(z + evolved - y[patch]))
+        }
+        let pairs = PairSet(start: Tensor(shape: [20000, 1], data: start), next: Tensor(shape: [20000, 1], data: next),
+                            dt: [Double](repeating: dt, count: 20000))
+        var learned: [Double: Double] = [:]
+        for lambda in [Double(k), 1] {
+            let model = SDEModel(dimension: 1, mode: .constantDiagonal, hidden: [16], random: RandomStream(seed: 4, stage: "model"))
+            var training = SDETraining()
+            training.epochs = 20
+            training.batchSize = 1000
+            training.learningRate = 1e-2
+            training.likelihood = GaussianLikelihood(lambda: lambda, epsilon: 1e-6)
+            try training.train(model, on: pairs)
+            learned[lambda] = pow(Double(model.diffusionConstant!.value.data[0]), 2)
+        }
+        let full = s * s / Double(k)
+        print("λ test: full-system Σ = \(full); learned with λ = K: \(learned[Double(k)]!), with λ = 1: \(learned[1]!)")
+        XCTAssertEqual(learned[Double(k)]!, full, accuracy: 0.1 * full)
+        XCTAssertEqual(learned[1]! / full, Double(k), accuracy: 0.1 * Double(k))
+    }
+}
+
+final class ConstantDiffusionStartTests: XCTestCase {
+    /// The reference's all-ones start can never become full rank: after training on the same
+    /// 2-D data the columns of σ are still equal.
+    func testAllOnesStartStaysRankOne() throws {
+        let pairs = ornsteinUhlenbeckPairs(count: 2000, dt: 0.2, drift: [1, 0.5, -0.3, 0.8], noise: [0.6, 0, 0.3, 0.4], seed: 5)
+        let model = SDEModel(dimension: 2, mode: .constant, hidden: [8], constantStart: .ones, random: RandomStream(seed: 6, stage: "m"))
+        var training = SDETraining()
+        training.epochs = 5
+        training.batchSize = 500
+        try training.train(model, on: pairs)
+        let sigma = model.diffusionConstant!.value.data
+        XCTAssertNotEqual(sigma, [1, 1, 1, 1], "σ did change")
+        XCTAssertEqual(sigma[0], sigma[1])
+        XCTAssertEqual(sigma[2], sigma[3])
+    }
+}
+
+final class RolloutTests: XCTestCase {
+    func testRolloutsAreReproducibleAndCountNonFiniteTrajectories() {
+        let model = SDEModel(dimension: 2, mode: .constantDiagonal, hidden: [4], random: RandomStream(seed: 5, stage: "m"))
+        for parameter in model.drift.parameters { parameter.value = Tensor(zeros: parameter.value.shape) }
+        let initial = Tensor(shape: [3, 2], data: [0, 0, 1, 1, -1, 2])
+        let a = Rollout.run(model, initial: initial, steps: 50, dt: 0.01, seed: 9)
+        let b = Rollout.run(model, initial: initial, steps: 50, dt: 0.01, seed: 9)
+        XCTAssertEqual(a.trajectories, b.trajectories)
+        XCTAssertEqual(a.trajectories.shape, [3, 51, 2])
+        XCTAssertEqual(Array(a.trajectories.data[0..<2]), [0, 0])
+        XCTAssertEqual(a.nonFinite, 0)
+        // Pure Brownian motion with σ = 1: the increments over 50 steps of 0.01 have variance 0.5.
+        let many = Rollout.run(model, initial: Tensor(zeros: [2000, 2]), steps: 50, dt: 0.01, seed: 1)
+        let finals = (0..<2000).map { Double(many.trajectories.data[($0 * 51 + 50) * 2]) }
+        let variance = finals.map { $0 * $0 }.reduce(0, +) / 2000
+        XCTAssertEqual(variance, 0.5, accuracy: 0.05)
+        // A trajectory that goes non-finite is counted and stays NaN; the others carry on.
+        let poisoned = Tensor(shape: [3, 2], data: [0, 0, .infinity, 1, -1, 2])
+        let blown = Rollout.run(model, initial: poisoned, steps: 5, dt: 0.1, seed: 2)
+        XCTAssertEqual(blown.nonFinite, 1)
+        XCTAssertTrue(blown.trajectories.data[(1 * 6 + 5) * 2].isNaN)
+        XCTAssertTrue(blown.trajectories.data[(0 * 6 + 5) * 2].isFinite && blown.trajectories.data[(2 * 6 + 5) * 2].isFinite)
+    }
+}

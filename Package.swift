@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "MacroSDE", dependencies: ["Learning", "Linalg", "Random", "Artifacts", "Execution"]),
 
         // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
-        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems"]),
+        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems", "Learning", "MacroSDE"]),
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Artifacts", "Random", "TestSupport"]),
         .testTarget(name: "MacroSDETests", dependencies: ["MacroSDE", "Learning", "Linalg", "Random", "TestSupport"]),
-        .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
         .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "TestSupport"]),
     ]
 )

@@ -5,19 +5,30 @@ import Foundation
 public enum Checkpoint {
     /// Writes every state tensor of `model` (as Float32), plus `extra` arrays and `metadata`, to `url`.
     public static func save(_ model: Layer, extra: [SafeTensors.Entry] = [], metadata: [String: String] = [:], to url: URL) throws {
-        let state = try model.state.map { name, tensor in
+        try save(state: model.state, extra: extra, metadata: metadata, to: url)
+    }
+
+    /// Loads `url` into `model`; see `load(state:from:)`.
+    @discardableResult
+    public static func load(_ model: Layer, from url: URL) throws -> (extra: [SafeTensors.Entry], metadata: [String: String]) {
+        try load(state: model.state, from: url)
+    }
+
+    /// Writes named state tensors (as Float32), plus `extra` arrays and `metadata`, to `url`.
+    public static func save(state model: [(name: String, tensor: StateTensor)], extra: [SafeTensors.Entry] = [],
+                            metadata: [String: String] = [:], to url: URL) throws {
+        let state = try model.map { name, tensor in
             SafeTensors.Entry(name, try NumPyArray(tensor.value.data, shape: tensor.value.shape))
         }
         try SafeTensors.write(state + extra, metadata: metadata, to: url)
     }
 
-    /// Loads `url` into `model`: every state tensor must be present with the same shape; returns the
-    /// file's other arrays and its metadata. Nothing is changed if anything does not match.
+    /// Loads `url` into the named state tensors: every one must be present with the same shape;
+    /// returns the file's other arrays and its metadata. Nothing is changed if anything does not match.
     @discardableResult
-    public static func load(_ model: Layer, from url: URL) throws -> (extra: [SafeTensors.Entry], metadata: [String: String]) {
+    public static func load(state: [(name: String, tensor: StateTensor)], from url: URL) throws -> (extra: [SafeTensors.Entry], metadata: [String: String]) {
         let (entries, metadata) = try SafeTensors.read(url)
         let byName = Dictionary(entries.map { ($0.name, $0.array) }, uniquingKeysWith: { first, _ in first })
-        let state = model.state
         var values: [Tensor] = []
         for (name, tensor) in state {
             guard let array = byName[name] else {

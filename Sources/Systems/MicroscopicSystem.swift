@@ -16,6 +16,10 @@ public protocol MicroscopicSystem: Sendable {
     /// Names of the macroscopic observables, in the order `observables(of:)` returns them.
     static var observableNames: [String] { get }
 
+    /// The observables that form the latent z* of the macroscopic model (spec §4): a subset of
+    /// `observableNames`, e.g. (m, ρ) for Ising, whose energy is recorded but not modelled.
+    static var macroscopicObservables: [String] { get }
+
     /// Names of the numbers that describe how a run's initial configuration was drawn (e.g. `m0`).
     static var initialParameterNames: [String] { get }
 

@@ -89,3 +89,48 @@ final class StageChainTests: XCTestCase {
         }
     }
 }
+
+final class LearningChainTests: XCTestCase {
+    /// Curie–Weiss from small simulations to a rollout: simulate → upsample → evolve → encode →
+    /// train-sde → rollout, through the command line, checking each stage's outputs.
+    func testEncodeTrainAndRollOut() throws {
+        let dir = try TemporaryDirectory()
+        defer {
+            dir.remove()
+            ThreadCount.set(0)
+            Progress.quiet = false
+        }
+        func path(_ name: String) -> String { dir.file(name).path }
+        for arguments in [
+            ["simulate", "curie-weiss", "--size", "8", "--runs", "20", "--steps", "10", "--out", path("sim")],
+            ["simulate", "curie-weiss", "--size", "16", "--runs", "4", "--steps", "5", "--pairs", "--seed", "2", "--out", path("val")],
+            ["upsample", "--input", path("sim"), "--target-size", "16", "--snapshots", "300", "--window", "8", "--stride", "4", "--out", path("up")],
+            ["evolve", "--input", path("up"), "--patch-size", "8", "--out", path("evolve")],
+            ["encode", "--evolved", path("evolve"), "--validation", path("val"), "--out", path("encode")],
+            ["train-sde", "--pairs", path("encode/partial.npz"), "--validation", path("encode/validation.npz"), "--mode", "constantDiagonal",
+             "--hidden", "8", "--lambda", "4", "--epochs", "3", "--batch-size", "100", "--out", path("sde")],
+        ] {
+            var command = try Macroscale.parseAsRoot(arguments + ["--quiet"])
+            try command.run()
+        }
+        let partial = try NPZArchive.read(dir.file("encode/partial.npz"))
+        XCTAssertEqual(try partial.array("start").shape, [300, 1])
+        // The partial estimate moves z by the patch's own change: K = 4 times its share of the whole.
+        let evolved = try NPZArchive.read(dir.file("evolve/evolved.npz"))
+        let before = try evolved.array("patchBefore").elements(as: Int8.self), after = try evolved.array("patchAfter").elements(as: Int8.self)
+        let start = try partial.array("start").elements(as: Double.self), next = try partial.array("next").elements(as: Double.self)
+        let patchChange = Double((0..<64).reduce(0) { $0 + Int(after[$1]) - Int(before[$1]) }) / 64
+        XCTAssertEqual(next[0] - start[0], patchChange, accuracy: 1e-12)
+        XCTAssertEqual(try NPZArchive.read(dir.file("sde/history.npz")).array("trainingLoss").shape, [3])
+
+        let initial = try NumPyArray([0.5, -0.5, 0.0], shape: [3, 1])
+        try NPYFile.write(initial, to: dir.file("initial.npy"))
+        var rollout = try Macroscale.parseAsRoot(["rollout", "--model", path("sde"), "--initial", path("initial.npy"),
+                                                  "--steps", "7", "--dt", "2", "--out", path("rollout"), "--quiet"])
+        try rollout.run()
+        let rollouts = try NPZArchive.read(dir.file("rollout/rollouts.npz"))
+        XCTAssertEqual(try rollouts.array("trajectories").shape, [3, 8, 1])
+        XCTAssertEqual(try rollouts.array("times").elements(as: Double.self).last, 14)
+        XCTAssertEqual(Array(try rollouts.array("trajectories").elements(as: Float.self)[0..<1]), [0.5])
+    }
+}

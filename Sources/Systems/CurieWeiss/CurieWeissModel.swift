@@ -7,6 +7,7 @@ import Random
 public struct CurieWeissModel: SpinSystem {
     public static let identifier = "curie-weiss"
     public static let observableNames = ["magnetization"]
+    public static let macroscopicObservables = ["magnetization"]
     public static let referencePatchBoundary = RegionBoundary.frozenHalo
 
     /// Linear size L of the array (N = L²).

@@ -15,6 +15,7 @@ public struct IsingModel: SpinSystem {
 
     public static let identifier = "ising"
     public static let observableNames = ["magnetization", "domainWallDensity", "energyPerSpin"]
+    public static let macroscopicObservables = ["magnetization", "domainWallDensity"]
     public static let referencePatchBoundary = RegionBoundary.periodicWindow
 
     /// Linear size L.

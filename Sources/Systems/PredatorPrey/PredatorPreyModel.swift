@@ -38,6 +38,7 @@ public struct PredatorPreyModel: MicroscopicSystem {
 
     public static let identifier = "predator-prey"
     public static let observableNames = ["meanPrey", "meanPredator"]
+    public static let macroscopicObservables = ["meanPrey", "meanPredator"]
     public static let referencePatchBoundary = RegionBoundary.frozenHalo
     public static let initialParameterNames = ["k", "m"]
     public static let isPeriodic = false

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Artifacts
+import Foundation
+import MacroSDE
+import Stages
+
+/// `macroscale train-sde`: fit the macroscopic SDE to latent pairs.
+struct TrainSDE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-sde",
+        abstract: "Fit dz = b(z)dt + σ(z)dW to latent pairs by the λ-scaled Gaussian likelihood.",
+        discussion: """
+            --pairs and --validation are .npz files with start [P, n_z], next [P, n_z] and dt [P]. Use \
+            --lambda K (the number of patches) for partial-estimator pairs and 1 for the naive baseline; \
+            validation is always scored with λ = 1. Writes model.safetensors (after every epoch), \
+            history.npz and manifest.json. A loss that turns NaN stops the run with the epoch, the batch \
+            and its value ranges.
+            """)
+
+    @Option(help: "Training pairs (.npz with start, next, dt).")
+    var pairs: String
+    @Option(help: "Validation pairs (true one-step pairs), scored with λ = 1 each epoch.")
+    var validation: String?
+    @Option(help: "Diffusion: arbitrary, diagonal, constantDiagonal or constant.")
+    var mode = DiffusionMode.arbitrary
+    @Option(help: "Start of the constant diffusion: ones (the reference; stays rank one) or identity.")
+    var constantStart = ConstantDiffusionStart.ones
+    @Option(help: "Hidden widths of the drift and diffusion MLPs, comma-separated.")
+    var hidden = "64,64,64"
+    @Option(help: "Covariance scale λ (K for the partial estimator).")
+    var lambda = 1.0
+    @Option(help: "Regularisation ε on the diagonal of the covariance.")
+    var epsilon = 1e-4
+    @Option(help: "Epochs.")
+    var epochs = 100
+    @Option(help: "Pairs per batch.")
+    var batchSize = 1024
+    @Option(help: "Initial learning rate (AdamW, AMSGrad, halved on plateaus of 5 epochs down to 5e-6).")
+    var learningRate = 1e-3
+    @Flag(help: "Measure time in units of the mean δt of the training pairs (stored with the model).")
+    var rescaleTime = false
+    @Option(help: "Master seed (initialisation and batch order).")
+    var seed: UInt64 = 1
+    @Option(help: "Output stage directory.")
+    var out: String
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard lambda > 0, epsilon > 0 else { throw ValidationError("--lambda and --epsilon must be positive") }
+        guard epochs >= 1, batchSize >= 1, learningRate > 0 else { throw ValidationError("--epochs, --batch-size and --learning-rate must be positive") }
+        guard !widths.isEmpty, widths.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--hidden must be positive integers, e.g. 64,64,64") }
+    }
+
+    var widths: [Int] { hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func run() throws {
+        global.apply()
+        var settings = SDEFitting()
+        settings.mode = mode
+        settings.constantStart = constantStart
+        settings.hidden = widths
+        settings.lambda = lambda
+        settings.epsilon = epsilon
+        settings.epochs = epochs
+        settings.batchSize = batchSize
+        settings.learningRate = learningRate
+        settings.rescaleTime = rescaleTime
+        let manifest = try TrainSDEStage.run(pairs: URL(fileURLWithPath: pairs), validation: validation.map { URL(fileURLWithPath: $0) },
+                                             settings: settings, seed: seed, directory: URL(fileURLWithPath: out))
+        let history = try NPZArchive.read(URL(fileURLWithPath: out).appendingPathComponent("history.npz"))
+        let training = try history.array("trainingLoss").elements(as: Double.self)
+        let validationLoss = try history.array("validationLoss").elements(as: Double.self)
+        print("train-sde: \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s; final training loss \(String(format: "%.4f", training.last ?? .nan))"
+              + (validation == nil ? "" : ", validation loss \(String(format: "%.4f", validationLoss.last ?? .nan))") + " → \(out)")
+    }
+}
+
+/// `macroscale rollout`: Euler–Maruyama trajectories of a trained SDE.
+struct RolloutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollout",
+        abstract: "Roll a trained SDE out from initial latents with Euler–Maruyama.",
+        discussion: "Writes rollouts.npz (trajectories [T, steps + 1, n_z], times) and counts trajectories that turned non-finite.")
+
+    @Option(help: "A train-sde stage directory.")
+    var model: String
+    @Option(help: "Initial latents: a .npy of shape [T, n_z], or FILE.npz:ARRAY.")
+    var initial: String
+    @Option(help: "Steps.")
+    var steps = 100
+    @Option(help: "Step length in physical time.")
+    var dt: Double
+    @Option(help: "Master seed of the noise.")
+    var seed: UInt64 = 1
+    @Option(help: "Output stage directory.")
+    var out: String
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard steps >= 1, dt > 0 else { throw ValidationError("--steps must be at least 1 and --dt positive") }
+    }
+
+    func run() throws {
+        global.apply()
+        let (url, array) = try loadArray(initial)
+        let (_, nonFinite) = try RolloutStage.run(model: URL(fileURLWithPath: model), initial: array, initialSource: url,
+                                                  steps: steps, dt: dt, seed: seed, directory: URL(fileURLWithPath: out))
+        print("rollout: \(array.shape.first ?? 0) trajectories × \(steps) steps → \(out)" + (nonFinite > 0 ? "; \(nonFinite) became non-finite" : ""))
+    }
+}
+
+/// Reads `FILE.npy` or `FILE.npz:ARRAY`.
+func loadArray(_ specification: String) throws -> (URL, NumPyArray) {
+    if let colon = specification.range(of: ".npz:") {
+        let url = URL(fileURLWithPath: String(specification[..<colon.lowerBound]) + ".npz")
+        return (url, try NPZArchive.read(url).array(String(specification[colon.upperBound...]), in: url.path))
+    }
+    let url = URL(fileURLWithPath: specification)
+    return (url, try NPYFile.read(url))
+}
+
+extension DiffusionMode: ExpressibleByArgument {}
+extension ConstantDiffusionStart: ExpressibleByArgument {}
+
+/// `macroscale encode`: latent training pairs from an evolve stage.
+struct Encode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Encode an evolve stage into latent pairs: partial estimator, naive baseline, validation.",
+        discussion: """
+            Latents are the system's macroscopic observables (m for Curie–Weiss, (m, ρ) for Ising, (ū, v̄) for \
+            predator–prey); learned closure variables are not implemented yet. Writes partial.npz and naive.npz \
+            (start, next, dt), and validation.npz from a simulate stage written with --pairs.
+            """)
+
+    @Option(help: "Evolve stage directory.")
+    var evolved: String
+    @Option(help: "Simulate stage of the large system with --pairs, for validation pairs.")
+    var validation: String?
+    @Option(help: "Output stage directory.")
+    var out: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        global.apply()
+        try EncodeStage.run(evolved: URL(fileURLWithPath: evolved), validation: validation.map { URL(fileURLWithPath: $0) },
+                            directory: URL(fileURLWithPath: out))
+        print("encode → \(out)")
+    }
+}

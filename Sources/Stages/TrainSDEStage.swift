@@ -1,0 +1,120 @@
+import Artifacts
+import Execution
+import Foundation
+import Learning
+import MacroSDE
+import Random
+
+/// The SDE-learning stage: fits dz = b(z)dt + σ(z)dW to latent pairs by the λ-scaled likelihood.
+///
+/// Reads pairs from an `.npz` with `start` [P, n_z], `next` [P, n_z] and `dt` [P] (float32 or
+/// float64), optionally validation pairs in the same form (scored with λ = 1). Writes
+/// `model.safetensors` after every epoch (atomically, so an interrupted run keeps the last
+/// finished epoch), `history.npz` (epoch, training and validation loss, learning rate) and the
+/// manifest. With `rescaleTime`, δt is divided by the mean δt of the training pairs and the scale
+/// is stored with the model, so rollouts use the same units.
+public struct SDEFitting: Sendable {
+    public var mode = DiffusionMode.arbitrary
+    public var hidden = [64, 64, 64]
+    public var constantStart = ConstantDiffusionStart.ones
+    public var lambda = 1.0
+    public var epsilon = 1e-4
+    public var epochs = 100
+    public var batchSize = 1024
+    public var learningRate = 1e-3
+    public var rescaleTime = false
+
+    public init() {}
+
+    var configuration: JSONValue {
+        ["mode": .string(mode.rawValue), "hidden": .array(hidden.map { .number(Double($0)) }),
+         "constantStart": .string(constantStart.rawValue), "lambda": .number(lambda), "epsilon": .number(epsilon),
+         "epochs": .number(Double(epochs)), "batchSize": .number(Double(batchSize)), "learningRate": .number(learningRate),
+         "rescaleTime": .bool(rescaleTime)]
+    }
+}
+
+public enum TrainSDEStage {
+    /// Reads latent pairs from an `.npz` with `start`, `next` and `dt`.
+    public static func pairs(from url: URL) throws -> PairSet {
+        let archive = try NPZArchive.read(url)
+        let start = try floats(archive.array("start", in: url.path)), next = try floats(archive.array("next", in: url.path))
+        let dt = try archive.array("dt", in: url.path).doubleValues()
+        guard start.shape.count == 2, start.shape == next.shape, dt.count == start.batch else {
+            throw ArtifactError(url.path, "pairs must be start [P, n_z], next [P, n_z], dt [P]; got \(start.shape), \(next.shape), [\(dt.count)]")
+        }
+        guard dt.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ArtifactError(url.path, "every dt must be positive and finite") }
+        return PairSet(start: start, next: next, dt: dt)
+    }
+
+    static func floats(_ array: NumPyArray) throws -> Tensor {
+        Tensor(shape: array.shape, data: array.doubleValues().map(Float.init))
+    }
+
+    @discardableResult
+    public static func run(pairs pairsURL: URL, validation validationURL: URL?, settings: SDEFitting, seed: UInt64,
+                           directory: URL) throws -> StageManifest {
+        var pairs = try TrainSDEStage.pairs(from: pairsURL)
+        var validation = try validationURL.map { try TrainSDEStage.pairs(from: $0) }
+        let timeScale = settings.rescaleTime ? pairs.dt.reduce(0, +) / Double(pairs.count) : 1
+        pairs.dt = pairs.dt.map { $0 / timeScale }
+        if let unscaled = validation?.dt { validation?.dt = unscaled.map { $0 / timeScale } }
+        if let validation, validation.start.itemCount != pairs.start.itemCount {
+            throw ArtifactError(validationURL!.path, "validation latents have \(validation.start.itemCount) components, training \(pairs.start.itemCount)")
+        }
+        let stage = try StageRun(stage: "train-sde", directory: directory,
+                                 config: ["sde": settings.configuration, "timeScale": .number(timeScale)],
+                                 seed: seed, inputs: [pairsURL] + (validationURL.map { [$0] } ?? []), threads: ThreadCount.current)
+        let model = SDEModel(dimension: pairs.start.itemCount, mode: settings.mode, hidden: settings.hidden,
+                             constantStart: settings.constantStart, random: RandomStream(seed: seed, stage: "sde-init"))
+        let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: settings.lambda, epsilon: settings.epsilon, timeScale: timeScale)
+        var training = SDETraining()
+        training.epochs = settings.epochs
+        training.batchSize = settings.batchSize
+        training.learningRate = settings.learningRate
+        training.likelihood = GaussianLikelihood(lambda: settings.lambda, epsilon: settings.epsilon)
+        training.seed = seed
+        let modelURL = directory.appendingPathComponent("model.safetensors")
+        let progress = Progress("train-sde", total: settings.epochs)
+        let history = try training.train(model, on: pairs, validation: validation) { _ in
+            try checkpoint.save(to: modelURL)
+            progress.advance()
+        }
+        progress.finish()
+        stage.recordOutput("model.safetensors")
+        try stage.write(NPZArchive([
+            ("epoch", NumPyArray(history.map { Int64($0.epoch) })),
+            ("trainingLoss", NumPyArray(history.map(\.trainingLoss))),
+            ("validationLoss", NumPyArray(history.map { $0.validationLoss ?? .nan })),
+            ("learningRate", NumPyArray(history.map(\.learningRate))),
+        ]), as: "history.npz")
+        return try stage.finish()
+    }
+}
+
+/// The rollout stage: Euler–Maruyama trajectories of a trained SDE from given initial latents.
+public enum RolloutStage {
+    /// Loads the model of a train-sde directory, rolls out `steps` steps of physical length `dt`
+    /// from every row of `initial` ([T, n_z]), and writes `rollouts.npz` (`trajectories`
+    /// [T, steps + 1, n_z], `times` [steps + 1]) with the count of non-finite trajectories in the manifest.
+    @discardableResult
+    public static func run(model modelDirectory: URL, initial: NumPyArray, initialSource: URL, steps: Int, dt: Double,
+                           seed: UInt64, directory: URL) throws -> (manifest: StageManifest, nonFinite: Int) {
+        let modelURL = modelDirectory.appendingPathComponent("model.safetensors")
+        let checkpoint = try SDECheckpoint.load(from: modelURL)
+        let start = try TrainSDEStage.floats(initial)
+        guard start.shape.count == 2, start.itemCount == checkpoint.model.dimension else {
+            throw ArtifactError(initialSource.path, "initial latents have shape \(start.shape), the model needs [T, \(checkpoint.model.dimension)]")
+        }
+        let result = Rollout.run(checkpoint.model, initial: start, steps: steps, dt: dt / checkpoint.timeScale, seed: seed)
+        let stage = try StageRun(stage: "rollout", directory: directory,
+                                 config: ["steps": .number(Double(steps)), "dt": .number(dt), "trajectories": .number(Double(start.batch)),
+                                          "nonFiniteTrajectories": .number(Double(result.nonFinite))],
+                                 seed: seed, inputs: [modelURL, initialSource], threads: ThreadCount.current)
+        try stage.write(NPZArchive([
+            ("trajectories", try NumPyArray(result.trajectories.data, shape: result.trajectories.shape)),
+            ("times", NumPyArray((0...steps).map { Double($0) * dt })),
+        ]), as: "rollouts.npz")
+        return (try stage.finish(), result.nonFinite)
+    }
+}

@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "macroscale", targets: ["macroscale"]),
-        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Stages"]),
+        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Closure", "Stages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,8 +38,11 @@ let package = Package(
         // The macroscopic SDE: drift and diffusion networks, the λ-scaled likelihood, rollouts.
         .target(name: "MacroSDE", dependencies: ["Learning", "Linalg", "Random", "Artifacts", "Execution"]),
 
+        // Closure variables: per-patch encoders averaged over patches, decoders, training.
+        .target(name: "Closure", dependencies: ["Systems", "Learning", "Random", "Artifacts"]),
+
         // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
-        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems", "Learning", "MacroSDE"]),
+        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems", "Learning", "MacroSDE", "Closure"]),
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
@@ -57,6 +60,7 @@ let package = Package(
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Artifacts", "Random", "TestSupport"]),
         .testTarget(name: "MacroSDETests", dependencies: ["MacroSDE", "Learning", "Linalg", "Random", "TestSupport"]),
+        .testTarget(name: "ClosureTests", dependencies: ["Closure", "Systems", "Learning", "Random"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
         .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "TestSupport"]),
     ]

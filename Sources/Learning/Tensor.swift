@@ -65,3 +65,27 @@ public struct Tensor: Equatable, Sendable {
     /// Elements per batch item.
     public var itemCount: Int { shape.dropFirst().reduce(1, *) }
 }
+
+extension Tensor {
+    /// [B, a] and [B, b] side by side → [B, a + b].
+    public static func concatenatingColumns(_ left: Tensor, _ right: Tensor) -> Tensor {
+        precondition(left.batch == right.batch, "concatenating \(left.shape) and \(right.shape)")
+        let a = left.itemCount, b = right.itemCount
+        var out = Tensor(zeros: [left.batch, a + b])
+        for row in 0..<left.batch {
+            for k in 0..<a { out.data[row * (a + b) + k] = left.data[row * a + k] }
+            for k in 0..<b { out.data[row * (a + b) + a + k] = right.data[row * b + k] }
+        }
+        return out
+    }
+
+    /// The columns from `start` on of a [B, d] tensor.
+    public func columns(from start: Int) -> Tensor {
+        let d = itemCount, width = d - start
+        var out = Tensor(zeros: [batch, width])
+        for row in 0..<batch {
+            for k in 0..<width { out.data[row * width + k] = data[row * d + start + k] }
+        }
+        return out
+    }
+}

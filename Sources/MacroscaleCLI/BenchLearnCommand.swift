@@ -43,10 +43,10 @@ struct BenchLearn: ParsableCommand {
         measure("Ising autoencoder 64², patches 16², batch 512", batch: 512) {
             isingOptimizer.zeroGradients()
             let closure = average.forward(encoder.forward(patches))
-            let latent = concatenate(observables, closure)
+            let latent = Tensor.concatenatingColumns(observables, closure)
             let (_, gradient) = Loss.binaryCrossEntropy(decoder.forward(latent), images)
             let latentGradient = decoder.backward(gradient)
-            _ = encoder.backward(average.backward(split(latentGradient, from: 2)))
+            _ = encoder.backward(average.backward(latentGradient.columns(from: 2)))
             isingOptimizer.step()
         }
 
@@ -75,9 +75,9 @@ struct BenchLearn: ParsableCommand {
             ppOptimizer.zeroGradients()
             // [256·2·5, 1] → average over the 5 patches → [256·2, 1] → [256, 2] closure variables.
             let closure = speciesAverage.forward(patchEncoder.forward(fieldPatches)).reshaped([256, 2])
-            let latent = concatenate(Tensor(zeros: [256, 2]), closure)
+            let latent = Tensor.concatenatingColumns(Tensor(zeros: [256, 2]), closure)
             let (_, gradient) = Loss.meanSquaredError(fieldDecoder.forward(latent), fields)
-            let closureGradient = split(fieldDecoder.backward(gradient), from: 2).reshaped([512, 1])
+            let closureGradient = fieldDecoder.backward(gradient).columns(from: 2).reshaped([512, 1])
             _ = patchEncoder.backward(speciesAverage.backward(closureGradient))
             ppOptimizer.step()
         }
@@ -127,25 +127,4 @@ private func randomSpins(_ shape: [Int], random: RandomStream) -> Tensor {
 
 private func randomNormal(_ shape: [Int], random: RandomStream) -> Tensor {
     Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(random.gaussian()) })
-}
-
-/// [B, a] and [B, b] side by side → [B, a + b].
-private func concatenate(_ left: Tensor, _ right: Tensor) -> Tensor {
-    let a = left.itemCount, b = right.itemCount
-    var out = Tensor(zeros: [left.batch, a + b])
-    for row in 0..<left.batch {
-        for k in 0..<a { out.data[row * (a + b) + k] = left.data[row * a + k] }
-        for k in 0..<b { out.data[row * (a + b) + a + k] = right.data[row * b + k] }
-    }
-    return out
-}
-
-/// The columns from `start` on of a [B, d] tensor.
-private func split(_ tensor: Tensor, from start: Int) -> Tensor {
-    let d = tensor.itemCount, width = d - start
-    var out = Tensor(zeros: [tensor.batch, width])
-    for row in 0..<tensor.batch {
-        for k in 0..<width { out.data[row * width + k] = tensor.data[row * d + start + k] }
-    }
-    return out
 }

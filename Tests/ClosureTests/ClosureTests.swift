@@ -1,0 +1,71 @@
+@testable import Closure
+import Foundation
+import Learning
+import Random
+import Systems
+import XCTest
+
+final class ClosureTests: XCTestCase {
+    /// Rearranging a configuration's patches (a permutation of the K tiles) leaves the closure
+    /// variables unchanged: the encoder sees each patch alone and averages.
+    func testPerPatchAveragedEncoderIsInvariantToPermutingPatches() {
+        let model = IsingModel(size: 16, temperature: 2.5, field: 0.1)
+        let autoencoder = ClosureAutoencoder(system: model, patchShape: [8, 8], closureDimension: 2, random: RandomStream(seed: 1, stage: "ae"))
+        autoencoder.isTraining = false
+        let configuration = model.initialConfiguration(run: 0, random: RandomStream(seed: 2, stage: "x")).configuration
+        let origins = Grid<Int8>.tilingOrigins(of: [16, 16], patchSize: [8, 8])
+        var permuted = configuration
+        for (target, source) in zip(origins, [origins[2], origins[0], origins[3], origins[1]]) {
+            permuted.insert(configuration.patch(origin: source, size: [8, 8]), at: target)
+        }
+        XCTAssertNotEqual(permuted, configuration)
+        let original = autoencoder.closure([configuration], on: model).data
+        let rearranged = autoencoder.closure([permuted], on: model).data
+        for (a, b) in zip(original, rearranged) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(1, abs(a))) }
+
+        // Predator–prey: per species, the K patches may be permuted; swapping species is not a symmetry.
+        let pp = PredatorPreyModel(points: 30)
+        let ppAutoencoder = ClosureAutoencoder(system: pp, patchShape: [10], closureDimension: 2, random: RandomStream(seed: 3, stage: "ae"))
+        let fields = Grid<Float>(components: 2, spatialShape: [30], values: (0..<60).map { Float(sin(Double($0))) })
+        var shuffled = fields
+        for (target, source) in [(0, 20), (10, 0), (20, 10)] {
+            shuffled.insert(fields.patch(origin: [source], size: [10]), at: [target])
+        }
+        let a = ppAutoencoder.closure([fields], on: pp).data, b = ppAutoencoder.closure([shuffled], on: pp).data
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-5 * max(1, abs(x))) }
+    }
+
+    func testTrainingReducesReconstructionLossAndNormalisationCentresLatents() {
+        var model = PredatorPreyModel(points: 20)
+        model.initialCondition = .training
+        let random = RandomStream(seed: 4, stage: "data")
+        var snapshots: [Grid<Float>] = []
+        for run in 0..<16 {
+            var configuration = model.initialConfiguration(run: run, random: random).configuration
+            model.simulate(&configuration, steps: 40, random: random) { step, state, _ in
+                if step % 4 == 0 { snapshots.append(state) }
+            }
+        }
+        let autoencoder = ClosureAutoencoder(system: model, patchShape: [10], closureDimension: 2, random: RandomStream(seed: 5, stage: "ae"))
+        let optimizer = Adam(autoencoder.parameters, learningRate: 3e-3)
+        let first = autoencoder.step(snapshots, optimizer: nil)
+        for _ in 0..<300 { autoencoder.step(snapshots, optimizer: optimizer) }
+        let last = autoencoder.step(snapshots, optimizer: nil)
+        XCTAssertLessThan(last, first / 5, "reconstruction loss \(first) → \(last)")
+
+        autoencoder.fitNormalisation(snapshots)
+        let latents = autoencoder.latent(of: snapshots, on: model)
+        XCTAssertEqual(latents.shape, [snapshots.count, 4])
+        for k in 0..<4 {
+            let column = (0..<latents.batch).map { Double(latents.data[$0 * 4 + k]) }
+            let mean = column.reduce(0, +) / Double(column.count)
+            XCTAssertEqual(mean, 0, accuracy: 1e-4)
+            XCTAssertEqual(column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(column.count), 1, accuracy: 1e-3)
+        }
+        // A lone patch is encoded with the same map: its observables and its own closure.
+        let patch = snapshots[0].patch(origin: [10], size: [10])
+        let patchLatent = autoencoder.latent(of: [patch], on: model.resized(to: [10]))
+        let meanU = Double(patch.values[0..<10].reduce(0, +)) / 10
+        XCTAssertEqual(Double(patchLatent.data[0]), (meanU - Double(autoencoder.latentMean.value.data[0])) / Double(autoencoder.latentStd.value.data[0]), accuracy: 1e-4)
+    }
+}

@@ -128,14 +128,17 @@ struct Encode: ParsableCommand {
         abstract: "Encode an evolve stage into latent pairs: partial estimator, naive baseline, validation.",
         discussion: """
             Latents are the system's macroscopic observables (m for Curie–Weiss, (m, ρ) for Ising, (ū, v̄) for \
-            predator–prey); learned closure variables are not implemented yet. Writes partial.npz and naive.npz \
-            (start, next, dt), and validation.npz from a simulate stage written with --pairs.
+            predator–prey), followed, with --closure, by the closure variables of a trained closure model, \
+            normalised by its statistics. Writes partial.npz and naive.npz (start, next, dt), and \
+            validation.npz from a simulate stage written with --pairs.
             """)
 
     @Option(help: "Evolve stage directory.")
     var evolved: String
     @Option(help: "Simulate stage of the large system with --pairs, for validation pairs.")
     var validation: String?
+    @Option(help: "A train-closure stage whose closure variables join the latent.")
+    var closure: String?
     @Option(help: "Output stage directory.")
     var out: String
     @OptionGroup var global: GlobalOptions
@@ -143,7 +146,7 @@ struct Encode: ParsableCommand {
     func run() throws {
         global.apply()
         try EncodeStage.run(evolved: URL(fileURLWithPath: evolved), validation: validation.map { URL(fileURLWithPath: $0) },
-                            directory: URL(fileURLWithPath: out))
+                            closure: closure.map { URL(fileURLWithPath: $0) }, directory: URL(fileURLWithPath: out))
         print("encode → \(out)")
     }
 }

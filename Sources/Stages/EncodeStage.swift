@@ -1,26 +1,71 @@
 import Artifacts
+import Closure
 import Execution
 import Foundation
 import Systems
 
-/// The encoding stage, for latents made of the macroscopic observables z* alone (systems without
-/// a learned closure, such as Curie–Weiss; the closure autoencoder is still to come).
+/// The encoding stage: latent training and validation pairs from an evolve stage.
 ///
-/// From an evolve stage (snapshots x_t, patches x_{t,I} → x_{t+δt,I}, δt) it writes
+/// φ is either the macroscopic observables z* alone (no closure model given; Curie–Weiss has no
+/// closure) or the normalised (z*, ẑ) of a trained closure autoencoder. From snapshots x_t and
+/// patches x_{t,I} → x_{t+δt,I} it writes
 /// - `partial.npz`: start = φ(x_t), next = φ(x_t) + φ(x_{t+δt,I}) − φ(x_{t,I}), dt — the partial estimator;
 /// - `naive.npz`: start = φ(x_t), next = φ(x_{t+δt,I}), dt — the naive baseline;
-/// and, given a simulate stage written with `--pairs`, `validation.npz` from its true one-step pairs.
-/// φ evaluates the system's `macroscopicObservables` on a whole configuration or on a patch alone.
-/// Latents are not normalised (the observables are already O(1)).
+/// and, given a large-system simulate stage written with `--pairs`, `validation.npz` from its true
+/// one-step pairs. φ of a patch is the same map evaluated on the patch alone. With a closure model
+/// the latents are normalised by its stored statistics (differences scale with them).
 public enum EncodeStage {
     @discardableResult
-    public static func run(evolved evolveDirectory: URL, validation simulateDirectory: URL?, directory: URL) throws -> StageManifest {
+    public static func run(evolved evolveDirectory: URL, validation simulateDirectory: URL?, closure closureDirectory: URL? = nil,
+                           directory: URL) throws -> StageManifest {
         let evolve = try StageSource(directory: evolveDirectory)
-        return try run(evolve.system, evolve: evolve, validation: simulateDirectory, directory: directory)
+        if let closureDirectory {
+            guard let system = evolve.system as? any ClosureSystem else {
+                throw ConfigurationError("\(type(of: evolve.system).identifier) has no closure variables; encode it without a closure model")
+            }
+            return try encodeWithClosure(system, evolve: evolve, validation: simulateDirectory, closure: closureDirectory, directory: directory)
+        }
+        return try encodeObservables(evolve.system, evolve: evolve, validation: simulateDirectory, directory: directory)
     }
 
-    private static func run<System: MicroscopicSystem>(_ system: System, evolve: StageSource, validation simulateDirectory: URL?,
-                                                       directory: URL) throws -> StageManifest {
+    private static func encodeObservables<System: MicroscopicSystem>(_ system: System, evolve: StageSource, validation: URL?,
+                                                                     directory: URL) throws -> StageManifest {
+        let selection = try System.macroscopicObservables.map { name -> Int in
+            guard let index = System.observableNames.firstIndex(of: name) else { throw ConfigurationError("no observable '\(name)'") }
+            return index
+        }
+        return try encode(system, evolve: evolve, validation: validation, directory: directory,
+                          latentNames: System.macroscopicObservables, extraInputs: [], normalisation: "none") { configurations, grid in
+            parallelMap(configurations.count) { j in
+                let all = grid.observables(of: configurations[j])
+                return selection.map { all[$0] }
+            }
+        }
+    }
+
+    private static func encodeWithClosure<System: ClosureSystem>(_ system: System, evolve: StageSource, validation: URL?,
+                                                                closure closureDirectory: URL, directory: URL) throws -> StageManifest {
+        let closureStage = try StageSource(directory: closureDirectory)
+        let file = try closureStage.output(["closure.safetensors"])
+        let autoencoder = try ClosureCheckpoint.load(file, system: system)
+        let names = System.macroscopicObservables + (0..<autoencoder.closureDimension).map { "closure\($0)" }
+        return try encode(system, evolve: evolve, validation: validation, directory: directory, latentNames: names,
+                          extraInputs: [closureStage.input(file)], normalisation: "closure model mean/std") { configurations, grid in
+            // In chunks, to bound the size of the network's activations.
+            Swift.stride(from: 0, to: configurations.count, by: 256).flatMap { first -> [[Double]] in
+                let chunk = Array(configurations[first..<min(first + 256, configurations.count)])
+                let latent = autoencoder.latent(of: chunk, on: grid)
+                return (0..<chunk.count).map { row in (0..<latent.itemCount).map { Double(latent.data[row * latent.itemCount + $0]) } }
+            }
+        }
+    }
+
+    /// Writes the pair files with `phi(configurations, system of their size)`.
+    private static func encode<System: MicroscopicSystem>(
+        _ system: System, evolve: StageSource, validation simulateDirectory: URL?, directory: URL, latentNames: [String],
+        extraInputs: [StageManifest.Input], normalisation: String,
+        phi: ([Grid<System.Site>], System) throws -> [[Double]]
+    ) throws -> StageManifest {
         guard let snapshotPath = evolve.manifest.inputs.first?.path else {
             throw ArtifactError(evolve.directory.path, "the evolve manifest names no snapshot input")
         }
@@ -28,6 +73,7 @@ public enum EncodeStage {
         let file = try evolve.output(["evolved.npz"])
         let archive = try NPZArchive.read(file)
         let patchShape = Array(try archive.array("patchBefore").shape.suffix(system.spatialShape.count))
+        let patchSystem = system.resized(to: patchShape)
         let before = try configurations(archive.array("patchBefore"), of: system, spatialShape: patchShape, source: file.path)
         let after = try configurations(archive.array("patchAfter"), of: system, spatialShape: patchShape, source: file.path)
         let dt = try archive.array("dt").elements(as: Double.self)
@@ -35,32 +81,26 @@ public enum EncodeStage {
         guard snapshots.count == before.count else {
             throw ArtifactError(file.path, "\(before.count) evolved patches for \(snapshots.count) snapshots")
         }
-        let selection = try System.macroscopicObservables.map { name -> Int in
-            guard let index = System.observableNames.firstIndex(of: name) else { throw ConfigurationError("no observable '\(name)'") }
-            return index
-        }
-        @Sendable func phi(_ configuration: Grid<System.Site>) -> [Double] {
-            let all = system.observables(of: configuration)
-            return selection.map { all[$0] }
-        }
-        let encoded = parallelMap(snapshots.count) { j in (phi(snapshots[j]), phi(before[j]), phi(after[j])) }
         let stage = try StageRun(stage: "encode", directory: directory,
-                                 config: ["system": .object(system.configuration),
-                                          "latent": .array(System.macroscopicObservables.map { .string($0) }), "normalisation": "none"],
-                                 seed: nil, checkedInputs: [evolve.input(file), source.input], threads: ThreadCount.current)
-        let n = selection.count
-        let start = encoded.flatMap(\.0)
-        let partialNext = encoded.flatMap { zip($0.0, zip($0.2, $0.1)).map { $0 + $1.0 - $1.1 } }
-        try stage.write(try pairArchive(start: start, next: partialNext, dt: dt, dimension: n), as: "partial.npz")
-        try stage.write(try pairArchive(start: start, next: encoded.flatMap(\.2), dt: dt, dimension: n), as: "naive.npz")
+                                 config: ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
+                                          "normalisation": .string(normalisation)],
+                                 seed: nil, checkedInputs: [evolve.input(file), source.input] + extraInputs, threads: ThreadCount.current)
+        let start = try phi(snapshots, system), patchBefore = try phi(before, patchSystem), patchAfter = try phi(after, patchSystem)
+        let n = latentNames.count
+        var partialNext: [Double] = []
+        partialNext.reserveCapacity(snapshots.count * n)
+        for j in 0..<snapshots.count {
+            for k in 0..<n { partialNext.append(start[j][k] + patchAfter[j][k] - patchBefore[j][k]) }
+        }
+        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n), as: "partial.npz")
+        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: patchAfter.flatMap { $0 }, dt: dt, dimension: n), as: "naive.npz")
         if let simulateDirectory {
             let simulate = try StageSource(directory: simulateDirectory)
             let pairsFile = try simulate.output(["pairs.npz"])
             let pairs = try NPZArchive.read(pairsFile)
             let large = try configurations(pairs.array("before"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
             let next = try configurations(pairs.array("after"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
-            let validation = parallelMap(large.count) { j in (phi(large[j]), phi(next[j])) }
-            try stage.write(try pairArchive(start: validation.flatMap(\.0), next: validation.flatMap(\.1),
+            try stage.write(try pairArchive(start: try phi(large, system).flatMap { $0 }, next: try phi(next, system).flatMap { $0 },
                                             dt: try pairs.array("dt").elements(as: Double.self), dimension: n), as: "validation.npz")
         }
         return try stage.finish()

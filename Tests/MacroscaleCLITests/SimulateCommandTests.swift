@@ -134,3 +134,45 @@ final class LearningChainTests: XCTestCase {
         XCTAssertEqual(Array(try rollouts.array("trajectories").elements(as: Float.self)[0..<1]), [0.5])
     }
 }
+
+final class ClosureChainTests: XCTestCase {
+    /// Predator–prey with a learned closure: simulate → upsample → evolve → train-closure → encode.
+    func testTrainClosureAndEncodeWithClosureVariables() throws {
+        let dir = try TemporaryDirectory()
+        defer {
+            dir.remove()
+            ThreadCount.set(0)
+            Progress.quiet = false
+        }
+        func path(_ name: String) -> String { dir.file(name).path }
+        for arguments in [
+            ["simulate", "predator-prey", "--points", "20", "--runs", "4", "--steps", "20", "--out", path("sim")],
+            ["simulate", "predator-prey", "--points", "40", "--runs", "2", "--steps", "5", "--pairs", "--seed", "2", "--out", path("val")],
+            ["upsample", "--input", path("sim"), "--target-size", "40", "--snapshots", "60", "--relax-steps", "0", "--out", path("up")],
+            ["evolve", "--input", path("up"), "--patch-size", "10", "--out", path("evolve")],
+            ["train-closure", "--input", path("up"), "--validation", path("val"), "--patch-size", "10", "--epochs", "2", "--batch-size", "20", "--out", path("closure")],
+            ["encode", "--evolved", path("evolve"), "--validation", path("val"), "--closure", path("closure"), "--out", path("encode")],
+        ] {
+            var command = try Macroscale.parseAsRoot(arguments + ["--quiet"])
+            try command.run()
+        }
+        XCTAssertEqual(try NPZArchive.read(dir.file("closure/history.npz")).array("validationLoss").shape, [2])
+        let partial = try NPZArchive.read(dir.file("encode/partial.npz"))
+        XCTAssertEqual(try partial.array("start").shape, [60, 4], "(ū, v̄) and one closure variable per species")
+        XCTAssertEqual(try NPZArchive.read(dir.file("encode/validation.npz")).array("next").shape, [10, 4])
+        let manifest = try StageManifest.read(from: dir.file("encode"))
+        XCTAssertEqual(manifest.inputs.count, 3, "evolved patches, snapshots, closure model")
+
+        // Curie–Weiss has no closure: asking for one is a clear error.
+        for arguments in [
+            ["simulate", "curie-weiss", "--size", "8", "--runs", "2", "--steps", "3", "--out", path("cw")],
+        ] {
+            var command = try Macroscale.parseAsRoot(arguments + ["--quiet"])
+            try command.run()
+        }
+        var closure = try Macroscale.parseAsRoot(["train-closure", "--input", path("cw"), "--patch-size", "4", "--out", path("cw-closure")])
+        XCTAssertThrowsError(try closure.run()) { error in
+            XCTAssertTrue("\(error)".contains("has no closure variables"), "\(error)")
+        }
+    }
+}

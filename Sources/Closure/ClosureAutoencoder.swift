@@ -8,9 +8,9 @@ import Systems
 /// configuration's patches gives the closure variables ẑ; the decoder reconstructs the
 /// configuration from the latent z = (z*, ẑ), z* the macroscopic observables.
 ///
-/// `latent(of:)` is the normalised latent φ(x) = (z − mean) / std with statistics fixed by
-/// `fitNormalisation` and saved with the model, the same map for whole configurations and for
-/// single patches (a patch is a configuration of one patch).
+/// `latent(of:)` is the normalised latent φ(x) = (z − offset) / scale with the statistics fixed by
+/// `fitNormalisation` (as `System.latentNormalisation` says) and saved with the model, the same map
+/// for whole configurations and for single patches (a patch is a configuration of one patch).
 public final class ClosureAutoencoder<System: ClosureSystem> {
     public let system: System
     public let patchShape: [Int]
@@ -92,7 +92,8 @@ public final class ClosureAutoencoder<System: ClosureSystem> {
         return Tensor(shape: z.shape, data: z.data.enumerated().map { ($0.element - latentMean.value.data[$0.offset % n]) / latentStd.value.data[$0.offset % n] })
     }
 
-    /// Sets the normalisation to the mean and standard deviation of the raw latents of `configurations`.
+    /// Fixes the normalisation from the raw latents of `configurations`: mean and standard deviation,
+    /// or minimum and range with the magnetization left as it is.
     public func fitNormalisation(_ configurations: [Grid<System.Site>]) {
         latentMean.value = Tensor(zeros: latentMean.value.shape)
         latentStd.value = Tensor(shape: latentStd.value.shape, data: [Float](repeating: 1, count: latentStd.value.count))
@@ -100,10 +101,18 @@ public final class ClosureAutoencoder<System: ClosureSystem> {
         let n = raw.itemCount, count = Double(raw.batch)
         for k in 0..<n {
             let column = (0..<raw.batch).map { Double(raw.data[$0 * n + k]) }
-            let mean = column.reduce(0, +) / count
-            let std = (column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / count).squareRoot()
-            latentMean.value.data[k] = Float(mean)
-            latentStd.value.data[k] = Float(std > 1e-12 ? std : 1)
+            let offset: Double, scale: Double
+            switch System.latentNormalisation {
+            case .meanStd:
+                offset = column.reduce(0, +) / count
+                scale = (column.map { ($0 - offset) * ($0 - offset) }.reduce(0, +) / count).squareRoot()
+            case .minMaxKeepingMagnetization:
+                let isMagnetization = k < System.macroscopicObservables.count && System.macroscopicObservables[k] == "magnetization"
+                offset = isMagnetization ? 0 : column.min()!
+                scale = isMagnetization ? 1 : column.max()! - column.min()!
+            }
+            latentMean.value.data[k] = Float(offset)
+            latentStd.value.data[k] = Float(scale > 1e-12 ? scale : 1)
         }
     }
 

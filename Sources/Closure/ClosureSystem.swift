@@ -20,6 +20,17 @@ public protocol ClosureSystem: MicroscopicSystem {
     func reconstructionTarget(_ configuration: Grid<Site>) -> [Float]
     /// The reference encoder (per item) and decoder (latent → reconstruction), and the loss between them.
     func closureNetworks(patchShape: [Int], closureDimension: Int, random: RandomStream) -> ClosureNetworks
+
+    /// How latents are normalised (spec §3).
+    static var latentNormalisation: LatentNormalisation { get }
+}
+
+/// How the latent (z*, ẑ) is normalised before SDE learning.
+public enum LatentNormalisation: Sendable {
+    /// (z − mean)/std with statistics over the training latents (predator–prey).
+    case meanStd
+    /// (z − min)/(max − min) with the range over the validation latents, magnetization kept as is (Ising).
+    case minMaxKeepingMagnetization
 }
 
 /// A per-item encoder, a decoder, and how reconstructions are scored.
@@ -32,6 +43,8 @@ public struct ClosureNetworks {
 }
 
 extension IsingModel: ClosureSystem {
+    public static let latentNormalisation = LatentNormalisation.minMaxKeepingMagnetization
+
     public func closureItems(of configuration: Grid<Int8>, patchShape: [Int]) -> [Float] {
         Grid<Int8>.tilingOrigins(of: spatialShape, patchSize: patchShape).flatMap { origin in
             configuration.patch(origin: origin, size: patchShape).values.map(Float.init)
@@ -63,6 +76,8 @@ extension IsingModel: ClosureSystem {
 }
 
 extension PredatorPreyModel: ClosureSystem {
+    public static let latentNormalisation = LatentNormalisation.meanStd
+
     public func closureItems(of configuration: Grid<Float>, patchShape: [Int]) -> [Float] {
         let n = configuration.siteCount, width = patchShape[0]
         // Species-major: u's K patches, then v's, so each species' patches average together.

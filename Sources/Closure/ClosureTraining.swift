@@ -43,7 +43,8 @@ public struct ClosureTraining: Sendable {
 
     /// Trains `autoencoder` on `training`, scoring `validation` after every epoch; `onEpoch(epoch,
     /// training loss, validation loss)` runs after each (checkpoints, progress). Finally fits the
-    /// latent normalisation on the training configurations.
+    /// latent normalisation: on the training configurations for mean/std, on the validation ones
+    /// (when given) for the min–max normalisation, as the reference does.
     public func train<System>(_ autoencoder: ClosureAutoencoder<System>, on training: [Grid<System.Site>],
                               validation: [Grid<System.Site>], seed: UInt64,
                               onEpoch: (Int, Double, Double?) throws -> Void) throws {
@@ -63,7 +64,10 @@ public struct ClosureTraining: Sendable {
             let validationLoss = validation.isEmpty ? nil : autoencoder.step(validation, optimizer: nil)
             try onEpoch(epoch, sum / Double(training.count), validationLoss)
         }
-        autoencoder.fitNormalisation(training)
+        switch System.latentNormalisation {
+        case .meanStd: autoencoder.fitNormalisation(training)
+        case .minMaxKeepingMagnetization: autoencoder.fitNormalisation(validation.isEmpty ? training : validation)
+        }
     }
 }
 

@@ -68,4 +68,21 @@ final class ClosureTests: XCTestCase {
         let meanU = Double(patch.values[0..<10].reduce(0, +)) / 10
         XCTAssertEqual(Double(patchLatent.data[0]), (meanU - Double(autoencoder.latentMean.value.data[0])) / Double(autoencoder.latentStd.value.data[0]), accuracy: 1e-4)
     }
+
+    /// Ising latents: magnetization as it is, ρ and the closure variables mapped onto [0, 1] by their range.
+    func testIsingNormalisationKeepsMagnetizationAndMapsTheRestToTheUnitInterval() {
+        let model = IsingModel(size: 8, temperature: 2.5, field: 0.1)
+        let autoencoder = ClosureAutoencoder(system: model, patchShape: [4, 4], closureDimension: 2, random: RandomStream(seed: 6, stage: "ae"))
+        let configurations = (0..<20).map { model.initialConfiguration(run: $0, random: RandomStream(seed: 7, stage: "c", index: UInt64($0))).configuration }
+        autoencoder.fitNormalisation(configurations)
+        let latents = autoencoder.latent(of: configurations, on: model)
+        for (row, configuration) in configurations.enumerated() {
+            XCTAssertEqual(Double(latents.data[row * 4]), model.observables(of: configuration)[0], accuracy: 1e-6)
+        }
+        for k in 1..<4 {
+            let column = (0..<20).map { latents.data[$0 * 4 + k] }
+            XCTAssertEqual(column.min()!, 0, accuracy: 1e-5)
+            XCTAssertEqual(column.max()!, 1, accuracy: 1e-5)
+        }
+    }
 }

@@ -187,6 +187,24 @@ final class ConstantDiffusionStartTests: XCTestCase {
     }
 }
 
+final class DivergenceTests: XCTestCase {
+    func testANonFiniteLossStopsTrainingWithWhereAndWhat() {
+        var start = [Float](repeating: 0.1, count: 200)
+        start[150] = .nan
+        let pairs = PairSet(start: Tensor(shape: [200, 1], data: start), next: Tensor(shape: [200, 1], data: [Float](repeating: 0.2, count: 200)),
+                            dt: [Double](repeating: 0.1, count: 200))
+        let model = SDEModel(dimension: 1, mode: .diagonal, hidden: [4], random: RandomStream(seed: 1, stage: "m"))
+        var training = SDETraining()
+        training.epochs = 2
+        training.batchSize = 50
+        XCTAssertThrowsError(try training.train(model, on: pairs)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("epoch 1, batch"), text)
+            XCTAssertTrue(text.contains("1 non-finite"), text)
+        }
+    }
+}
+
 final class RolloutTests: XCTestCase {
     func testRolloutsAreReproducibleAndCountNonFiniteTrajectories() {
         let model = SDEModel(dimension: 2, mode: .constantDiagonal, hidden: [4], random: RandomStream(seed: 5, stage: "m"))

@@ -6,16 +6,28 @@ import Foundation
 import TestSupport
 import XCTest
 
-final class SimulateCommandTests: XCTestCase {
+/// Runs `macroscale` with `arguments` in this process, quietly.
+func runMacroscale(_ arguments: [String]) throws {
+    var command = try Macroscale.parseAsRoot(arguments + ["--quiet"])
+    try command.run()
+}
+
+/// A test case with a fresh temporary directory, restoring the process-wide settings the commands change.
+class CommandTestCase: XCTestCase {
     var dir: TemporaryDirectory!
 
     override func setUpWithError() throws { dir = try TemporaryDirectory() }
+
     override func tearDown() {
         dir.remove()
         ThreadCount.set(0)
         Progress.quiet = false
     }
 
+    func path(_ name: String) -> String { dir.file(name).path }
+}
+
+final class SimulateCommandTests: CommandTestCase {
     func testSimulateIsingWritesAStageWithTheResolvedConfiguration() throws {
         var command = try Macroscale.parseAsRoot([
             "simulate", "ising", "--size", "8", "--runs", "2", "--steps", "3", "--steps-per-record", "2",
@@ -55,23 +67,16 @@ final class SimulateCommandTests: XCTestCase {
     }
 }
 
-final class StageChainTests: XCTestCase {
+final class StageChainTests: CommandTestCase {
     /// simulate → upsample → evolve through the command line, each stage reading the previous one's directory.
     func testStagesChainThroughTheirDirectories() throws {
-        let dir = try TemporaryDirectory()
-        defer {
-            dir.remove()
-            ThreadCount.set(0)
-            Progress.quiet = false
-        }
         let sim = dir.file("sim").path, up = dir.file("up").path, evolve = dir.file("evolve").path
         for arguments in [
             ["simulate", "curie-weiss", "--size", "8", "--runs", "3", "--steps", "4", "--out", sim, "--quiet"],
             ["upsample", "--input", sim, "--burn-in", "1", "--target-size", "16", "--snapshots", "10", "--window", "8", "--stride", "4", "--out", up, "--quiet"],
             ["evolve", "--input", up, "--patch-size", "8", "--out", evolve, "--quiet"],
         ] {
-            var command = try Macroscale.parseAsRoot(arguments)
-            try command.run()
+            try runMacroscale(arguments)
         }
         let evolved = try NPZArchive.read(dir.file("evolve/evolved.npz"))
         XCTAssertEqual(try evolved.array("patchAfter").shape, [10, 8, 8])
@@ -90,17 +95,10 @@ final class StageChainTests: XCTestCase {
     }
 }
 
-final class LearningChainTests: XCTestCase {
+final class LearningChainTests: CommandTestCase {
     /// Curie–Weiss from small simulations to a rollout: simulate → upsample → evolve → encode →
     /// train-sde → rollout, through the command line, checking each stage's outputs.
     func testEncodeTrainAndRollOut() throws {
-        let dir = try TemporaryDirectory()
-        defer {
-            dir.remove()
-            ThreadCount.set(0)
-            Progress.quiet = false
-        }
-        func path(_ name: String) -> String { dir.file(name).path }
         for arguments in [
             ["simulate", "curie-weiss", "--size", "8", "--runs", "20", "--steps", "10", "--out", path("sim")],
             ["simulate", "curie-weiss", "--size", "16", "--runs", "4", "--steps", "5", "--pairs", "--seed", "2", "--out", path("val")],
@@ -110,8 +108,7 @@ final class LearningChainTests: XCTestCase {
             ["train-sde", "--pairs", path("encode/partial.npz"), "--validation", path("encode/validation.npz"), "--mode", "constantDiagonal",
              "--hidden", "8", "--lambda", "4", "--epochs", "3", "--batch-size", "100", "--out", path("sde")],
         ] {
-            var command = try Macroscale.parseAsRoot(arguments + ["--quiet"])
-            try command.run()
+            try runMacroscale(arguments)
         }
         let partial = try NPZArchive.read(dir.file("encode/partial.npz"))
         XCTAssertEqual(try partial.array("start").shape, [300, 1])
@@ -135,16 +132,9 @@ final class LearningChainTests: XCTestCase {
     }
 }
 
-final class ClosureChainTests: XCTestCase {
+final class ClosureChainTests: CommandTestCase {
     /// Predator–prey with a learned closure: simulate → upsample → evolve → train-closure → encode.
     func testTrainClosureAndEncodeWithClosureVariables() throws {
-        let dir = try TemporaryDirectory()
-        defer {
-            dir.remove()
-            ThreadCount.set(0)
-            Progress.quiet = false
-        }
-        func path(_ name: String) -> String { dir.file(name).path }
         for arguments in [
             ["simulate", "predator-prey", "--points", "20", "--runs", "4", "--steps", "20", "--out", path("sim")],
             ["simulate", "predator-prey", "--points", "40", "--runs", "2", "--steps", "5", "--pairs", "--seed", "2", "--out", path("val")],
@@ -153,8 +143,7 @@ final class ClosureChainTests: XCTestCase {
             ["train-closure", "--input", path("up"), "--validation", path("val"), "--patch-size", "10", "--epochs", "2", "--batch-size", "20", "--out", path("closure")],
             ["encode", "--evolved", path("evolve"), "--validation", path("val"), "--closure", path("closure"), "--out", path("encode")],
         ] {
-            var command = try Macroscale.parseAsRoot(arguments + ["--quiet"])
-            try command.run()
+            try runMacroscale(arguments)
         }
         XCTAssertEqual(try NPZArchive.read(dir.file("closure/history.npz")).array("validationLoss").shape, [2])
         let partial = try NPZArchive.read(dir.file("encode/partial.npz"))
@@ -167,8 +156,7 @@ final class ClosureChainTests: XCTestCase {
         for arguments in [
             ["simulate", "curie-weiss", "--size", "8", "--runs", "2", "--steps", "3", "--out", path("cw")],
         ] {
-            var command = try Macroscale.parseAsRoot(arguments + ["--quiet"])
-            try command.run()
+            try runMacroscale(arguments)
         }
         var closure = try Macroscale.parseAsRoot(["train-closure", "--input", path("cw"), "--patch-size", "4", "--out", path("cw-closure")])
         XCTAssertThrowsError(try closure.run()) { error in

@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "macroscale", targets: ["macroscale"]),
-        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Closure", "Stages"]),
+        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Stages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,12 +41,15 @@ let package = Package(
         // Closure variables: per-patch encoders averaged over patches, decoders, training.
         .target(name: "Closure", dependencies: ["Systems", "Learning", "Random", "Artifacts"]),
 
+        // Evaluation metrics: MMD, relative errors, ensemble statistics.
+        .target(name: "Metrics", dependencies: ["Linalg"]),
+
         // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
-        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems", "Learning", "MacroSDE", "Closure"]),
+        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems", "Learning", "MacroSDE", "Closure", "Metrics"]),
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
-            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE",
+            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE", "Metrics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI"]),
@@ -61,7 +64,8 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Artifacts", "Random", "TestSupport"]),
         .testTarget(name: "MacroSDETests", dependencies: ["MacroSDE", "Learning", "Linalg", "Random", "TestSupport"]),
         .testTarget(name: "ClosureTests", dependencies: ["Closure", "Systems", "Learning", "Random"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Artifacts", "Random", "TestSupport"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
-        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "TestSupport"]),
+        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Metrics", "TestSupport"]),
     ]
 )

@@ -3,6 +3,7 @@ import Artifacts
 import Execution
 import Foundation
 @testable import MacroscaleCLI
+import Metrics
 import TestSupport
 import XCTest
 
@@ -162,5 +163,20 @@ final class ClosureChainTests: CommandTestCase {
         XCTAssertThrowsError(try closure.run()) { error in
             XCTAssertTrue("\(error)".contains("has no closure variables"), "\(error)")
         }
+    }
+}
+
+final class MMDCommandTests: CommandTestCase {
+    func testMMDCommandWritesPerTimeCurvesAndStandardises() throws {
+        let x = (0..<(20 * 3 * 2)).map { Double($0 % 7) * 0.3 }, y = (0..<(15 * 3 * 2)).map { Double($0 % 5) * 0.4 + 0.1 }
+        try NPYFile.write(try NumPyArray(x, shape: [20, 3, 2]), to: dir.file("x.npy"))
+        try NPZArchive([("rollouts", try NumPyArray(y, shape: [15, 3, 2]))]).write(to: dir.file("y.npz"))
+        try runMacroscale(["mmd", path("x.npy"), path("y.npz") + ":rollouts", "--out", path("curves")])
+        let v = try NPYFile.read(dir.file("curves/mmd_v.npy")).elements(as: Double.self)
+        XCTAssertEqual(v, MMD().overTime(x, y, times: 3, dimension: 2).v)
+        try runMacroscale(["mmd", path("x.npy"), path("y.npz") + ":rollouts", "--standardize-by", "A", "--bandwidths", "1,2", "--out", path("standardised")])
+        let u = try NPYFile.read(dir.file("standardised/mmd_u.npy")).elements(as: Double.self)
+        XCTAssertEqual(u, MMD(bandwidths: [1, 2]).overTime(standardised(x, by: x, dimension: 2), standardised(y, by: x, dimension: 2), times: 3, dimension: 2).u)
+        XCTAssertThrowsError(try runMacroscale(["mmd", path("x.npy"), path("x.npy"), "--bandwidths", "0,1"]))
     }
 }

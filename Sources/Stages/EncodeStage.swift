@@ -19,49 +19,23 @@ public enum EncodeStage {
     public static func run(evolved evolveDirectory: URL, validation simulateDirectory: URL?, closure closureDirectory: URL? = nil,
                            directory: URL) throws -> StageManifest {
         let evolve = try StageSource(directory: evolveDirectory)
-        if let closureDirectory {
-            guard let system = evolve.system as? any ClosureSystem else {
-                throw ConfigurationError("\(type(of: evolve.system).identifier) has no closure variables; encode it without a closure model")
-            }
-            return try encodeWithClosure(system, evolve: evolve, validation: simulateDirectory, closure: closureDirectory, directory: directory)
-        }
-        return try encodeObservables(evolve.system, evolve: evolve, validation: simulateDirectory, directory: directory)
+        return try Encoding(evolve: evolve, validation: simulateDirectory, directory: directory)
+            .withLatentMap(for: evolve.system, closure: closureDirectory)
     }
 
-    private static func encodeObservables<System: MicroscopicSystem>(_ system: System, evolve: StageSource, validation: URL?,
-                                                                     directory: URL) throws -> StageManifest {
-        let selection = try System.macroscopicObservables.map { name -> Int in
-            guard let index = System.observableNames.firstIndex(of: name) else { throw ConfigurationError("no observable '\(name)'") }
-            return index
-        }
-        return try encode(system, evolve: evolve, validation: validation, directory: directory,
-                          latentNames: System.macroscopicObservables, extraInputs: [], normalisation: "none") { configurations, grid in
-            parallelMap(configurations.count) { j in
-                let all = grid.observables(of: configurations[j])
-                return selection.map { all[$0] }
-            }
-        }
-    }
+    private struct Encoding: LatentMapConsumer {
+        let evolve: StageSource
+        let validation: URL?
+        let directory: URL
 
-    private static func encodeWithClosure<System: ClosureSystem>(_ system: System, evolve: StageSource, validation: URL?,
-                                                                closure closureDirectory: URL, directory: URL) throws -> StageManifest {
-        let closureStage = try StageSource(directory: closureDirectory)
-        let file = try closureStage.output(["closure.safetensors"])
-        let autoencoder = try ClosureCheckpoint.load(file, system: system)
-        let names = System.macroscopicObservables + (0..<autoencoder.closureDimension).map { "closure\($0)" }
-        return try encode(system, evolve: evolve, validation: validation, directory: directory, latentNames: names,
-                          extraInputs: [closureStage.input(file)], normalisation: "closure model mean/std") { configurations, grid in
-            // In chunks, to bound the size of the network's activations.
-            Swift.stride(from: 0, to: configurations.count, by: 256).flatMap { first -> [[Double]] in
-                let chunk = Array(configurations[first..<min(first + 256, configurations.count)])
-                let latent = autoencoder.latent(of: chunk, on: grid)
-                return (0..<chunk.count).map { row in (0..<latent.itemCount).map { Double(latent.data[row * latent.itemCount + $0]) } }
-            }
+        func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> StageManifest {
+            try EncodeStage.encode(system, evolve: evolve, validation: validation, directory: directory, latentNames: map.names,
+                                   extraInputs: map.inputs, normalisation: map.normalisation, phi: map.phi)
         }
     }
 
     /// Writes the pair files with `phi(configurations, system of their size)`.
-    private static func encode<System: MicroscopicSystem>(
+    fileprivate static func encode<System: MicroscopicSystem>(
         _ system: System, evolve: StageSource, validation simulateDirectory: URL?, directory: URL, latentNames: [String],
         extraInputs: [StageManifest.Input], normalisation: String,
         phi: ([Grid<System.Site>], System) throws -> [[Double]]

@@ -1,0 +1,77 @@
+import Artifacts
+import Closure
+import Execution
+import Foundation
+import Systems
+
+/// The map φ from configurations to latents, as encoding and evaluation use it: the macroscopic
+/// observables alone, or the normalised (z*, ẑ) of a trained closure model.
+struct LatentMap<System: MicroscopicSystem> {
+    /// Names of the latent components.
+    let names: [String]
+    /// Files the map was built from (the closure model), for manifests.
+    let inputs: [StageManifest.Input]
+    /// How the latents are normalised, for manifests.
+    let normalisation: String
+    /// φ of configurations of `grid`'s size (the whole system or a patch), one row per configuration.
+    let phi: ([Grid<System.Site>], System) throws -> [[Double]]
+
+    /// The observables `System.macroscopicObservables`, unnormalised.
+    static func observables(_ system: System) throws -> LatentMap {
+        let selection = try System.macroscopicObservables.map { name -> Int in
+            guard let index = System.observableNames.firstIndex(of: name) else { throw ConfigurationError("no observable '\(name)'") }
+            return index
+        }
+        return LatentMap(names: System.macroscopicObservables, inputs: [], normalisation: "none") { configurations, grid in
+            parallelMap(configurations.count) { j in
+                let all = grid.observables(of: configurations[j])
+                return selection.map { all[$0] }
+            }
+        }
+    }
+}
+
+extension LatentMap where System: ClosureSystem {
+    /// The closure model of a train-closure stage: (z*, ẑ), normalised by its statistics.
+    static func closure(_ system: System, directory: URL) throws -> LatentMap {
+        let stage = try StageSource(directory: directory)
+        let file = try stage.output(["closure.safetensors"])
+        let autoencoder = try ClosureCheckpoint.load(file, system: system)
+        let names = System.macroscopicObservables + (0..<autoencoder.closureDimension).map { "closure\($0)" }
+        return LatentMap(names: names, inputs: [stage.input(file)], normalisation: "closure model statistics") { configurations, grid in
+            // In chunks, to bound the size of the network's activations.
+            Swift.stride(from: 0, to: configurations.count, by: 256).flatMap { first -> [[Double]] in
+                let chunk = Array(configurations[first..<min(first + 256, configurations.count)])
+                let latent = autoencoder.latent(of: chunk, on: grid)
+                return (0..<chunk.count).map { row in (0..<latent.itemCount).map { Double(latent.data[row * latent.itemCount + $0]) } }
+            }
+        }
+    }
+}
+
+/// Calls `body` with the latent map for `system`: its closure model from `closureDirectory` if
+/// given (the system must have closure variables), its observables otherwise.
+protocol LatentMapConsumer {
+    associatedtype Result
+    func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> Result
+}
+
+extension LatentMapConsumer {
+    func withLatentMap(for system: any MicroscopicSystem, closure closureDirectory: URL?) throws -> Result {
+        if let closureDirectory {
+            guard let closureSystem = system as? any ClosureSystem else {
+                throw ConfigurationError("\(type(of: system).identifier) has no closure variables; use its observables (no closure model)")
+            }
+            return try withClosure(closureSystem, closureDirectory)
+        }
+        return try withObservables(system)
+    }
+
+    private func withClosure<System: ClosureSystem>(_ system: System, _ directory: URL) throws -> Result {
+        try consume(system, try LatentMap.closure(system, directory: directory))
+    }
+
+    private func withObservables<System: MicroscopicSystem>(_ system: System) throws -> Result {
+        try consume(system, try LatentMap.observables(system))
+    }
+}

@@ -130,6 +130,28 @@ final class LearningChainTests: CommandTestCase {
         XCTAssertEqual(try rollouts.array("trajectories").shape, [3, 8, 1])
         XCTAssertEqual(try rollouts.array("times").elements(as: Double.self).last, 14)
         XCTAssertEqual(Array(try rollouts.array("trajectories").elements(as: Float.self)[0..<1]), [0.5])
+
+        // Evaluate against two test conditions; NumPy recomputes the relative errors from the saved curves.
+        try runMacroscale(["simulate", "curie-weiss", "--size", "16", "--runs", "6", "--steps", "5", "--m0", "0.5", "--seed", "7", "--out", path("test")])
+        try runMacroscale(["simulate", "curie-weiss", "--size", "16", "--runs", "4", "--steps", "5", "--m0=-0.5", "--seed", "8", "--out", path("test2")])
+        try runMacroscale(["evaluate", "--model", path("sde"), "--test", path("test"), "--test", path("test2"), "--out", path("evaluate")])
+        let output = try Python.run("""
+            import json, sys, os, numpy as np
+            d = sys.argv[1]
+            m = json.load(open(os.path.join(d, 'metrics.json')))
+            mp, mt = np.load(os.path.join(d, 'mean_predicted.npy')), np.load(os.path.join(d, 'mean_true.npy'))
+            v = np.load(os.path.join(d, 'mmd_v.npy'))
+            assert mp.shape == (2, 6, 1) and v.shape == (2, 6), (mp.shape, v.shape)
+            for c, cond in enumerate(m['conditions']):
+                rel = ((mp[c] - mt[c]) ** 2).sum() / (mt[c] ** 2).sum()
+                assert abs(rel - cond['relativeError']) < 1e-9 * max(1, rel), (rel, cond['relativeError'])
+                assert abs(v[c].mean() - cond['temporalMMDV']) < 1e-12
+            assert [c['trajectories'] for c in m['conditions']] == [6, 4]
+            assert abs(m['relativeError'] - np.mean([c['relativeError'] for c in m['conditions']])) < 1e-12
+            print('ok')
+            """, [path("evaluate")])
+        XCTAssertEqual(output, "ok\n")
+        XCTAssertTrue(try String(contentsOf: dir.file("evaluate/metrics.csv"), encoding: .utf8).hasPrefix("source,initial,trajectories,temporal_mmd_v"))
     }
 }
 

@@ -1,0 +1,193 @@
+import Artifacts
+import Execution
+import Foundation
+import Learning
+import MacroSDE
+import Metrics
+import Systems
+
+/// The evaluation stage (spec §5): SDE rollouts against true large-system trajectories.
+///
+/// Test trajectories come from simulate stages of the large system; runs with the same initial
+/// parameters form one test condition. Every record is encoded with the latent map; where record
+/// times are random (Glauber dynamics) each trajectory is interpolated linearly onto the model's grid
+/// t_k = k·(mean recorded step) (held at its last value past its end); the SDE is rolled out from
+/// each true trajectory's encoded initial state on that grid. Per condition: MMD² per time (V and U,
+/// both ensembles standardised by the truth's statistics), its temporal mean, the relative error of
+/// ensemble means per component and overall, and mean ± std curves; then the means over conditions.
+public enum EvaluateStage {
+    public struct ConditionMetrics: Codable, Sendable {
+        public var source: String
+        public var initial: [Double]
+        public var trajectories: Int
+        public var temporalMMDV: Double
+        public var temporalMMDU: Double
+        public var relativeError: Double
+        public var relativeErrorPerComponent: [Double]
+        public var nonFiniteRollouts: Int
+    }
+
+    public struct Summary: Codable, Sendable {
+        public var latent: [String]
+        public var bandwidths: [Double]
+        public var conditions: [ConditionMetrics]
+        public var averageMMDV: Double
+        public var averageMMDU: Double
+        public var relativeError: Double
+    }
+
+    @discardableResult
+    public static func run(model modelDirectory: URL, tests: [URL], closure: URL?, bandwidths: [Double] = MMD.referenceBandwidths,
+                           seed: UInt64, directory: URL) throws -> Summary {
+        guard let first = tests.first else { throw ConfigurationError("evaluate needs at least one test simulate stage") }
+        let system = try StageSource(directory: first).system
+        return try Evaluation(model: modelDirectory, tests: tests, bandwidths: bandwidths, seed: seed, directory: directory)
+            .withLatentMap(for: system, closure: closure)
+    }
+
+    private struct Evaluation: LatentMapConsumer {
+        let model: URL
+        let tests: [URL]
+        let bandwidths: [Double]
+        let seed: UInt64
+        let directory: URL
+
+        func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> Summary {
+            let modelFile = model.appendingPathComponent("model.safetensors")
+            let checkpoint = try SDECheckpoint.load(from: modelFile)
+            guard checkpoint.model.dimension == map.names.count else {
+                throw ConfigurationError("the SDE has \(checkpoint.model.dimension) latent components, the latent map \(map.names.count) (\(map.names.joined(separator: ", ")))")
+            }
+            var inputs = [StageManifest.Input(path: modelFile.path, sha256: try SHA256.hex(fileAt: modelFile))] + map.inputs
+            var conditions: [ConditionMetrics] = []
+            var curves: [String: [Double]] = [:]
+            var gridLength: Int?
+            let mmd = MMD(bandwidths: bandwidths)
+            let n = map.names.count
+            for test in tests {
+                let stage = try StageSource(directory: test)
+                let file = try stage.output(["trajectories.npz"])
+                inputs.append(stage.input(file))
+                guard let testSystem = stage.system as? System, testSystem.spatialShape.count == system.spatialShape.count else {
+                    throw ArtifactError(test.path, "is not a \(System.identifier) simulation")
+                }
+                let archive = try NPZArchive.read(file)
+                let states = try archive.array("states")
+                let times = try archive.array("times").elements(as: Double.self)
+                let initial = try archive.array("initial")
+                let runs = states.shape[0], records = states.shape[1]
+                guard gridLength == nil || gridLength == records else {
+                    throw ArtifactError(file.path, "has \(records) records per run; earlier test stages had \(gridLength!)")
+                }
+                gridLength = records
+                let all = try configurations(try NumPyArray(dtype: states.dtype, shape: [runs * records] + Array(states.shape.dropFirst(2)), bytes: states.bytes),
+                                             of: testSystem, spatialShape: testSystem.spatialShape, source: file.path)
+                let latents = try map.phi(all, testSystem)
+                let parameters = initial.doubleValues(), perRun = initial.shape.count > 1 ? initial.shape[1] : 1
+                // Runs with equal initial parameters form one condition, in order of first appearance.
+                var groups: [[Double]: [Int]] = [:], order: [[Double]] = []
+                for run in 0..<runs {
+                    let key = Array(parameters[(run * perRun)..<((run + 1) * perRun)])
+                    if groups[key] == nil { order.append(key) }
+                    groups[key, default: []].append(run)
+                }
+                for key in order {
+                    let members = groups[key]!
+                    guard members.count >= 2 else {
+                        throw ArtifactError(file.path, "test condition \(key) has \(members.count) trajectory; MMD needs at least 2")
+                    }
+                    let (grid, truth) = EvaluateStage.onCommonGrid(latents: latents, times: times, runs: members, records: records, dimension: n)
+                    let start = Tensor(shape: [members.count, n], data: members.flatMap { run in (0..<n).map { Float(latents[run * records][$0]) } })
+                    let rollout = Rollout.run(checkpoint.model, initial: start, steps: records - 1,
+                                              dt: (grid[1] - grid[0]) / checkpoint.timeScale, seed: seed &+ UInt64(conditions.count))
+                    let predicted = rollout.trajectories.data.map(Double.init)
+                    let finitePredicted = EvaluateStage.finiteTrajectories(predicted, size: records * n)
+                    let x = standardised(finitePredicted, by: truth, dimension: n), y = standardised(truth, by: truth, dimension: n)
+                    let (v, u) = mmd.overTime(x, y, times: records, dimension: n)
+                    let perComponent = (0..<n).map { k in
+                        relativeErrorOfMeans(predicted: EvaluateStage.component(finitePredicted, k, n), true: EvaluateStage.component(truth, k, n),
+                                             times: records, dimension: 1)
+                    }
+                    let predictedMoments = ensembleMoments(predicted, times: records, dimension: n)
+                    let trueMoments = ensembleMoments(truth, times: records, dimension: n)
+                    curves["mmd_v", default: []] += v
+                    curves["mmd_u", default: []] += u
+                    curves["times", default: []] += grid
+                    curves["mean_predicted", default: []] += predictedMoments.mean
+                    curves["std_predicted", default: []] += predictedMoments.std
+                    curves["mean_true", default: []] += trueMoments.mean
+                    curves["std_true", default: []] += trueMoments.std
+                    conditions.append(ConditionMetrics(
+                        source: test.path, initial: key, trajectories: members.count,
+                        temporalMMDV: v.reduce(0, +) / Double(records), temporalMMDU: u.reduce(0, +) / Double(records),
+                        relativeError: relativeErrorOfMeans(predicted: finitePredicted, true: truth, times: records, dimension: n),
+                        relativeErrorPerComponent: perComponent, nonFiniteRollouts: rollout.nonFinite))
+                }
+            }
+            let count = Double(conditions.count)
+            let summary = Summary(latent: map.names, bandwidths: bandwidths, conditions: conditions,
+                                  averageMMDV: conditions.map(\.temporalMMDV).reduce(0, +) / count,
+                                  averageMMDU: conditions.map(\.temporalMMDU).reduce(0, +) / count,
+                                  relativeError: conditions.map(\.relativeError).reduce(0, +) / count)
+            let stage = try StageRun(stage: "evaluate", directory: directory,
+                                     config: ["latent": .array(map.names.map { .string($0) }), "bandwidths": .array(bandwidths.map { .number($0) })],
+                                     seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
+            let c = conditions.count, t = gridLength ?? 0
+            for (name, values) in curves.sorted(by: { $0.key < $1.key }) {
+                let shape = ["mmd_v", "mmd_u", "times"].contains(name) ? [c, t] : [c, t, n]
+                try stage.write(try NumPyArray(values, shape: shape), as: "\(name).npy")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent("metrics.json"))
+            stage.recordOutput("metrics.json")
+            try AtomicFile.write(Data(EvaluateStage.csv(summary).utf8), to: directory.appendingPathComponent("metrics.csv"))
+            stage.recordOutput("metrics.csv")
+            try stage.finish()
+            return summary
+        }
+    }
+
+    /// The latents of `runs` on one time grid: the records' own times where every run shares them,
+    /// else k·(mean recorded step) with each run interpolated linearly (and held past its end).
+    static func onCommonGrid(latents: [[Double]], times: [Double], runs: [Int], records: Int, dimension n: Int) -> (grid: [Double], values: [Double]) {
+        let reference = Array(times[(runs[0] * records)..<((runs[0] + 1) * records)])
+        let shared = runs.allSatisfy { run in (0..<records).allSatisfy { abs(times[run * records + $0] - reference[$0]) <= 1e-12 * max(1, abs(reference[$0])) } }
+        let step = runs.map { times[$0 * records + records - 1] - times[$0 * records] }.reduce(0, +) / Double(runs.count * (records - 1))
+        let grid = shared ? reference : (0..<records).map { Double($0) * step }
+        var values: [Double] = []
+        values.reserveCapacity(runs.count * records * n)
+        for run in runs {
+            var k = 0
+            for target in grid {
+                while k + 1 < records - 1 && times[run * records + k + 1] <= target { k += 1 }
+                let t0 = times[run * records + k], t1 = times[run * records + min(k + 1, records - 1)]
+                let weight = t1 > t0 ? min(max((target - t0) / (t1 - t0), 0), 1) : 0
+                let a = latents[run * records + k], b = latents[run * records + min(k + 1, records - 1)]
+                values += (0..<n).map { (1 - weight) * a[$0] + weight * b[$0] }
+            }
+        }
+        return (grid, values)
+    }
+
+    static func finiteTrajectories(_ values: [Double], size: Int) -> [Double] {
+        (0..<(values.count / size)).flatMap { j -> ArraySlice<Double> in
+            let trajectory = values[(j * size)..<((j + 1) * size)]
+            return trajectory.allSatisfy(\.isFinite) ? trajectory : []
+        }
+    }
+
+    static func component(_ values: [Double], _ k: Int, _ n: Int) -> [Double] {
+        Swift.stride(from: k, to: values.count, by: n).map { values[$0] }
+    }
+
+    static func csv(_ summary: Summary) -> String {
+        var lines = ["source,initial,trajectories,temporal_mmd_v,temporal_mmd_u,relative_error," + summary.latent.map { "relative_error_\($0)" }.joined(separator: ",") + ",non_finite_rollouts"]
+        for c in summary.conditions {
+            lines.append("\(c.source),\(c.initial.map { String($0) }.joined(separator: " ")),\(c.trajectories),\(c.temporalMMDV),\(c.temporalMMDU),\(c.relativeError),"
+                         + c.relativeErrorPerComponent.map { String($0) }.joined(separator: ",") + ",\(c.nonFiniteRollouts)")
+        }
+        lines.append("average,,,\(summary.averageMMDV),\(summary.averageMMDU),\(summary.relativeError)," + String(repeating: ",", count: summary.latent.count))
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -114,3 +114,35 @@ struct Evaluate: ParsableCommand {
                      summary.conditions.count, summary.averageMMDV, summary.averageMMDU, summary.relativeError, out))
     }
 }
+
+/// `macroscale compare`: which setting is better?
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare evaluated runs: average MMD² (V, U) and relative errors, best marked.",
+        discussion: "Each argument is an evaluate stage directory or its metrics.json.")
+
+    @Argument(help: "Evaluate directories or metrics.json files.")
+    var runs: [String]
+    @Option(help: "Row labels, comma-separated (default: the runs' directory names).")
+    var labels: String?
+    @Option(help: "Sort by mmd-v, mmd-u, relative-error or name.")
+    var sort = Comparison.Column.mmdV
+    @Option(help: "Output format: text, markdown or csv.")
+    var format = Comparison.Format.text
+
+    func validate() throws {
+        guard !runs.isEmpty else { throw ValidationError("give at least one evaluated run") }
+        if let labels, labels.split(separator: ",", omittingEmptySubsequences: false).count != runs.count {
+            throw ValidationError("--labels needs one label per run (\(runs.count))")
+        }
+    }
+
+    func run() throws {
+        let comparison = try Comparison(paths: runs.map { URL(fileURLWithPath: $0) },
+                                        labels: labels.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) })
+        print(comparison.render(sortedBy: sort, format: format), terminator: "")
+    }
+}
+
+extension Comparison.Column: ExpressibleByArgument {}
+extension Comparison.Format: ExpressibleByArgument {}

@@ -25,6 +25,18 @@ public enum EvaluateStage {
         public var relativeError: Double
         public var relativeErrorPerComponent: [Double]
         public var nonFiniteRollouts: Int
+
+        public init(source: String, initial: [Double], trajectories: Int, temporalMMDV: Double, temporalMMDU: Double,
+                    relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int) {
+            self.source = source
+            self.initial = initial
+            self.trajectories = trajectories
+            self.temporalMMDV = temporalMMDV
+            self.temporalMMDU = temporalMMDU
+            self.relativeError = relativeError
+            self.relativeErrorPerComponent = relativeErrorPerComponent
+            self.nonFiniteRollouts = nonFiniteRollouts
+        }
     }
 
     public struct Summary: Codable, Sendable {
@@ -34,6 +46,16 @@ public enum EvaluateStage {
         public var averageMMDV: Double
         public var averageMMDU: Double
         public var relativeError: Double
+
+        public init(latent: [String], bandwidths: [Double], conditions: [ConditionMetrics], averageMMDV: Double,
+                    averageMMDU: Double, relativeError: Double) {
+            self.latent = latent
+            self.bandwidths = bandwidths
+            self.conditions = conditions
+            self.averageMMDV = averageMMDV
+            self.averageMMDU = averageMMDU
+            self.relativeError = relativeError
+        }
     }
 
     @discardableResult

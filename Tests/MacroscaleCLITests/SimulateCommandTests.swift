@@ -4,6 +4,7 @@ import Execution
 import Foundation
 @testable import MacroscaleCLI
 import Metrics
+import Stages
 import TestSupport
 import XCTest
 
@@ -200,5 +201,68 @@ final class MMDCommandTests: CommandTestCase {
         let u = try NPYFile.read(dir.file("standardised/mmd_u.npy")).elements(as: Double.self)
         XCTAssertEqual(u, MMD(bandwidths: [1, 2]).overTime(standardised(x, by: x, dimension: 2), standardised(y, by: x, dimension: 2), times: 3, dimension: 2).u)
         XCTAssertThrowsError(try runMacroscale(["mmd", path("x.npy"), path("x.npy"), "--bandwidths", "0,1"]))
+    }
+}
+
+final class CompareCommandTests: CommandTestCase {
+    /// Writes a minimal metrics.json for one run.
+    func writeMetrics(_ name: String, mmdV: Double, mmdU: Double, relative: [Double]) throws {
+        let conditions = relative.map { error in
+            EvaluateStage.ConditionMetrics(source: "test", initial: [0.5], trajectories: 20, temporalMMDV: mmdV, temporalMMDU: mmdU,
+                                           relativeError: error, relativeErrorPerComponent: [error, 2 * error], nonFiniteRollouts: 0)
+        }
+        let summary = EvaluateStage.Summary(latent: ["m", "rho"], bandwidths: [1], conditions: conditions, averageMMDV: mmdV,
+                                            averageMMDU: mmdU, relativeError: relative.reduce(0, +) / Double(relative.count))
+        try FileManager.default.createDirectory(at: dir.file(name), withIntermediateDirectories: true)
+        try JSONEncoder().encode(summary).write(to: dir.file("\(name)/metrics.json"))
+    }
+
+    /// The built `macroscale` executable beside the test bundle, run as a user would.
+    func macroscale(_ arguments: [String]) throws -> String {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("macroscale")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            XCTFail("no macroscale executable at \(binary.path)")
+            return ""
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        return output
+    }
+
+    func testCompareMarksTheBestRunInEveryFormat() throws {
+        try writeMetrics("lambda1", mmdV: 0.12, mmdU: 0.08, relative: [0.01, 0.03])
+        try writeMetrics("lambda5", mmdV: 0.05, mmdU: 0.02, relative: [0.004, 0.006])
+        try writeMetrics("naive", mmdV: 0.3, mmdU: 0.25, relative: [0.1, 0.2])
+        let runs = ["naive", "lambda1", "lambda5"].map(path)
+        XCTAssertEqual(try macroscale(["compare"] + runs), """
+            run       MMD² V  MMD² U  rel. error  rel. error m  rel. error rho
+            *lambda5    0.05    0.02       0.005         0.005            0.01
+            lambda1     0.12    0.08        0.02          0.02            0.04
+            naive        0.3    0.25        0.15          0.15             0.3
+            * best by mmd-v
+
+            """)
+        XCTAssertEqual(try macroscale(["compare"] + runs + ["--format", "csv", "--sort", "relative-error", "--labels", "N,L1,L5"]), """
+            run,MMD² V,MMD² U,rel. error,rel. error m,rel. error rho
+            *L5,0.05,0.02,0.005,0.005,0.01
+            L1,0.12,0.08,0.02,0.02,0.04
+            N,0.3,0.25,0.15,0.15,0.3
+
+            """)
+        XCTAssertEqual(try macroscale(["compare"] + runs + ["--format", "markdown", "--sort", "name"]), """
+            | run | MMD² V | MMD² U | rel. error | rel. error m | rel. error rho |
+            |---|---|---|---|---|---|
+            | lambda1 | 0.12 | 0.08 | 0.02 | 0.02 | 0.04 |
+            | lambda5 | 0.05 | 0.02 | 0.005 | 0.005 | 0.01 |
+            | naive | 0.3 | 0.25 | 0.15 | 0.15 | 0.3 |
+
+            """)
     }
 }

@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "macroscale", targets: ["macroscale"]),
-        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Stages"]),
+        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Reports", "Stages"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,8 +44,11 @@ let package = Package(
         // Evaluation metrics: MMD, relative errors, ensemble statistics.
         .target(name: "Metrics", dependencies: ["Linalg"]),
 
+        // Reports: SVG plots and self-contained HTML pages, written directly.
+        .target(name: "Reports"),
+
         // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
-        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems", "Learning", "MacroSDE", "Closure", "Metrics"]),
+        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Reports"]),
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "MacroSDETests", dependencies: ["MacroSDE", "Learning", "Linalg", "Random", "TestSupport"]),
         .testTarget(name: "ClosureTests", dependencies: ["Closure", "Systems", "Learning", "Random"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Artifacts", "Random", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
         .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Metrics", "Stages", "TestSupport"]),
     ]

@@ -129,6 +129,8 @@ struct Compare: ParsableCommand {
     var sort = Comparison.Column.mmdV
     @Option(help: "Output format: text, markdown or csv.")
     var format = Comparison.Format.text
+    @Option(help: "Also write an HTML page with the table and plots of the metrics against the runs.")
+    var html: String?
 
     func validate() throws {
         guard !runs.isEmpty else { throw ValidationError("give at least one evaluated run") }
@@ -141,6 +143,9 @@ struct Compare: ParsableCommand {
         let comparison = try Comparison(paths: runs.map { URL(fileURLWithPath: $0) },
                                         labels: labels.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) })
         print(comparison.render(sortedBy: sort, format: format), terminator: "")
+        if let html {
+            try AtomicFile.write(Data(comparison.html(sortedBy: sort).utf8), to: URL(fileURLWithPath: html))
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import Reports
 
 /// A table comparing evaluated runs: average MMD² (V and U), relative error of means, and the
 /// relative error per latent component, one row per run, sorted by one column, the best row marked.
@@ -96,5 +97,30 @@ public struct Comparison {
             if best != nil { text += "* best by \(column.rawValue)\n" }
             return text
         }
+    }
+
+    /// An HTML page with the table and the metrics plotted against the runs — against their
+    /// labels' values when every label is a number (λ, n_s), else against their order.
+    public func html(sortedBy column: Column) -> String {
+        var page = HTMLReport(title: "Comparison")
+        let ordered = sorted(by: column)
+        let best = column == .name ? nil : ordered.first?.label
+        page.table(header: ["run", "MMD² V", "MMD² U", "relative error"] + latent.map { "relative error \($0)" },
+                   rows: ordered.map { row in
+                       [(row.label == best ? "* " : "") + row.label] + ([row.mmdV, row.mmdU, row.relativeError] + row.components).map { String(format: "%.4g", $0) }
+                   })
+        let numeric = rows.compactMap { Double($0.label.drop { !$0.isNumber && $0 != "-" && $0 != "." }) }
+        let byValue = numeric.count == rows.count
+        let order = byValue ? rows.indices.sorted { numeric[$0] < numeric[$1] } : Array(rows.indices)
+        let x = order.map { byValue ? numeric[$0] : Double($0) }
+        let axis = byValue ? "run parameter" : "run (in the order given)"
+        page.plot(LinePlot(title: "Average MMD²", xLabel: axis, yLabel: "MMD²", series: [
+            LinePlot.Series(name: "V-statistic", x: x, y: order.map { rows[$0].mmdV }),
+            LinePlot.Series(name: "U-statistic", x: x, y: order.map { rows[$0].mmdU }, dashed: true),
+        ]))
+        page.plot(LinePlot(title: "Relative error of ensemble means", xLabel: axis, yLabel: "relative error", series: [
+            LinePlot.Series(name: "relative error", x: x, y: order.map { rows[$0].relativeError }),
+        ]))
+        return page.html
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Learning
 import MacroSDE
 import Metrics
+import Reports
 import Systems
 
 /// The evaluation stage (spec §5): SDE rollouts against true large-system trajectories.
@@ -165,6 +166,9 @@ public enum EvaluateStage {
             stage.recordOutput("metrics.json")
             try AtomicFile.write(Data(EvaluateStage.csv(summary).utf8), to: directory.appendingPathComponent("metrics.csv"))
             stage.recordOutput("metrics.csv")
+            try AtomicFile.write(Data(EvaluateStage.report(summary, curves: curves, times: t).utf8),
+                                 to: directory.appendingPathComponent("report/index.html"))
+            stage.recordOutput("report/index.html")
             try stage.finish()
             return summary
         }
@@ -201,6 +205,42 @@ public enum EvaluateStage {
 
     static func component(_ values: [Double], _ k: Int, _ n: Int) -> [Double] {
         Swift.stride(from: k, to: values.count, by: n).map { values[$0] }
+    }
+
+    /// `report/index.html`: the metrics table, MMD over time, and mean ± std of every latent component,
+    /// predicted against true, for each test condition.
+    static func report(_ summary: Summary, curves: [String: [Double]], times t: Int) -> String {
+        var page = HTMLReport(title: "Evaluation")
+        page.paragraph("Latent: \(summary.latent.joined(separator: ", ")). Average MMD² V \(String(format: "%.4g", summary.averageMMDV)), "
+                       + "U \(String(format: "%.4g", summary.averageMMDU)); relative error of ensemble means \(String(format: "%.4g", summary.relativeError)).")
+        page.table(header: ["condition", "trajectories", "MMD² V", "MMD² U", "relative error", "non-finite rollouts"],
+                   rows: summary.conditions.map { c in
+                       [c.initial.map { String(format: "%g", $0) }.joined(separator: ", "), String(c.trajectories),
+                        String(format: "%.4g", c.temporalMMDV), String(format: "%.4g", c.temporalMMDU),
+                        String(format: "%.4g", c.relativeError), String(c.nonFiniteRollouts)]
+                   })
+        let n = summary.latent.count
+        func condition(_ name: String, _ c: Int, width: Int) -> [Double] { Array(curves[name]![(c * t * width)..<((c + 1) * t * width)]) }
+        page.heading("MMD² over time")
+        page.plot(LinePlot(title: "MMD² (V-statistic)", xLabel: "time", yLabel: "MMD²", series: summary.conditions.indices.map { c in
+            LinePlot.Series(name: summary.conditions[c].initial.map { String(format: "%g", $0) }.joined(separator: ", "),
+                            x: condition("times", c, width: 1), y: condition("mmd_v", c, width: 1))
+        }))
+        page.heading("Mean ± standard deviation, predicted (solid) and true (dashed)")
+        for c in summary.conditions.indices {
+            let x = condition("times", c, width: 1)
+            for k in 0..<n {
+                func column(_ name: String) -> [Double] { Swift.stride(from: k, to: t * n, by: n).map { condition(name, c, width: n)[$0] } }
+                let (mp, sp, mt, st) = (column("mean_predicted"), column("std_predicted"), column("mean_true"), column("std_true"))
+                page.plot(LinePlot(
+                    title: "\(summary.latent[k]), condition \(summary.conditions[c].initial.map { String(format: "%g", $0) }.joined(separator: ", "))",
+                    xLabel: "time", yLabel: summary.latent[k], series: [
+                        LinePlot.Series(name: "SDE", x: x, y: mp, band: (zip(mp, sp).map { $0 - $1 }, zip(mp, sp).map { $0 + $1 })),
+                        LinePlot.Series(name: "true", x: x, y: mt, band: (zip(mt, st).map { $0 - $1 }, zip(mt, st).map { $0 + $1 }), dashed: true),
+                    ]))
+            }
+        }
+        return page.html
     }
 
     static func csv(_ summary: Summary) -> String {

@@ -2,6 +2,9 @@ import ArgumentParser
 import Artifacts
 import Execution
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 @testable import MacroscaleCLI
 import Metrics
 import Stages
@@ -153,6 +156,18 @@ final class LearningChainTests: CommandTestCase {
             """, [path("evaluate")])
         XCTAssertEqual(output, "ok\n")
         XCTAssertTrue(try String(contentsOf: dir.file("evaluate/metrics.csv"), encoding: .utf8).hasPrefix("source,initial,trajectories,temporal_mmd_v"))
+        // The report's SVG figures are well-formed XML.
+        let report = try String(contentsOf: dir.file("evaluate/report/index.html"), encoding: .utf8)
+        var svgCount = 0
+        var rest = report[...]
+        while let start = rest.range(of: "<svg"), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+            let svg = String(rest[start.lowerBound..<end.upperBound])
+            let parser = XMLParser(data: Data(svg.utf8))
+            XCTAssertTrue(parser.parse(), "SVG \(svgCount) is not well-formed: \(String(describing: parser.parserError))")
+            svgCount += 1
+            rest = rest[end.upperBound...]
+        }
+        XCTAssertEqual(svgCount, 1 + 2, "MMD over time, and mean ± std of m for each of the two conditions")
     }
 }
 

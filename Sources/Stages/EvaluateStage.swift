@@ -26,9 +26,11 @@ public enum EvaluateStage {
         public var relativeError: Double
         public var relativeErrorPerComponent: [Double]
         public var nonFiniteRollouts: Int
+        /// Temporal MMD² (V) of the trivial baseline that keeps every trajectory at its initial latent.
+        public var constantBaselineMMDV: Double
 
         public init(source: String, initial: [Double], trajectories: Int, temporalMMDV: Double, temporalMMDU: Double,
-                    relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int) {
+                    relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int, constantBaselineMMDV: Double = .nan) {
             self.source = source
             self.initial = initial
             self.trajectories = trajectories
@@ -37,6 +39,7 @@ public enum EvaluateStage {
             self.relativeError = relativeError
             self.relativeErrorPerComponent = relativeErrorPerComponent
             self.nonFiniteRollouts = nonFiniteRollouts
+            self.constantBaselineMMDV = constantBaselineMMDV
         }
     }
 
@@ -127,6 +130,11 @@ public enum EvaluateStage {
                     let finitePredicted = EvaluateStage.finiteTrajectories(predicted, size: records * n)
                     let x = standardised(finitePredicted, by: truth, dimension: n), y = standardised(truth, by: truth, dimension: n)
                     let (v, u) = mmd.overTime(x, y, times: records, dimension: n)
+                    // The do-nothing baseline: every trajectory stays at its initial latent.
+                    let constant = (0..<members.count).flatMap { j in
+                        (0..<records).flatMap { _ in truth[(j * records * n)..<(j * records * n + n)] }
+                    }
+                    let baseline = mmd.overTime(standardised(constant, by: truth, dimension: n), y, times: records, dimension: n).v
                     let perComponent = (0..<n).map { k in
                         relativeErrorOfMeans(predicted: EvaluateStage.component(finitePredicted, k, n), true: EvaluateStage.component(truth, k, n),
                                              times: records, dimension: 1)
@@ -144,7 +152,8 @@ public enum EvaluateStage {
                         source: test.path, initial: key, trajectories: members.count,
                         temporalMMDV: v.reduce(0, +) / Double(records), temporalMMDU: u.reduce(0, +) / Double(records),
                         relativeError: relativeErrorOfMeans(predicted: finitePredicted, true: truth, times: records, dimension: n),
-                        relativeErrorPerComponent: perComponent, nonFiniteRollouts: rollout.nonFinite))
+                        relativeErrorPerComponent: perComponent, nonFiniteRollouts: rollout.nonFinite,
+                        constantBaselineMMDV: baseline.reduce(0, +) / Double(records)))
                 }
             }
             let count = Double(conditions.count)
@@ -213,11 +222,11 @@ public enum EvaluateStage {
         var page = HTMLReport(title: "Evaluation")
         page.paragraph("Latent: \(summary.latent.joined(separator: ", ")). Average MMD² V \(String(format: "%.4g", summary.averageMMDV)), "
                        + "U \(String(format: "%.4g", summary.averageMMDU)); relative error of ensemble means \(String(format: "%.4g", summary.relativeError)).")
-        page.table(header: ["condition", "trajectories", "MMD² V", "MMD² U", "relative error", "non-finite rollouts"],
+        page.table(header: ["condition", "trajectories", "MMD² V", "MMD² U", "relative error", "non-finite rollouts", "MMD² V, constant baseline"],
                    rows: summary.conditions.map { c in
                        [c.initial.map { String(format: "%g", $0) }.joined(separator: ", "), String(c.trajectories),
                         String(format: "%.4g", c.temporalMMDV), String(format: "%.4g", c.temporalMMDU),
-                        String(format: "%.4g", c.relativeError), String(c.nonFiniteRollouts)]
+                        String(format: "%.4g", c.relativeError), String(c.nonFiniteRollouts), String(format: "%.4g", c.constantBaselineMMDV)]
                    })
         let n = summary.latent.count
         func condition(_ name: String, _ c: Int, width: Int) -> [Double] { Array(curves[name]![(c * t * width)..<((c + 1) * t * width)]) }

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Artifacts
+import Foundation
+import Pipeline
+
+/// `macroscale run`: a whole pipeline from a YAML file, make-like and resumable.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a pipeline file's stages in order, skipping those already up to date.",
+        discussion: """
+            Stages write to <out>/<stage> (default out: Data/runs/<pipeline>/<profile>). A stage is skipped \
+            when it ran before with the same arguments on the same upstream outputs and its outputs are \
+            unchanged; it re-runs when anything upstream changed. An interrupted run (Ctrl-C, kill -9) \
+            resumes by running the same command: a stage without a finished manifest runs again. Every \
+            stage's options are checked before anything runs.
+            """)
+
+    @Argument(help: "The pipeline file (YAML).")
+    var pipeline: String
+    @Option(help: "Profile: a set of option overrides defined in the file.")
+    var profile = "quick"
+    @Option(help: "Output root (default: Data/runs/<pipeline>/<profile>).")
+    var out: String?
+    @Option(help: "Re-run this stage and every later one.")
+    var from: String?
+    @Option(help: "Run only this stage (its inputs must exist).")
+    var only: String?
+    @Flag(help: "Re-run every stage.")
+    var force = false
+    @Option(help: "Worker threads for every stage.")
+    var threads: Int?
+    @Flag(help: "Print no progress reports.")
+    var quiet = false
+
+    func run() throws {
+        let definition = try PipelineDefinition(contentsOf: URL(fileURLWithPath: pipeline))
+        let root = URL(fileURLWithPath: out ?? "Data/runs/\(definition.name)/\(profile)")
+        let plan = try PipelinePlan(definition, profile: profile, root: root)
+        let passThrough = (threads.map { ["--threads", String($0)] } ?? []) + (quiet ? ["--quiet"] : [])
+        // Every stage's command line must parse, and the sizes must fit together, before anything runs.
+        var commands: [(String, ParsableCommand)] = []
+        for step in plan.steps {
+            do {
+                commands.append((step.name, try Macroscale.parseAsRoot(step.arguments + passThrough)))
+            } catch {
+                throw ValidationError("stage '\(step.name)': \(Macroscale.message(for: error)) (arguments: \(step.arguments.joined(separator: " ")))")
+            }
+        }
+        try Run.checkSizes(commands)
+        for name in [from, only].compactMap({ $0 }) where !plan.steps.contains(where: { $0.name == name }) {
+            throw ValidationError("no stage '\(name)' (stages: \(plan.steps.map(\.name).joined(separator: ", ")))")
+        }
+        let fromIndex = from.flatMap { name in plan.steps.firstIndex { $0.name == name } }
+        var summary: [(String, String, Double)] = []
+        let started = Date()
+        for (index, step) in plan.steps.enumerated() {
+            if let only, step.name != only { continue }
+            let forced = force || only != nil || (fromIndex.map { index >= $0 } ?? false)
+            if !forced && RunRecord.isUpToDate(plan, step) {
+                summary.append((step.name, "up to date", (try? StageManifest.read(from: step.directory).wallSeconds) ?? 0))
+                continue
+            }
+            FileHandle.standardError.write(Data("▶ \(step.name): macroscale \(step.arguments.joined(separator: " "))\n".utf8))
+            var command = try Macroscale.parseAsRoot(step.arguments + passThrough)
+            try command.run()
+            try RunRecord.save(plan, step)
+            summary.append((step.name, "ran", (try? StageManifest.read(from: step.directory).wallSeconds) ?? 0))
+        }
+        print("pipeline \(plan.pipeline), profile \(plan.profile) → \(root.path) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+        for (name, status, seconds) in summary {
+            print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%8.2f", seconds)) s")
+        }
+        for step in plan.steps where FileManager.default.fileExists(atPath: step.directory.appendingPathComponent("metrics.json").path) {
+            if let data = try? Data(contentsOf: step.directory.appendingPathComponent("metrics.json")),
+               let metrics = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                print("  \(step.name): average MMD² V \(metrics["averageMMDV"] ?? "?"), U \(metrics["averageMMDU"] ?? "?"), relative error \(metrics["relativeError"] ?? "?")")
+            }
+            print("  report: \(step.directory.appendingPathComponent("report/index.html").path)")
+        }
+    }
+
+    /// Follows system sizes from simulate through upsample to evolve and train-closure stages and
+    /// rejects impossible combinations: a target size that is not the small size times a power of
+    /// the factor, a patch size that does not tile the lattice.
+    static func checkSizes(_ commands: [(String, ParsableCommand)]) throws {
+        var sizes: [String: Int] = [:]
+        func fail(_ stage: String, _ message: String) -> ValidationError { ValidationError("stage '\(stage)': \(message)") }
+        for (stage, command) in commands {
+            switch command {
+            case let c as SimulateIsing: sizes[c.options.out] = c.spin.size
+            case let c as SimulateCurieWeiss: sizes[c.options.out] = c.spin.size
+            case let c as SimulatePredatorPrey: sizes[c.options.out] = c.points
+            case let c as Upsample:
+                if let small = sizes[c.input] {
+                    var size = small
+                    while size < c.targetSize { size *= c.factor }
+                    guard size == c.targetSize else {
+                        throw fail(stage, "target size \(c.targetSize) is not the input size \(small) times a power of \(c.factor)")
+                    }
+                }
+                sizes[c.out] = c.targetSize
+            case let c as Evolve:
+                if let large = sizes[c.input], large % c.patchSize != 0 {
+                    throw fail(stage, "patch size \(c.patchSize) does not tile the lattice of size \(large)")
+                }
+            case let c as TrainClosure:
+                if let large = sizes[c.input], large % c.patchSize != 0 {
+                    throw fail(stage, "patch size \(c.patchSize) does not tile the lattice of size \(large)")
+                }
+            default:
+                break
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Yams
+
+/// A pipeline file: stages run in order, each a `macroscale` command with options, and profiles
+/// that override options per stage.
+///
+/// ```yaml
+/// pipeline: curie-weiss
+/// stages:
+///   - name: simulate
+///     run: simulate curie-weiss
+///     with: {size: 16, runs: 200, steps: 40}
+///   - name: upsample
+///     run: upsample
+///     with: {input: $simulate, target-size: 32, snapshots: 8000}
+/// profiles:
+///   quick: {}
+///   paper: {simulate: {runs: 1000, steps: 200}}
+/// ```
+///
+/// Option values are numbers, strings, booleans (true → a flag) or lists (a repeated option).
+/// `$stage` is replaced by that stage's output directory, `$stage/file` by a path inside it.
+public struct PipelineDefinition: Equatable {
+    public struct Stage: Equatable {
+        public var name: String
+        /// The command words, e.g. ["simulate", "curie-weiss"].
+        public var command: [String]
+        /// Options in file order.
+        public var options: [(key: String, value: OptionValue)]
+
+        public static func == (a: Stage, b: Stage) -> Bool {
+            a.name == b.name && a.command == b.command && a.options.map(\.key) == b.options.map(\.key) && a.options.map(\.value) == b.options.map(\.value)
+        }
+    }
+
+    public enum OptionValue: Equatable, CustomStringConvertible {
+        case scalar(String)
+        case flag(Bool)
+        case list([String])
+
+        public var description: String {
+            switch self {
+            case .scalar(let text): return text
+            case .flag(let on): return String(on)
+            case .list(let items): return "[" + items.joined(separator: ", ") + "]"
+            }
+        }
+    }
+
+    public var name: String
+    public var stages: [Stage]
+    /// Profile → stage → option overrides.
+    public var profiles: [String: [String: [(key: String, value: OptionValue)]]]
+
+    public static func == (a: PipelineDefinition, b: PipelineDefinition) -> Bool {
+        a.name == b.name && a.stages == b.stages && a.profiles.keys.sorted() == b.profiles.keys.sorted()
+    }
+
+    /// Reads and validates a pipeline file; errors name the file and say what is wrong where.
+    public init(contentsOf url: URL) throws {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw PipelineError("\(url.path): cannot read: \(error.localizedDescription)")
+        }
+        try self.init(yaml: text, source: url.path)
+    }
+
+    /// Parses pipeline YAML; `source` names it in errors.
+    public init(yaml: String, source: String) throws {
+        let root: Node
+        do {
+            guard let parsed = try Yams.compose(yaml: yaml) else { throw PipelineError("\(source): the file is empty") }
+            root = parsed
+        } catch let error as PipelineError {
+            throw error
+        } catch {
+            throw PipelineError("\(source): not valid YAML: \(error)")
+        }
+        let top = try Self.mapping(root, "\(source): the top level")
+        try Self.allowOnly(["pipeline", "description", "stages", "profiles"], in: top, at: "\(source): top level")
+        guard let nameNode = top.first(where: { $0.0 == "pipeline" })?.1, let name = nameNode.string, !name.isEmpty else {
+            throw PipelineError("\(source): missing 'pipeline: NAME'")
+        }
+        self.name = name
+        guard let stagesNode = top.first(where: { $0.0 == "stages" })?.1, let list = stagesNode.sequence, !list.isEmpty else {
+            throw PipelineError("\(source): 'stages' must be a non-empty list")
+        }
+        stages = try list.enumerated().map { index, node in
+            let where_ = "\(source): stage \(index + 1)"
+            let fields = try Self.mapping(node, where_)
+            try Self.allowOnly(["name", "run", "with"], in: fields, at: where_)
+            guard let name = fields.first(where: { $0.0 == "name" })?.1.string, !name.isEmpty else {
+                throw PipelineError("\(where_): missing 'name'")
+            }
+            guard let run = fields.first(where: { $0.0 == "run" })?.1.string, !run.isEmpty else {
+                throw PipelineError("\(where_) ('\(name)'): missing 'run: COMMAND'")
+            }
+            let options = try fields.first(where: { $0.0 == "with" }).map { try Self.options($0.1, at: "\(where_) ('\(name)')") } ?? []
+            return Stage(name: name, command: run.split(separator: " ").map(String.init), options: options)
+        }
+        var seen = Set<String>()
+        for stage in stages where !seen.insert(stage.name).inserted {
+            throw PipelineError("\(source): two stages are named '\(stage.name)'")
+        }
+        profiles = [:]
+        if let profilesNode = top.first(where: { $0.0 == "profiles" })?.1 {
+            for (profile, body) in try Self.mapping(profilesNode, "\(source): 'profiles'") {
+                var overrides: [String: [(key: String, value: OptionValue)]] = [:]
+                if body.mapping != nil || body.string == nil {
+                    for (stageName, optionsNode) in try Self.mapping(body, "\(source): profile '\(profile)'") {
+                        guard seen.contains(stageName) else {
+                            throw PipelineError("\(source): profile '\(profile)' overrides an unknown stage '\(stageName)' (stages: \(stages.map(\.name).joined(separator: ", ")))")
+                        }
+                        overrides[stageName] = try Self.options(optionsNode, at: "\(source): profile '\(profile)', stage '\(stageName)'")
+                    }
+                }
+                profiles[profile] = overrides
+            }
+        }
+    }
+
+    private static func mapping(_ node: Node, _ where_: String) throws -> [(String, Node)] {
+        guard let mapping = node.mapping else { throw PipelineError("\(where_) must be a mapping (key: value)") }
+        return try mapping.map { key, value in
+            guard let name = key.string else { throw PipelineError("\(where_): keys must be text") }
+            return (name, value)
+        }
+    }
+
+    private static func allowOnly(_ keys: Set<String>, in fields: [(String, Node)], at where_: String) throws {
+        for (key, _) in fields where !keys.contains(key) {
+            throw PipelineError("\(where_): unknown key '\(key)' (allowed: \(keys.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    private static func options(_ node: Node, at where_: String) throws -> [(key: String, value: OptionValue)] {
+        try mapping(node, "\(where_): 'with'").map { key, value in
+            switch value {
+            case .scalar(let scalar):
+                switch scalar.string {
+                case "true": return (key, .flag(true))
+                case "false": return (key, .flag(false))
+                default: return (key, .scalar(scalar.string))
+                }
+            case .sequence(let items):
+                return (key, .list(try items.map { item in
+                    guard let text = item.string else { throw PipelineError("\(where_): option '\(key)' must list plain values") }
+                    return text
+                }))
+            default:
+                throw PipelineError("\(where_): option '\(key)' must be a number, text, true/false or a list, not a mapping")
+            }
+        }
+    }
+}
+
+/// A pipeline file or run that cannot proceed, with what and where.
+public struct PipelineError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

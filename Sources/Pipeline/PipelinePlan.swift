@@ -1,0 +1,106 @@
+import Artifacts
+import Foundation
+
+/// A pipeline resolved for one profile and output root: every stage's full argument list.
+public struct PipelinePlan {
+    public struct Step: Equatable {
+        public var name: String
+        /// The arguments of `macroscale`, `--out` included.
+        public var arguments: [String]
+        /// The earlier stages whose outputs this one reads.
+        public var upstream: [String]
+        /// The stage's output directory.
+        public var directory: URL
+    }
+
+    public var pipeline: String
+    public var profile: String
+    public var root: URL
+    public var steps: [Step]
+
+    /// Resolves `definition` with `profile`'s overrides into argument lists under `root`.
+    public init(_ definition: PipelineDefinition, profile: String, root: URL) throws {
+        guard let overrides = definition.profiles[profile] ?? (profile == "default" ? [:] : nil) else {
+            throw PipelineError("pipeline '\(definition.name)' has no profile '\(profile)' (profiles: \(definition.profiles.keys.sorted().joined(separator: ", ")))")
+        }
+        pipeline = definition.name
+        self.profile = profile
+        self.root = root
+        var earlier: [String] = []
+        steps = try definition.stages.map { stage in
+            var options = stage.options
+            for (key, value) in overrides[stage.name] ?? [] {
+                if let index = options.firstIndex(where: { $0.key == key }) { options[index].value = value } else { options.append((key, value)) }
+            }
+            guard !options.contains(where: { $0.key == "out" }) else {
+                throw PipelineError("stage '\(stage.name)': 'out' is set by the pipeline (\(root.path)/\(stage.name))")
+            }
+            var arguments = stage.command, upstream: [String] = []
+            func resolve(_ text: String) throws -> String {
+                guard text.hasPrefix("$") else { return text }
+                let reference = text.dropFirst()
+                let name = String(reference.prefix { $0 != "/" && $0 != ":" })
+                guard earlier.contains(name) else {
+                    throw PipelineError("stage '\(stage.name)': '\(text)' refers to \(definition.stages.contains { $0.name == name } ? "a later" : "no") stage '\(name)'")
+                }
+                if !upstream.contains(name) { upstream.append(name) }
+                return root.appendingPathComponent(name).path + reference.dropFirst(name.count)
+            }
+            for (key, value) in options {
+                switch value {
+                case .flag(true): arguments.append("--\(key)")
+                case .flag(false): break
+                // --key=value, so that negative numbers are not taken for options.
+                case .scalar(let text): arguments.append("--\(key)=\(try resolve(text))")
+                case .list(let items): for item in items { arguments.append("--\(key)=\(try resolve(item))") }
+                }
+            }
+            let directory = root.appendingPathComponent(stage.name)
+            arguments.append("--out=\(directory.path)")
+            earlier.append(stage.name)
+            return Step(name: stage.name, arguments: arguments, upstream: upstream, directory: directory)
+        }
+    }
+}
+
+/// What a finished pipeline step ran with, kept in `<root>/.pipeline/<stage>.json`: a step is up
+/// to date when its arguments are the same, its upstream stages' manifests are the ones it read,
+/// and its own manifest still vouches for its outputs.
+public struct RunRecord: Codable, Equatable {
+    public var arguments: [String]
+    /// SHA-256 of each upstream stage's manifest.json when this step ran.
+    public var upstream: [String: String]
+
+    public init(arguments: [String], upstream: [String: String]) {
+        self.arguments = arguments
+        self.upstream = upstream
+    }
+
+    static func url(_ plan: PipelinePlan, _ step: PipelinePlan.Step) -> URL {
+        plan.root.appendingPathComponent(".pipeline").appendingPathComponent("\(step.name).json")
+    }
+
+    /// The record `step` would have if it ran now.
+    public static func current(_ plan: PipelinePlan, _ step: PipelinePlan.Step) -> RunRecord {
+        var upstream: [String: String] = [:]
+        for name in step.upstream {
+            let manifest = plan.root.appendingPathComponent(name).appendingPathComponent(StageManifest.fileName)
+            upstream[name] = (try? SHA256.hex(fileAt: manifest)) ?? "missing"
+        }
+        return RunRecord(arguments: step.arguments, upstream: upstream)
+    }
+
+    /// Whether `step` can be skipped.
+    public static func isUpToDate(_ plan: PipelinePlan, _ step: PipelinePlan.Step) -> Bool {
+        guard let data = try? Data(contentsOf: url(plan, step)), let stored = try? JSONDecoder().decode(RunRecord.self, from: data),
+              stored == current(plan, step), let manifest = try? StageManifest.read(from: step.directory) else { return false }
+        return manifest.changedOutputs(in: step.directory).isEmpty
+    }
+
+    /// Records that `step` has just finished.
+    public static func save(_ plan: PipelinePlan, _ step: PipelinePlan.Step) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(current(plan, step)), to: url(plan, step))
+    }
+}

@@ -1,0 +1,72 @@
+import Artifacts
+import Foundation
+@testable import MacroscaleCLI
+import TestSupport
+import XCTest
+
+final class RunCommandTests: CommandTestCase {
+    /// The tiny Curie–Weiss pipeline shipped with the tests.
+    var tinyPipeline: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("PipelineTests/tiny-curie-weiss.yaml").path
+    }
+
+    /// Every output file of every stage with its bytes, for comparing runs.
+    func artifacts(_ root: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for stage in try FileManager.default.contentsOfDirectory(atPath: root) where !stage.hasPrefix(".") {
+            let manifest = try StageManifest.read(from: URL(fileURLWithPath: root).appendingPathComponent(stage))
+            for output in manifest.outputs where output.path.hasSuffix(".npz") || output.path.hasSuffix(".npy") || output.path.hasSuffix(".safetensors") {
+                result["\(stage)/\(output.path)"] = try Data(contentsOf: URL(fileURLWithPath: root).appendingPathComponent(stage).appendingPathComponent(output.path))
+            }
+        }
+        return result
+    }
+
+    /// Learning happens (the SDE beats keeping every trajectory at its start), a second run skips
+    /// everything, and a run "killed" inside a stage — its manifest never written, a temporary file
+    /// left behind — is completed by running again, with artifacts identical to an uninterrupted run.
+    func testPipelineRunsSkipsAndResumesReproducibly() throws {
+        try runMacroscale(["run", tinyPipeline, "--out", path("run")])
+        let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.file("run/evaluate/metrics.json"))) as! [String: Any]
+        let conditions = metrics["conditions"] as! [[String: Any]]
+        for condition in conditions {
+            XCTAssertLessThan(condition["temporalMMDV"] as! Double, condition["constantBaselineMMDV"] as! Double, "\(condition)")
+        }
+        let first = try artifacts(path("run"))
+        XCTAssertEqual(first.count, 28, "every array and model file of the eleven stages")
+
+        let before = try Data(contentsOf: dir.file("run/sde/manifest.json"))
+        try runMacroscale(["run", tinyPipeline, "--out", path("run")])
+        XCTAssertEqual(try Data(contentsOf: dir.file("run/sde/manifest.json")), before, "an up-to-date stage is not run again")
+
+        // The state a kill -9 inside `evolve` leaves: no manifest, a half-written temporary file.
+        try FileManager.default.removeItem(at: dir.file("run/evolve/manifest.json"))
+        try Data(repeating: 7, count: 1000).write(to: dir.file("run/evolve/.evolved.npz.tmp-999-1"))
+        try runMacroscale(["run", tinyPipeline, "--out", path("run")])
+        XCTAssertNotEqual(try Data(contentsOf: dir.file("run/sde/manifest.json")), before, "downstream stages re-ran")
+        XCTAssertEqual(try artifacts(path("run")), first, "resumed artifacts equal the uninterrupted run's")
+    }
+
+    func testBadStageOptionsAndImpossibleSizesStopBeforeAnythingRuns() throws {
+        func failure(_ yaml: String) -> String {
+            let file = dir.file("p.yaml")
+            try? yaml.write(to: file, atomically: true, encoding: .utf8)
+            do {
+                try runMacroscale(["run", file.path, "--profile", "default", "--out", path("never")])
+                return "ran"
+            } catch {
+                return Run.message(for: error)
+            }
+        }
+        let simulate = "  - {name: simulate, run: simulate ising, with: {size: 16, runs: 2, steps: 2}}\n"
+        XCTAssertTrue(failure("pipeline: x\nstages:\n" + simulate + "  - {name: up, run: upsample, with: {input: $simulate, target-size: 48}}")
+            .contains("stage 'up': target size 48 is not the input size 16 times a power of 2"))
+        XCTAssertTrue(failure("pipeline: x\nstages:\n" + simulate + "  - {name: up, run: upsample, with: {input: $simulate, target-size: 64}}\n  - {name: ev, run: evolve, with: {input: $up, patch-size: 24}}")
+            .contains("stage 'ev': patch size 24 does not tile the lattice of size 64"))
+        XCTAssertTrue(failure("pipeline: x\nstages:\n  - {name: simulate, run: simulate ising, with: {sise: 16}}").contains("stage 'simulate': Unknown option '--sise"))
+        XCTAssertTrue(failure("pipeline: x\nstages:\n  - {name: simulate, run: simulate ising, with: {size: big}}").contains("stage 'simulate'"))
+        XCTAssertTrue(failure("pipeline: x\nstages:\n  - {name: simulate, run: simulate potts}").contains("stage 'simulate'"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("never")), "nothing ran")
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Pipeline
+import XCTest
+
+final class PipelineDefinitionTests: XCTestCase {
+    func error(_ yaml: String) -> String {
+        do {
+            _ = try PipelineDefinition(yaml: yaml, source: "p.yaml")
+            return "parsed"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    let valid = """
+        pipeline: demo
+        stages:
+          - {name: simulate, run: simulate curie-weiss, with: {size: 8, runs: 4}}
+          - {name: upsample, run: upsample, with: {input: $simulate, target-size: 16, snapshots: 10}}
+          - {name: evaluate, run: evaluate, with: {model: $upsample, test: [$simulate, $upsample/x.npz]}}
+        profiles:
+          quick: {}
+          big: {simulate: {runs: 40, pairs: true}}
+        """
+
+    func testAValidFileResolvesProfilesReferencesAndLists() throws {
+        let definition = try PipelineDefinition(yaml: valid, source: "p.yaml")
+        let plan = try PipelinePlan(definition, profile: "big", root: URL(fileURLWithPath: "/runs"))
+        XCTAssertEqual(plan.steps.map(\.name), ["simulate", "upsample", "evaluate"])
+        XCTAssertEqual(plan.steps[0].arguments, ["simulate", "curie-weiss", "--size=8", "--runs=40", "--pairs", "--out=/runs/simulate"])
+        XCTAssertEqual(plan.steps[1].arguments, ["upsample", "--input=/runs/simulate", "--target-size=16", "--snapshots=10", "--out=/runs/upsample"])
+        XCTAssertEqual(plan.steps[2].arguments, ["evaluate", "--model=/runs/upsample", "--test=/runs/simulate", "--test=/runs/upsample/x.npz", "--out=/runs/evaluate"])
+        XCTAssertEqual(plan.steps[2].upstream, ["upsample", "simulate"])
+    }
+
+    func testEveryClassOfBadInputIsNamed() throws {
+        XCTAssertTrue(error("pipeline: x\nstages: []").contains("'stages' must be a non-empty list"))
+        XCTAssertTrue(error("pipeline: x\ncolour: red\nstages:\n  - {name: a, run: version}").contains("unknown key 'colour'"))
+        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, wiht: {}}").contains("stage 1: unknown key 'wiht'"))
+        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, with: [1, 2]}").contains("must be a mapping"))
+        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, with: {size: {nested: 1}}}").contains("option 'size' must be a number, text, true/false or a list"))
+        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version}\n  - {name: a, run: version}").contains("two stages are named 'a'"))
+        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a}").contains("missing 'run: COMMAND'"))
+        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version}\nprofiles:\n  quick: {b: {x: 1}}").contains("unknown stage 'b'"))
+        XCTAssertTrue(error("stages: [\n").contains("not valid YAML"))
+        let definition = try PipelineDefinition(yaml: "pipeline: x\nstages:\n  - {name: a, run: upsample, with: {input: $b}}\n  - {name: b, run: version}", source: "p.yaml")
+        XCTAssertThrowsError(try PipelinePlan(definition, profile: "default", root: URL(fileURLWithPath: "/r"))) { error in
+            XCTAssertTrue("\(error)".contains("refers to a later stage 'b'"), "\(error)")
+        }
+        XCTAssertThrowsError(try PipelinePlan(try PipelineDefinition(yaml: valid, source: "p.yaml"), profile: "paper", root: URL(fileURLWithPath: "/r"))) { error in
+            XCTAssertTrue("\(error)".contains("no profile 'paper' (profiles: big, quick)"), "\(error)")
+        }
+    }
+}

@@ -27,10 +27,10 @@ public enum EvaluateStage {
         public var relativeErrorPerComponent: [Double]
         public var nonFiniteRollouts: Int
         /// Temporal MMD² (V) of the trivial baseline that keeps every trajectory at its initial latent.
-        public var constantBaselineMMDV: Double
+        public var constantBaselineMMDV: Double?
 
         public init(source: String, initial: [Double], trajectories: Int, temporalMMDV: Double, temporalMMDU: Double,
-                    relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int, constantBaselineMMDV: Double = .nan) {
+                    relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int, constantBaselineMMDV: Double? = nil) {
             self.source = source
             self.initial = initial
             self.trajectories = trajectories
@@ -226,7 +226,7 @@ public enum EvaluateStage {
                    rows: summary.conditions.map { c in
                        [c.initial.map { String(format: "%g", $0) }.joined(separator: ", "), String(c.trajectories),
                         String(format: "%.4g", c.temporalMMDV), String(format: "%.4g", c.temporalMMDU),
-                        String(format: "%.4g", c.relativeError), String(c.nonFiniteRollouts), String(format: "%.4g", c.constantBaselineMMDV)]
+                        String(format: "%.4g", c.relativeError), String(c.nonFiniteRollouts), c.constantBaselineMMDV.map { String(format: "%.4g", $0) } ?? "–"]
                    })
         let n = summary.latent.count
         func condition(_ name: String, _ c: Int, width: Int) -> [Double] { Array(curves[name]![(c * t * width)..<((c + 1) * t * width)]) }

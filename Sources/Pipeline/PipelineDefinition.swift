@@ -20,6 +20,8 @@ import Yams
 ///
 /// Option values are numbers, strings, booleans (true → a flag) or lists (a repeated option).
 /// `$stage` is replaced by that stage's output directory, `$stage/file` by a path inside it.
+/// `matrix: {option: [v1, v2]}` makes one copy of a stage per value, named `stage-v1`, …; a later
+/// stage that reads a swept stage is swept with it, each copy reading the matching one.
 public struct PipelineDefinition: Equatable {
     public struct Stage: Equatable {
         public var name: String
@@ -27,9 +29,12 @@ public struct PipelineDefinition: Equatable {
         public var command: [String]
         /// Options in file order.
         public var options: [(key: String, value: OptionValue)]
+        /// A sweep: one copy of the stage per value of this option (`matrix: {lambda: [1, 5]}`).
+        public var matrix: (key: String, values: [String])?
 
         public static func == (a: Stage, b: Stage) -> Bool {
-            a.name == b.name && a.command == b.command && a.options.map(\.key) == b.options.map(\.key) && a.options.map(\.value) == b.options.map(\.value)
+            a.name == b.name && a.command == b.command && a.options.map(\.key) == b.options.map(\.key)
+                && a.options.map(\.value) == b.options.map(\.value) && a.matrix?.key == b.matrix?.key && a.matrix?.values == b.matrix?.values
         }
     }
 
@@ -90,7 +95,7 @@ public struct PipelineDefinition: Equatable {
         stages = try list.enumerated().map { index, node in
             let where_ = "\(source): stage \(index + 1)"
             let fields = try Self.mapping(node, where_)
-            try Self.allowOnly(["name", "run", "with"], in: fields, at: where_)
+            try Self.allowOnly(["name", "run", "with", "matrix"], in: fields, at: where_)
             guard let name = fields.first(where: { $0.0 == "name" })?.1.string, !name.isEmpty else {
                 throw PipelineError("\(where_): missing 'name'")
             }
@@ -98,7 +103,15 @@ public struct PipelineDefinition: Equatable {
                 throw PipelineError("\(where_) ('\(name)'): missing 'run: COMMAND'")
             }
             let options = try fields.first(where: { $0.0 == "with" }).map { try Self.options($0.1, at: "\(where_) ('\(name)')") } ?? []
-            return Stage(name: name, command: run.split(separator: " ").map(String.init), options: options)
+            var matrix: (key: String, values: [String])?
+            if let matrixNode = fields.first(where: { $0.0 == "matrix" })?.1 {
+                let entries = try Self.options(matrixNode, at: "\(where_) ('\(name)') matrix")
+                guard entries.count == 1, case .list(let values) = entries[0].value, !values.isEmpty else {
+                    throw PipelineError("\(where_) ('\(name)'): 'matrix' must name one option with a list of values, e.g. {lambda: [1, 5]}")
+                }
+                matrix = (entries[0].key, values)
+            }
+            return Stage(name: name, command: run.split(separator: " ").map(String.init), options: options, matrix: matrix)
         }
         var seen = Set<String>()
         for stage in stages where !seen.insert(stage.name).inserted {

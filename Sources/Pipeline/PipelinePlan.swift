@@ -27,7 +27,10 @@ public struct PipelinePlan {
         self.profile = profile
         self.root = root
         var earlier: [String] = []
-        steps = try definition.stages.map { stage in
+        /// Swept stages: name → the (suffix, copy name) of each copy.
+        var sweeps: [String: [String]] = [:]
+        var steps: [Step] = []
+        for stage in definition.stages {
             var options = stage.options
             for (key, value) in overrides[stage.name] ?? [] {
                 if let index = options.firstIndex(where: { $0.key == key }) { options[index].value = value } else { options.append((key, value)) }
@@ -35,31 +38,63 @@ public struct PipelinePlan {
             guard !options.contains(where: { $0.key == "out" }) else {
                 throw PipelineError("stage '\(stage.name)': 'out' is set by the pipeline (\(root.path)/\(stage.name))")
             }
-            var arguments = stage.command, upstream: [String] = []
-            func resolve(_ text: String) throws -> String {
-                guard text.hasPrefix("$") else { return text }
-                let reference = text.dropFirst()
-                let name = String(reference.prefix { $0 != "/" && $0 != ":" })
-                guard earlier.contains(name) else {
-                    throw PipelineError("stage '\(stage.name)': '\(text)' refers to \(definition.stages.contains { $0.name == name } ? "a later" : "no") stage '\(name)'")
+            // Which copies to make: its own sweep, or that of the swept stage it reads (one at most).
+            let referenced = options.flatMap { option -> [String] in
+                switch option.value {
+                case .scalar(let text): return [text]
+                case .list(let items): return items
+                case .flag: return []
                 }
-                if !upstream.contains(name) { upstream.append(name) }
-                return root.appendingPathComponent(name).path + reference.dropFirst(name.count)
-            }
-            for (key, value) in options {
-                switch value {
-                case .flag(true): arguments.append("--\(key)")
-                case .flag(false): break
-                // --key=value, so that negative numbers are not taken for options.
-                case .scalar(let text): arguments.append("--\(key)=\(try resolve(text))")
-                case .list(let items): for item in items { arguments.append("--\(key)=\(try resolve(item))") }
+            }.filter { $0.hasPrefix("$") }.map { String($0.dropFirst().prefix { $0 != "/" && $0 != ":" }) }
+            let sweptInputs = Array(Set(referenced.filter { sweeps[$0] != nil })).sorted()
+            var copies: [(suffix: String?, option: (String, String)?)] = [(nil, nil)]
+            if let matrix = stage.matrix {
+                guard sweptInputs.isEmpty else {
+                    throw PipelineError("stage '\(stage.name)' has its own matrix and reads the swept stage '\(sweptInputs[0])'")
                 }
+                copies = matrix.values.map { ($0, (matrix.key, $0)) }
+            } else if let swept = sweptInputs.first {
+                guard sweptInputs.count == 1 else {
+                    throw PipelineError("stage '\(stage.name)' reads several swept stages (\(sweptInputs.joined(separator: ", ")))")
+                }
+                copies = sweeps[swept]!.map { ($0, nil) }
             }
-            let directory = root.appendingPathComponent(stage.name)
-            arguments.append("--out=\(directory.path)")
+            for copy in copies {
+                let name = copy.suffix.map { "\(stage.name)-\($0)" } ?? stage.name
+                var copyOptions = options
+                if let (key, value) = copy.option {
+                    if let index = copyOptions.firstIndex(where: { $0.key == key }) { copyOptions[index].value = .scalar(value) } else { copyOptions.append((key, .scalar(value))) }
+                }
+                var arguments = stage.command, upstream: [String] = []
+                func resolve(_ text: String) throws -> String {
+                    guard text.hasPrefix("$") else { return text }
+                    let reference = text.dropFirst()
+                    var target = String(reference.prefix { $0 != "/" && $0 != ":" })
+                    let rest = reference.dropFirst(target.count)
+                    guard earlier.contains(target) else {
+                        throw PipelineError("stage '\(stage.name)': '\(text)' refers to \(definition.stages.contains { $0.name == target } ? "a later" : "no") stage '\(target)'")
+                    }
+                    if sweeps[target] != nil, let suffix = copy.suffix { target = "\(target)-\(suffix)" }
+                    if !upstream.contains(target) { upstream.append(target) }
+                    return root.appendingPathComponent(target).path + rest
+                }
+                for (key, value) in copyOptions {
+                    switch value {
+                    case .flag(true): arguments.append("--\(key)")
+                    case .flag(false): break
+                    // --key=value, so that negative numbers are not taken for options.
+                    case .scalar(let text): arguments.append("--\(key)=\(try resolve(text))")
+                    case .list(let items): for item in items { arguments.append("--\(key)=\(try resolve(item))") }
+                    }
+                }
+                let directory = root.appendingPathComponent(name)
+                arguments.append("--out=\(directory.path)")
+                steps.append(Step(name: name, arguments: arguments, upstream: upstream, directory: directory))
+            }
+            if copies.count > 1 || stage.matrix != nil { sweeps[stage.name] = copies.compactMap(\.suffix) }
             earlier.append(stage.name)
-            return Step(name: stage.name, arguments: arguments, upstream: upstream, directory: directory)
         }
+        self.steps = steps
     }
 }
 

@@ -51,4 +51,22 @@ final class PipelineDefinitionTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("no profile 'paper' (profiles: big, quick)"), "\(error)")
         }
     }
+
+    /// A matrix makes one copy per value; a stage reading a swept stage is swept with it.
+    func testMatrixSweepsAStageAndEverythingThatReadsIt() throws {
+        let definition = try PipelineDefinition(yaml: """
+            pipeline: sweep
+            stages:
+              - {name: encode, run: version}
+              - {name: sde, run: train-sde, with: {pairs: $encode/partial.npz}, matrix: {lambda: [1, 5]}}
+              - {name: evaluate, run: evaluate, with: {model: $sde, test: $encode}}
+              - {name: compare, run: version, with: {runs: [$encode]}}
+            """, source: "p.yaml")
+        let plan = try PipelinePlan(definition, profile: "default", root: URL(fileURLWithPath: "/r"))
+        XCTAssertEqual(plan.steps.map(\.name), ["encode", "sde-1", "sde-5", "evaluate-1", "evaluate-5", "compare"])
+        XCTAssertEqual(plan.steps[2].arguments, ["train-sde", "--pairs=/r/encode/partial.npz", "--lambda=5", "--out=/r/sde-5"])
+        XCTAssertEqual(plan.steps[4].arguments, ["evaluate", "--model=/r/sde-5", "--test=/r/encode", "--out=/r/evaluate-5"])
+        XCTAssertEqual(plan.steps[4].upstream, ["sde-5", "encode"])
+        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, matrix: {lambda: 1}}").contains("'matrix' must name one option with a list"))
+    }
 }

@@ -10,7 +10,7 @@ import Random
 ///
 /// The spins may be a block of a larger system whose other spins are frozen: `background` gives
 /// their number and magnetization, which enter the mean field but never flip.
-final class CurieWeissGlauber {
+final class CurieWeissGlauber: GlauberSampler {
     let siteCount: Int
     /// Glauber time elapsed.
     private(set) var time = 0.0
@@ -43,22 +43,9 @@ final class CurieWeissGlauber {
     /// The current spins.
     var spins: [Int8] { spinValues }
 
-    /// Performs `events` flips.
-    func run(events: Int, random: RandomStream) {
-        advance(maxEvents: events, until: .infinity, random: random)
-    }
-
-    /// Runs for a number of events or a span of Glauber time.
-    func run(for duration: RegionDuration, random: RandomStream) {
-        switch duration {
-        case .steps(let events): advance(maxEvents: events, until: .infinity, random: random)
-        case .time(let span): advance(maxEvents: .max, until: time + span, random: random)
-        }
-    }
-
     /// Flips until `maxEvents` events have happened or the next one would come after `end`
     /// (then the clock stops at `end`).
-    private func advance(maxEvents: Int, until end: Double, random: RandomStream) {
+    func advance(maxEvents: Int, until end: Double, random: RandomStream) {
         let n = siteCount
         var elapsed = time
         var events = 0

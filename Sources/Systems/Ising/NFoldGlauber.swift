@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// The event loop works on raw buffers owned by this object: it runs tens of millions of times a
 /// second, and Swift arrays inside a class would pay for bounds, uniqueness and exclusivity checks.
-final class NFoldGlauber {
+final class NFoldGlauber: GlauberSampler {
     static let classCount = 10
 
     let siteCount: Int
@@ -205,22 +205,9 @@ final class NFoldGlauber {
         }
     }
 
-    /// Performs `events` flips.
-    func run(events: Int, random: RandomStream) {
-        advance(maxEvents: events, until: .infinity, random: random)
-    }
-
-    /// Runs for a number of events or a span of Glauber time.
-    func run(for duration: RegionDuration, random: RandomStream) {
-        switch duration {
-        case .steps(let events): advance(maxEvents: events, until: .infinity, random: random)
-        case .time(let span): advance(maxEvents: .max, until: time + span, random: random)
-        }
-    }
-
     /// Flips until `maxEvents` events have happened or the next one would come after `end`
     /// (then the clock stops at `end`): each event first draws its waiting time, then its spin.
-    private func advance(maxEvents: Int, until end: Double, random: RandomStream) {
+    func advance(maxEvents: Int, until end: Double, random: RandomStream) {
         let n = siteCount
         var elapsed = time
         var events = 0

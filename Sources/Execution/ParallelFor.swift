@@ -76,14 +76,3 @@ public func parallelMap<T>(_ count: Int, threads: Int = ThreadCount.current, _ b
         initialized = count
     }
 }
-
-/// Runs `body(range)` over contiguous pieces of `0..<count`, one piece per worker, for loops whose
-/// iterations are too cheap to hand out one by one (element-wise tensor arithmetic). Pieces of
-/// fewer than `minimumPiece` elements are not split further.
-public func parallelRanges(_ count: Int, minimumPiece: Int = 1 << 16, threads: Int = ThreadCount.current,
-                           _ body: @Sendable (Range<Int>) -> Void) {
-    let pieces = max(1, min(threads, count / max(minimumPiece, 1)))
-    parallelFor(pieces, threads: pieces) { piece in
-        body((count * piece / pieces)..<(count * (piece + 1) / pieces))
-    }
-}

@@ -22,16 +22,10 @@ struct CheckEstimator: ParsableCommand {
     @Option(help: "Samples to use (the first ones).")
     var samples = 2000
 
-    @Option(help: "Master seed of the whole-system evolutions.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Output directory.")
-    var out: String
-
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stage: StageOptions
 
     func run() throws {
-        global.apply()
+        stage.apply()
         let evolve = try StageSource(directory: URL(fileURLWithPath: evolved))
         guard let snapshotPath = evolve.manifest.inputs.first?.path else {
             throw ArtifactError(evolved, "the evolve manifest names no snapshot input")
@@ -48,8 +42,8 @@ struct CheckEstimator: ParsableCommand {
         let after = try Stages.configurations(archive.array("patchAfter"), of: system, spatialShape: patchShape, source: file.path)
         let summary = try EstimatorCheck.run(
             system, snapshots: try source.snapshots(of: system), patchBefore: before, patchAfter: after,
-            dt: try archive.array("dt").elements(as: Double.self), samples: samples, seed: seed,
-            inputs: [evolve.input(file), source.input], directory: URL(fileURLWithPath: out))
+            dt: try archive.array("dt").elements(as: Double.self), samples: samples, seed: stage.seed,
+            inputs: [evolve.input(file), source.input], directory: stage.directory)
         print(EstimatorCheckReport.text(summary))
     }
 }

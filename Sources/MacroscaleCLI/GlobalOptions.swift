@@ -1,5 +1,6 @@
 import ArgumentParser
 import Execution
+import Foundation
 
 /// Options every long-running command accepts.
 struct GlobalOptions: ParsableArguments {
@@ -18,4 +19,22 @@ struct GlobalOptions: ParsableArguments {
         ThreadCount.set(threads ?? 0)
         Progress.quiet = quiet
     }
+}
+
+/// Options of every command that runs a stage: the master seed and the output directory,
+/// besides the global ones.
+struct StageOptions: ParsableArguments {
+    @Option(help: "Master seed of the stage's random streams.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Output stage directory.")
+    var out: String
+
+    @OptionGroup var global: GlobalOptions
+
+    /// The output directory as a URL.
+    var directory: URL { URL(fileURLWithPath: out) }
+
+    /// Applies the thread count and quietness to the process.
+    func apply() { global.apply() }
 }

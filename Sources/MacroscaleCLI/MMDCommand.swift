@@ -91,11 +91,7 @@ struct Evaluate: ParsableCommand {
     var closure: String?
     @Option(help: "Kernel bandwidths, comma-separated.")
     var bandwidths = "0.25,0.5,1,2,4,8"
-    @Option(help: "Master seed of the rollouts.")
-    var seed: UInt64 = 1
-    @Option(help: "Output stage directory.")
-    var out: String
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stage: StageOptions
 
     func validate() throws {
         guard !test.isEmpty else { throw ValidationError("give at least one --test simulate stage") }
@@ -105,13 +101,13 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
+        stage.apply()
         let summary = try EvaluateStage.run(model: URL(fileURLWithPath: model), tests: test.map { URL(fileURLWithPath: $0) },
                                             closure: closure.map { URL(fileURLWithPath: $0) },
                                             bandwidths: bandwidths.split(separator: ",").compactMap { Double($0) },
-                                            seed: seed, directory: URL(fileURLWithPath: out))
+                                            seed: stage.seed, directory: stage.directory)
         print(String(format: "evaluate: %d conditions; average MMD² V %.4g, U %.4g; relative error of means %.4g → %@",
-                     summary.conditions.count, summary.averageMMDV, summary.averageMMDU, summary.relativeError, out))
+                     summary.conditions.count, summary.averageMMDV, summary.averageMMDU, summary.relativeError, stage.out))
     }
 }
 

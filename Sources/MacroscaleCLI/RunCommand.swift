@@ -87,9 +87,9 @@ struct Run: ParsableCommand {
         func fail(_ stage: String, _ message: String) -> ValidationError { ValidationError("stage '\(stage)': \(message)") }
         for (stage, command) in commands {
             switch command {
-            case let c as SimulateIsing: sizes[c.options.out] = c.spin.size
-            case let c as SimulateCurieWeiss: sizes[c.options.out] = c.spin.size
-            case let c as SimulatePredatorPrey: sizes[c.options.out] = c.points
+            case let c as SimulateIsing: sizes[c.options.stage.out] = c.spin.size
+            case let c as SimulateCurieWeiss: sizes[c.options.stage.out] = c.spin.size
+            case let c as SimulatePredatorPrey: sizes[c.options.stage.out] = c.points
             case let c as Upsample:
                 if let small = sizes[c.input] {
                     var size = small
@@ -98,7 +98,7 @@ struct Run: ParsableCommand {
                         throw fail(stage, "target size \(c.targetSize) is not the input size \(small) times a power of \(c.factor)")
                     }
                 }
-                sizes[c.out] = c.targetSize
+                sizes[c.stage.out] = c.targetSize
             case let c as Evolve:
                 if let large = sizes[c.input], large % c.patchSize != 0 {
                     throw fail(stage, "patch size \(c.patchSize) does not tile the lattice of size \(large)")

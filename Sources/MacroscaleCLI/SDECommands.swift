@@ -39,11 +39,7 @@ struct TrainSDE: ParsableCommand {
     var learningRate = 1e-3
     @Flag(help: "Measure time in units of the mean δt of the training pairs (stored with the model).")
     var rescaleTime = false
-    @Option(help: "Master seed (initialisation and batch order).")
-    var seed: UInt64 = 1
-    @Option(help: "Output stage directory.")
-    var out: String
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stage: StageOptions
 
     func validate() throws {
         guard lambda > 0, epsilon > 0 else { throw ValidationError("--lambda and --epsilon must be positive") }
@@ -54,7 +50,7 @@ struct TrainSDE: ParsableCommand {
     var widths: [Int] { hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func run() throws {
-        global.apply()
+        stage.apply()
         var settings = SDEFitting()
         settings.mode = mode
         settings.constantStart = constantStart
@@ -66,12 +62,12 @@ struct TrainSDE: ParsableCommand {
         settings.learningRate = learningRate
         settings.rescaleTime = rescaleTime
         let manifest = try TrainSDEStage.run(pairs: URL(fileURLWithPath: pairs), validation: validation.map { URL(fileURLWithPath: $0) },
-                                             settings: settings, seed: seed, directory: URL(fileURLWithPath: out))
-        let history = try NPZArchive.read(URL(fileURLWithPath: out).appendingPathComponent("history.npz"))
+                                             settings: settings, seed: stage.seed, directory: stage.directory)
+        let history = try NPZArchive.read(stage.directory.appendingPathComponent("history.npz"))
         let training = try history.array("trainingLoss").elements(as: Double.self)
         let validationLoss = try history.array("validationLoss").elements(as: Double.self)
         print("train-sde: \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s; final training loss \(String(format: "%.4f", training.last ?? .nan))"
-              + (validation == nil ? "" : ", validation loss \(String(format: "%.4f", validationLoss.last ?? .nan))") + " → \(out)")
+              + (validation == nil ? "" : ", validation loss \(String(format: "%.4f", validationLoss.last ?? .nan))") + " → \(stage.out)")
     }
 }
 
@@ -90,22 +86,18 @@ struct RolloutCommand: ParsableCommand {
     var steps = 100
     @Option(help: "Step length in physical time.")
     var dt: Double
-    @Option(help: "Master seed of the noise.")
-    var seed: UInt64 = 1
-    @Option(help: "Output stage directory.")
-    var out: String
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stage: StageOptions
 
     func validate() throws {
         guard steps >= 1, dt > 0 else { throw ValidationError("--steps must be at least 1 and --dt positive") }
     }
 
     func run() throws {
-        global.apply()
+        stage.apply()
         let (url, array) = try loadArray(initial)
         let (_, nonFinite) = try RolloutStage.run(model: URL(fileURLWithPath: model), initial: array, initialSource: url,
-                                                  steps: steps, dt: dt, seed: seed, directory: URL(fileURLWithPath: out))
-        print("rollout: \(array.shape.first ?? 0) trajectories × \(steps) steps → \(out)" + (nonFinite > 0 ? "; \(nonFinite) became non-finite" : ""))
+                                                  steps: steps, dt: dt, seed: stage.seed, directory: stage.directory)
+        print("rollout: \(array.shape.first ?? 0) trajectories × \(steps) steps → \(stage.out)" + (nonFinite > 0 ? "; \(nonFinite) became non-finite" : ""))
     }
 }
 

@@ -25,19 +25,13 @@ struct SimulationOptions: ParsableArguments {
     @Option(help: "Recorded steps per trajectory (the initial state is recorded too).")
     var steps = 200
 
-    @Option(help: "Master seed of the random streams.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Output stage directory.")
-    var out: String
-
     @Option(help: "Elementary steps per recorded step: time steps (SPDE), N-event steps (Glauber) or sweeps (heat bath).")
     var stepsPerRecord = 1
 
     @Flag(help: "Also write the one-step pairs (x_t, x_{t+δt}, δt) as pairs.npz.")
     var pairs = false
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stage: StageOptions
 
     func validate() throws {
         guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
@@ -47,14 +41,14 @@ struct SimulationOptions: ParsableArguments {
 
     /// Runs the stage for `system`, recording its configuration with the shared options in the manifest.
     func run<System: MicroscopicSystem>(_ system: System) throws {
-        global.apply()
+        stage.apply()
         var system = system
         system.stepsPerRecord = stepsPerRecord
         let config: JSONValue = ["system": .object(system.configuration), "runs": .number(Double(runs)),
                                  "steps": .number(Double(steps)), "pairs": .bool(pairs)]
-        let manifest = try SimulationStage.run(system, runs: runs, steps: steps, seed: seed, pairs: pairs,
-                                               config: config, directory: URL(fileURLWithPath: out))
-        print("simulate \(System.identifier): \(runs) runs × \(steps) steps in \(String(format: "%.2f", manifest.wallSeconds)) s → \(out)")
+        let manifest = try SimulationStage.run(system, runs: runs, steps: steps, seed: stage.seed, pairs: pairs,
+                                               config: config, directory: stage.directory)
+        print("simulate \(System.identifier): \(runs) runs × \(steps) steps in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")
     }
 }
 

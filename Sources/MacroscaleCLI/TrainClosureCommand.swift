@@ -30,11 +30,7 @@ struct TrainClosure: ParsableCommand {
     var batchSize: Int?
     @Option(help: "Learning rate (default: the reference's).")
     var learningRate: Double?
-    @Option(help: "Master seed (initialisation and batch order).")
-    var seed: UInt64 = 1
-    @Option(help: "Output stage directory.")
-    var out: String
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stage: StageOptions
 
     func validate() throws {
         guard patchSize >= 1, closureDimension >= 1, epochs >= 1 else {
@@ -43,7 +39,7 @@ struct TrainClosure: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
+        stage.apply()
         let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
         guard let system = source.system as? any ClosureSystem else {
             throw ValidationError("\(type(of: source.system).identifier) has no closure variables: encode its observables directly")
@@ -60,8 +56,8 @@ struct TrainClosure: ParsableCommand {
         let manifest = try TrainClosureStage.run(
             system, training: try source.snapshots(of: system), validation: try validationSource?.snapshots(of: system) ?? [],
             patchShape: [Int](repeating: patchSize, count: system.spatialShape.count), closureDimension: closureDimension,
-            settings: settings, seed: seed, inputs: [source.input] + (validationSource.map { [$0.input] } ?? []),
-            directory: URL(fileURLWithPath: out))
-        print("train-closure \(System.identifier): \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s → \(out)")
+            settings: settings, seed: stage.seed, inputs: [source.input] + (validationSource.map { [$0.input] } ?? []),
+            directory: stage.directory)
+        print("train-closure \(System.identifier): \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s → \(stage.out)")
     }
 }

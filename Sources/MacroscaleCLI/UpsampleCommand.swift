@@ -46,13 +46,7 @@ struct Upsample: ParsableCommand {
     @Option(help: "Records to skip at the start of every input trajectory.")
     var burnIn = 0
 
-    @Option(help: "Master seed of the random streams.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Output stage directory.")
-    var out: String
-
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stage: StageOptions
 
     func validate() throws {
         guard snapshots >= 1 else { throw ValidationError("--snapshots must be at least 1") }
@@ -65,7 +59,7 @@ struct Upsample: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
+        stage.apply()
         let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
         try upsample(source.system, source: source)
     }
@@ -79,8 +73,8 @@ struct Upsample: ParsableCommand {
         settings.boundary = boundary
         settings.appendInitial = appendInitial
         let manifest = try UpsampleStage.run(system, pool: try source.snapshots(of: system, burnIn: burnIn), settings: settings,
-                                             seed: seed, inputs: [source.input], directory: URL(fileURLWithPath: out))
-        print("upsample \(System.identifier): \(system.spatialShape) → \(settings.targetShape), \(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(out)")
+                                             seed: stage.seed, inputs: [source.input], directory: stage.directory)
+        print("upsample \(System.identifier): \(system.spatialShape) → \(settings.targetShape), \(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")
     }
 }
 
@@ -111,13 +105,7 @@ struct Evolve: ParsableCommand {
     @Option(help: "Records to skip at the start of every input trajectory (simulate input only).")
     var burnIn = 0
 
-    @Option(help: "Master seed of the random streams.")
-    var seed: UInt64 = 1
-
-    @Option(help: "Output stage directory.")
-    var out: String
-
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var stage: StageOptions
 
     func validate() throws {
         guard patchSize >= 1 else { throw ValidationError("--patch-size must be at least 1") }
@@ -127,7 +115,7 @@ struct Evolve: ParsableCommand {
     }
 
     func run() throws {
-        global.apply()
+        stage.apply()
         let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
         try evolve(source.system, source: source)
     }
@@ -137,9 +125,9 @@ struct Evolve: ParsableCommand {
         settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         let snapshots = try source.snapshots(of: system, burnIn: burnIn)
-        let manifest = try EvolveStage.run(system, snapshots: snapshots, settings: settings, seed: seed,
-                                           inputs: [source.input], directory: URL(fileURLWithPath: out))
+        let manifest = try EvolveStage.run(system, snapshots: snapshots, settings: settings, seed: stage.seed,
+                                           inputs: [source.input], directory: stage.directory)
         let rate = Double(snapshots.count) / max(manifest.wallSeconds, 1e-9)
-        print("evolve \(System.identifier): \(snapshots.count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s (\(String(format: "%.3g", rate)) patches/s) → \(out)")
+        print("evolve \(System.identifier): \(snapshots.count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s (\(String(format: "%.3g", rate)) patches/s) → \(stage.out)")
     }
 }

@@ -51,11 +51,6 @@ public final class RandomStream {
     /// An exponential deviate with the given mean (a waiting time with rate 1/mean).
     public func exponential(mean: Double) -> Double { gsl_ran_exponential(generator, mean) }
 
-    /// Fills `buffer` with independent normal deviates of standard deviation `sigma`.
-    public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>, sigma: Double = 1) {
-        for i in buffer.indices { buffer[i] = gsl_ran_gaussian_ziggurat(generator, sigma) }
-    }
-
     /// Shuffles `values` in place (Fisher–Yates through GSL).
     public func shuffle<T>(_ values: inout [T]) {
         guard values.count > 1 else { return }

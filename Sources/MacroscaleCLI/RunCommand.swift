@@ -67,8 +67,9 @@ struct Run: ParsableCommand {
             summary.append((step.name, "ran", (try? StageManifest.read(from: step.directory).wallSeconds) ?? 0))
         }
         print("pipeline \(plan.pipeline), profile \(plan.profile) → \(root.path) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
+        let width = summary.map(\.0.count).max() ?? 0
         for (name, status, seconds) in summary {
-            print("  \(name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%8.2f", seconds)) s")
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%8.2f", seconds)) s")
         }
         for step in plan.steps where FileManager.default.fileExists(atPath: step.directory.appendingPathComponent("metrics.json").path) {
             if let data = try? Data(contentsOf: step.directory.appendingPathComponent("metrics.json")),
@@ -83,30 +84,30 @@ struct Run: ParsableCommand {
     /// rejects impossible combinations: a target size that is not the small size times a power of
     /// the factor, a patch size that does not tile the lattice.
     static func checkSizes(_ commands: [(String, ParsableCommand)]) throws {
-        var sizes: [String: Int] = [:]
+        /// Each stage's (large, small) linear size: the lattice it holds and the one it was built from.
+        var sizes: [String: (large: Int, small: Int)] = [:]
         func fail(_ stage: String, _ message: String) -> ValidationError { ValidationError("stage '\(stage)': \(message)") }
+        func checkTiling(_ stage: String, input: String, patchSize: Int?) throws {
+            guard let (large, small) = sizes[input] else { return }
+            let patch = patchSize ?? small
+            guard large % patch == 0 else { throw fail(stage, "patch size \(patch) does not tile the lattice of size \(large)") }
+        }
         for (stage, command) in commands {
             switch command {
-            case let c as SimulateIsing: sizes[c.options.stage.out] = c.spin.size
-            case let c as SimulateCurieWeiss: sizes[c.options.stage.out] = c.spin.size
-            case let c as SimulatePredatorPrey: sizes[c.options.stage.out] = c.points
+            case let c as SimulateIsing: sizes[c.options.stage.out] = (c.spin.size, c.spin.size)
+            case let c as SimulateCurieWeiss: sizes[c.options.stage.out] = (c.spin.size, c.spin.size)
+            case let c as SimulatePredatorPrey: sizes[c.options.stage.out] = (c.points, c.points)
             case let c as Upsample:
-                if let small = sizes[c.input] {
+                if let (small, _) = sizes[c.input] {
                     var size = small
                     while size < c.targetSize { size *= c.factor }
                     guard size == c.targetSize else {
                         throw fail(stage, "target size \(c.targetSize) is not the input size \(small) times a power of \(c.factor)")
                     }
+                    sizes[c.stage.out] = (c.targetSize, small)
                 }
-                sizes[c.stage.out] = c.targetSize
-            case let c as Evolve:
-                if let large = sizes[c.input], large % c.patchSize != 0 {
-                    throw fail(stage, "patch size \(c.patchSize) does not tile the lattice of size \(large)")
-                }
-            case let c as TrainClosure:
-                if let large = sizes[c.input], large % c.patchSize != 0 {
-                    throw fail(stage, "patch size \(c.patchSize) does not tile the lattice of size \(large)")
-                }
+            case let c as Evolve: try checkTiling(stage, input: c.input, patchSize: c.patchSize)
+            case let c as TrainClosure: try checkTiling(stage, input: c.input, patchSize: c.patchSize)
             default:
                 break
             }

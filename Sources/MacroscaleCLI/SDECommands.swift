@@ -11,7 +11,7 @@ struct TrainSDE: ParsableCommand {
         abstract: "Fit dz = b(z)dt + σ(z)dW to latent pairs by the λ-scaled Gaussian likelihood.",
         discussion: """
             --pairs and --validation are .npz files with start [P, n_z], next [P, n_z] and dt [P]. Use \
-            --lambda K (the number of patches) for partial-estimator pairs and 1 for the naive baseline; \
+            --lambda K (the number of patches, read from the pairs) for partial-estimator pairs and 1 for the naive baseline; \
             validation is always scored with λ = 1. Writes model.safetensors (after every epoch), \
             history.npz and manifest.json. A loss that turns NaN stops the run with the epoch, the batch \
             and its value ranges.
@@ -27,8 +27,8 @@ struct TrainSDE: ParsableCommand {
     var constantStart = ConstantDiffusionStart.ones
     @Option(help: "Hidden widths of the drift and diffusion MLPs, comma-separated.")
     var hidden = "64,64,64"
-    @Option(help: "Covariance scale λ (K for the partial estimator).")
-    var lambda = 1.0
+    @Option(help: "Covariance scale λ: a number, or K for the pairs' number of patches (partial estimator).")
+    var lambda = CovarianceScale.value(1)
     @Option(help: "Regularisation ε on the diagonal of the covariance.")
     var epsilon = 1e-4
     @Option(help: "Epochs.")
@@ -42,7 +42,8 @@ struct TrainSDE: ParsableCommand {
     @OptionGroup var stage: StageOptions
 
     func validate() throws {
-        guard lambda > 0, epsilon > 0 else { throw ValidationError("--lambda and --epsilon must be positive") }
+        if case .value(let value) = lambda, !(value > 0) { throw ValidationError("--lambda must be positive or K") }
+        guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
         guard epochs >= 1, batchSize >= 1, learningRate > 0 else { throw ValidationError("--epochs, --batch-size and --learning-rate must be positive") }
         guard !widths.isEmpty, widths.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--hidden must be positive integers, e.g. 64,64,64") }
     }
@@ -112,6 +113,7 @@ func loadArray(_ specification: String) throws -> (URL, NumPyArray) {
 }
 
 extension DiffusionMode: ExpressibleByArgument {}
+extension CovarianceScale: ExpressibleByArgument {}
 extension ConstantDiffusionStart: ExpressibleByArgument {}
 
 /// `macroscale encode`: latent training pairs from an evolve stage.

@@ -20,8 +20,8 @@ struct TrainClosure: ParsableCommand {
     var input: String
     @Option(help: "Simulate stage of the large system whose records validate (optional).")
     var validation: String?
-    @Option(help: "Patch size per axis (the small-system size).")
-    var patchSize: Int
+    @Option(help: "Patch size per axis (default: the small-system size the snapshots were upsampled from).")
+    var patchSize: Int?
     @Option(help: "Closure variables (Ising; predator–prey always has one per species).")
     var closureDimension = 2
     @Option(help: "Epochs.")
@@ -33,7 +33,7 @@ struct TrainClosure: ParsableCommand {
     @OptionGroup var stage: StageOptions
 
     func validate() throws {
-        guard patchSize >= 1, closureDimension >= 1, epochs >= 1 else {
+        guard (patchSize ?? 1) >= 1, closureDimension >= 1, epochs >= 1 else {
             throw ValidationError("--patch-size, --closure-dimension and --epochs must be at least 1")
         }
     }
@@ -55,7 +55,7 @@ struct TrainClosure: ParsableCommand {
         let validationSource = try validation.map { try SnapshotSource(directory: URL(fileURLWithPath: $0)) }
         let manifest = try TrainClosureStage.run(
             system, training: try source.snapshots(of: system), validation: try validationSource?.snapshots(of: system) ?? [],
-            patchShape: [Int](repeating: patchSize, count: system.spatialShape.count), closureDimension: closureDimension,
+            patchShape: try patchSize.map { [Int](repeating: $0, count: system.spatialShape.count) } ?? source.smallShape(), closureDimension: closureDimension,
             settings: settings, seed: stage.seed, inputs: [source.input] + (validationSource.map { [$0.input] } ?? []),
             directory: stage.directory)
         print("train-closure \(System.identifier): \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s → \(stage.out)")

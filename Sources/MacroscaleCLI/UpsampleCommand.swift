@@ -90,8 +90,8 @@ struct Evolve: ParsableCommand {
     @Option(help: "Input stage directory (upsample or simulate).")
     var input: String
 
-    @Option(help: "Patch size per axis: the small-system size (L_s for spins, 40 points for predator–prey).")
-    var patchSize: Int
+    @Option(help: "Patch size per axis (default: the small-system size the snapshots were upsampled from).")
+    var patchSize: Int?
 
     @Option(help: "Elementary steps (default: one event per patch site for spins, one time step for fields).")
     var steps: Int?
@@ -108,7 +108,7 @@ struct Evolve: ParsableCommand {
     @OptionGroup var stage: StageOptions
 
     func validate() throws {
-        guard patchSize >= 1 else { throw ValidationError("--patch-size must be at least 1") }
+        if let patchSize, patchSize < 1 { throw ValidationError("--patch-size must be at least 1") }
         if let steps, steps < 0 { throw ValidationError("--steps must be non-negative") }
         if let time, time <= 0 { throw ValidationError("--time must be positive") }
         if steps != nil && time != nil { throw ValidationError("give --steps or --time, not both") }
@@ -121,7 +121,7 @@ struct Evolve: ParsableCommand {
     }
 
     private func evolve<System: MicroscopicSystem>(_ system: System, source: SnapshotSource) throws {
-        var settings = PartialEvolution(patchShape: [Int](repeating: patchSize, count: system.spatialShape.count))
+        var settings = PartialEvolution(patchShape: try patchSize.map { [Int](repeating: $0, count: system.spatialShape.count) } ?? source.smallShape())
         settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         let snapshots = try source.snapshots(of: system, burnIn: burnIn)

@@ -27,18 +27,26 @@ public struct PipelinePlan {
         self.profile = profile
         self.root = root
         var earlier: [String] = []
-        /// Swept stages: name → the (suffix, copy name) of each copy.
-        var sweeps: [String: [String]] = [:]
+        /// Swept stages: name → the stage whose matrix it follows and the suffix of each copy.
+        var sweeps: [String: (origin: String, suffixes: [String])] = [:]
         var steps: [Step] = []
         for stage in definition.stages {
             var options = stage.options
+            var matrix = stage.matrix
             for (key, value) in overrides[stage.name] ?? [] {
-                if let index = options.firstIndex(where: { $0.key == key }) { options[index].value = value } else { options.append((key, value)) }
+                if key == matrix?.key {
+                    // A profile's value for the swept option replaces the sweep's values.
+                    switch value {
+                    case .list(let items) where !items.isEmpty: matrix?.values = items
+                    case .scalar(let text): matrix?.values = [text]
+                    default: throw PipelineError("profile '\(profile)', stage '\(stage.name)': the swept option '\(key)' needs a value or a list of values")
+                    }
+                } else if let index = options.firstIndex(where: { $0.key == key }) { options[index].value = value } else { options.append((key, value)) }
             }
             guard !options.contains(where: { $0.key == "out" }) else {
                 throw PipelineError("stage '\(stage.name)': 'out' is set by the pipeline (\(root.path)/\(stage.name))")
             }
-            // Which copies to make: its own sweep, or that of the swept stage it reads (one at most).
+            // Which copies to make: its own sweep, or that of the swept stages it reads (all from one matrix).
             let referenced = options.flatMap { option -> [String] in
                 switch option.value {
                 case .scalar(let text): return [text]
@@ -47,17 +55,20 @@ public struct PipelinePlan {
                 }
             }.filter { $0.hasPrefix("$") }.map { String($0.dropFirst().prefix { $0 != "/" && $0 != ":" }) }
             let sweptInputs = Array(Set(referenced.filter { sweeps[$0] != nil })).sorted()
+            let origins = Array(Set(sweptInputs.map { sweeps[$0]!.origin })).sorted()
             var copies: [(suffix: String?, option: (String, String)?)] = [(nil, nil)]
-            if let matrix = stage.matrix {
+            if let matrix {
                 guard sweptInputs.isEmpty else {
                     throw PipelineError("stage '\(stage.name)' has its own matrix and reads the swept stage '\(sweptInputs[0])'")
                 }
                 copies = matrix.values.map { ($0, (matrix.key, $0)) }
+                sweeps[stage.name] = (stage.name, matrix.values)
             } else if let swept = sweptInputs.first {
-                guard sweptInputs.count == 1 else {
-                    throw PipelineError("stage '\(stage.name)' reads several swept stages (\(sweptInputs.joined(separator: ", ")))")
+                guard origins.count == 1 else {
+                    throw PipelineError("stage '\(stage.name)' reads stages swept by different matrices (those of \(origins.joined(separator: " and ")))")
                 }
-                copies = sweeps[swept]!.map { ($0, nil) }
+                copies = sweeps[swept]!.suffixes.map { ($0, nil) }
+                sweeps[stage.name] = sweeps[swept]!
             }
             for copy in copies {
                 let name = copy.suffix.map { "\(stage.name)-\($0)" } ?? stage.name
@@ -91,7 +102,6 @@ public struct PipelinePlan {
                 arguments.append("--out=\(directory.path)")
                 steps.append(Step(name: name, arguments: arguments, upstream: upstream, directory: directory))
             }
-            if copies.count > 1 || stage.matrix != nil { sweeps[stage.name] = copies.compactMap(\.suffix) }
             earlier.append(stage.name)
         }
         self.steps = steps

@@ -11,6 +11,7 @@ import Systems
 /// patches x_{t,I} → x_{t+δt,I} it writes
 /// - `partial.npz`: start = φ(x_t), next = φ(x_t) + φ(x_{t+δt,I}) − φ(x_{t,I}), dt — the partial estimator;
 /// - `naive.npz`: start = φ(x_t), next = φ(x_{t+δt,I}), dt — the naive baseline;
+/// (both also hold `patches`, the number K of tiling patches)
 /// and, given a large-system simulate stage written with `--pairs`, `validation.npz` from its true
 /// one-step pairs. φ of a patch is the same map evaluated on the patch alone. With a closure model
 /// the latents are normalised by its stored statistics (differences scale with them).
@@ -66,8 +67,10 @@ public enum EncodeStage {
         for j in 0..<snapshots.count {
             for k in 0..<n { partialNext.append(start[j][k] + patchAfter[j][k] - patchBefore[j][k]) }
         }
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n), as: "partial.npz")
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: patchAfter.flatMap { $0 }, dt: dt, dimension: n), as: "naive.npz")
+        let patches = zip(system.spatialShape, patchShape).map { $0 / $1 }.reduce(1, *)
+        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches), as: "partial.npz")
+        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: patchAfter.flatMap { $0 }, dt: dt, dimension: n, patches: patches),
+                        as: "naive.npz")
         if let simulateDirectory {
             let simulate = try StageSource(directory: simulateDirectory)
             let pairsFile = try simulate.output(["pairs.npz"])
@@ -80,11 +83,13 @@ public enum EncodeStage {
         return try stage.finish()
     }
 
-    static func pairArchive(start: [Double], next: [Double], dt: [Double], dimension: Int) throws -> NPZArchive {
+    /// Pairs as written: `start`, `next`, `dt`, and for estimated pairs `patches`, the number K of
+    /// tiling patches (a 0-d array; `train-sde --lambda K` reads it).
+    static func pairArchive(start: [Double], next: [Double], dt: [Double], dimension: Int, patches: Int? = nil) throws -> NPZArchive {
         NPZArchive([
             ("start", try NumPyArray(start, shape: [dt.count, dimension])),
             ("next", try NumPyArray(next, shape: [dt.count, dimension])),
             ("dt", NumPyArray(dt)),
-        ])
+        ] + (try patches.map { [("patches", try NumPyArray([Int64($0)], shape: []))] } ?? []))
     }
 }

@@ -18,6 +18,16 @@ public struct SnapshotSource {
     /// The snapshot file with the checksum it was verified against, for the next stage's manifest.
     public var input: StageManifest.Input { stage.input(file) }
 
+    /// The spatial shape of the small system the snapshots were built from — the natural patch
+    /// shape: recorded by an upsampling stage, a simulation's own shape otherwise.
+    public func smallShape() throws -> [Int] {
+        guard stage.manifest.stage == "upsample" else { return system.spatialShape }
+        guard case .object(let config) = stage.manifest.config, case .array(let shape)? = config["smallShape"] else {
+            throw ArtifactError(stage.directory.path, "the upsample manifest records no small-system shape; give the patch size")
+        }
+        return shape.map { value in if case .number(let n) = value { Int(n) } else { 0 } }
+    }
+
     /// Opens the stage in `directory`; fails clearly if it is incomplete or holds no snapshots.
     public init(directory: URL) throws {
         stage = try StageSource(directory: directory)

@@ -13,11 +13,42 @@ import Random
 /// finished epoch), `history.npz` (epoch, training and validation loss, learning rate) and the
 /// manifest. With `rescaleTime`, δt is divided by the mean δt of the training pairs and the scale
 /// is stored with the model, so rollouts use the same units.
+/// The covariance scale λ of the likelihood: a number, or K, the number of tiling patches the
+/// pairs were estimated with (recorded as `patches` in the pair file by `encode`).
+public enum CovarianceScale: Sendable, Equatable, LosslessStringConvertible {
+    case value(Double)
+    case patchCount
+
+    public init?(_ description: String) {
+        if description == "K" { self = .patchCount } else if let value = Double(description) { self = .value(value) } else { return nil }
+    }
+
+    public var description: String {
+        switch self {
+        case .value(let value): "\(value)"
+        case .patchCount: "K"
+        }
+    }
+
+    /// λ for the pairs in `url`.
+    func resolved(pairs url: URL) throws -> Double {
+        switch self {
+        case .value(let value): return value
+        case .patchCount:
+            let archive = try NPZArchive.read(url)
+            guard archive.names.contains("patches"), let k = try archive.array("patches", in: url.path).doubleValues().first else {
+                throw ArtifactError(url.path, "λ = K needs the number of patches, which these pairs do not record (encode writes it); give λ as a number")
+            }
+            return k
+        }
+    }
+}
+
 public struct SDEFitting: Sendable {
     public var mode = DiffusionMode.arbitrary
     public var hidden = [64, 64, 64]
     public var constantStart = ConstantDiffusionStart.ones
-    public var lambda = 1.0
+    public var lambda = CovarianceScale.value(1)
     public var epsilon = 1e-4
     public var epochs = 100
     public var batchSize = 1024
@@ -28,7 +59,7 @@ public struct SDEFitting: Sendable {
 
     var configuration: JSONValue {
         ["mode": .string(mode.rawValue), "hidden": .array(hidden.map { .number(Double($0)) }),
-         "constantStart": .string(constantStart.rawValue), "lambda": .number(lambda), "epsilon": .number(epsilon),
+         "constantStart": .string(constantStart.rawValue), "lambda": .string(lambda.description), "epsilon": .number(epsilon),
          "epochs": .number(Double(epochs)), "batchSize": .number(Double(batchSize)), "learningRate": .number(learningRate),
          "rescaleTime": .bool(rescaleTime)]
     }
@@ -62,17 +93,18 @@ public enum TrainSDEStage {
         if let validation, validation.start.itemCount != pairs.start.itemCount {
             throw ArtifactError(validationURL!.path, "validation latents have \(validation.start.itemCount) components, training \(pairs.start.itemCount)")
         }
+        let lambda = try settings.lambda.resolved(pairs: pairsURL)
         let stage = try StageRun(stage: "train-sde", directory: directory,
-                                 config: ["sde": settings.configuration, "timeScale": .number(timeScale)],
+                                 config: ["sde": settings.configuration, "timeScale": .number(timeScale), "lambda": .number(lambda)],
                                  seed: seed, inputs: [pairsURL] + (validationURL.map { [$0] } ?? []), threads: ThreadCount.current)
         let model = SDEModel(dimension: pairs.start.itemCount, mode: settings.mode, hidden: settings.hidden,
                              constantStart: settings.constantStart, random: RandomStream(seed: seed, stage: "sde-init"))
-        let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: settings.lambda, epsilon: settings.epsilon, timeScale: timeScale)
+        let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: lambda, epsilon: settings.epsilon, timeScale: timeScale)
         var training = SDETraining()
         training.epochs = settings.epochs
         training.batchSize = settings.batchSize
         training.learningRate = settings.learningRate
-        training.likelihood = GaussianLikelihood(lambda: settings.lambda, epsilon: settings.epsilon)
+        training.likelihood = GaussianLikelihood(lambda: lambda, epsilon: settings.epsilon)
         training.seed = seed
         let modelURL = directory.appendingPathComponent("model.safetensors")
         let progress = Progress("train-sde", total: settings.epochs)

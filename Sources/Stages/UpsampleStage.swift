@@ -98,7 +98,8 @@ public enum UpsampleStage {
             }
         }
         let stage = try StageRun(stage: "upsample", directory: directory,
-                                 config: ["system": .object(large.configuration), "upsample": settings.configuration],
+                                 config: ["system": .object(large.configuration), "upsample": settings.configuration,
+                                          "smallShape": .array(system.spatialShape.map { .number(Double($0)) })],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
 
         var current = pool

@@ -69,4 +69,36 @@ final class PipelineDefinitionTests: XCTestCase {
         XCTAssertEqual(plan.steps[4].upstream, ["sde-5", "encode"])
         XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, matrix: {lambda: 1}}").contains("'matrix' must name one option with a list"))
     }
+
+    /// An n_s sweep: a matrix on the simulation carries through every stage built on it, a stage may
+    /// read several stages of one sweep (copies pair up), and a profile's list replaces the values.
+    func testASweepFromTheSimulationCarriesThroughAndProfilesReplaceItsValues() throws {
+        let yaml = """
+            pipeline: ns
+            stages:
+              - {name: simulate, run: version, with: {runs: 5}, matrix: {size: [8, 16]}}
+              - {name: test, run: version}
+              - {name: upsample, run: version, with: {input: $simulate}}
+              - {name: closure, run: version, with: {input: $upsample, validation: $test}}
+              - {name: encode, run: version, with: {evolved: $upsample, closure: $closure}}
+            profiles:
+              quick: {}
+              paper: {simulate: {size: [8, 16, 32], runs: 50}}
+            """
+        let definition = try PipelineDefinition(yaml: yaml, source: "p.yaml")
+        let quick = try PipelinePlan(definition, profile: "quick", root: URL(fileURLWithPath: "/r"))
+        XCTAssertEqual(quick.steps.map(\.name), ["simulate-8", "simulate-16", "test", "upsample-8", "upsample-16",
+                                                "closure-8", "closure-16", "encode-8", "encode-16"])
+        XCTAssertEqual(quick.steps[0].arguments, ["version", "--runs=5", "--size=8", "--out=/r/simulate-8"])
+        XCTAssertEqual(quick.steps[8].arguments, ["version", "--evolved=/r/upsample-16", "--closure=/r/closure-16", "--out=/r/encode-16"])
+        XCTAssertEqual(quick.steps[6].upstream, ["upsample-16", "test"])
+        let paper = try PipelinePlan(definition, profile: "paper", root: URL(fileURLWithPath: "/r"))
+        XCTAssertEqual(paper.steps.filter { $0.name.hasPrefix("encode") }.map(\.name), ["encode-8", "encode-16", "encode-32"])
+        XCTAssertEqual(paper.steps[2].arguments, ["version", "--runs=50", "--size=32", "--out=/r/simulate-32"])
+
+        let twoSweeps = "pipeline: x\nstages:\n  - {name: a, run: version, matrix: {size: [1, 2]}}\n  - {name: b, run: version, matrix: {lambda: [1, 2]}}\n  - {name: c, run: version, with: {x: $a, y: $b}}"
+        XCTAssertThrowsError(try PipelinePlan(try PipelineDefinition(yaml: twoSweeps, source: "p.yaml"), profile: "default", root: URL(fileURLWithPath: "/r"))) { error in
+            XCTAssertTrue("\(error)".contains("stage 'c' reads stages swept by different matrices (those of a and b)"), "\(error)")
+        }
+    }
 }

@@ -86,6 +86,25 @@ final class RunCommandTests: CommandTestCase {
         try runMacroscale(["run", tinyPipeline, "--out", path("run")])
         XCTAssertNotEqual(try Data(contentsOf: dir.file("run/sde/manifest.json")), before, "downstream stages re-ran")
         XCTAssertEqual(try artifacts(path("run")), first, "resumed artifacts equal the uninterrupted run's")
+
+        // A real kill -9 of the executable while `upsample` is writing.
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = ["run", tinyPipeline, "--out", path("killed"), "--quiet"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let started = Date()
+        while !FileManager.default.fileExists(atPath: path("killed/upsample")) && process.isRunning && Date().timeIntervalSince(started) < 120 {
+            usleep(2000)
+        }
+        usleep(200_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "killed, not finished")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("killed/upsample/manifest.json")), "killed inside upsample")
+        try runMacroscale(["run", tinyPipeline, "--out", path("killed")])
+        XCTAssertEqual(try artifacts(path("killed")), first, "after kill -9 and a re-run, the artifacts equal the uninterrupted run's")
     }
 
     func testBadStageOptionsAndImpossibleSizesStopBeforeAnythingRuns() throws {

@@ -30,6 +30,13 @@ class CommandTestCase: XCTestCase {
     }
 
     func path(_ name: String) -> String { dir.file(name).path }
+
+    /// The built `macroscale` executable beside the test bundle.
+    func executable() throws -> URL {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("macroscale")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no macroscale executable at \(binary.path)") }
+        return binary
+    }
 }
 
 final class SimulateCommandTests: CommandTestCase {
@@ -234,13 +241,8 @@ final class CompareCommandTests: CommandTestCase {
 
     /// The built `macroscale` executable beside the test bundle, run as a user would.
     func macroscale(_ arguments: [String]) throws -> String {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("macroscale")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            XCTFail("no macroscale executable at \(binary.path)")
-            return ""
-        }
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = try executable()
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe

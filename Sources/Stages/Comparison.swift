@@ -55,14 +55,15 @@ public struct Comparison {
         self.latent = latent ?? []
     }
 
-    /// The rows ordered by `column` (ascending: lower is better for every metric).
+    /// The rows ordered by `column` (ascending: lower is better for every metric; labels with
+    /// numbers compared by value, so an n_s or λ sweep comes out in order).
     public func sorted(by column: Column) -> [Row] {
         rows.sorted { a, b in
             switch column {
             case .mmdV: return a.mmdV < b.mmdV
             case .mmdU: return a.mmdU < b.mmdU
             case .relativeError: return a.relativeError < b.relativeError
-            case .name: return a.label < b.label
+            case .name: return a.label.compare(b.label, options: .numeric) == .orderedAscending  // 8 before 16
             }
         }
     }

@@ -273,11 +273,12 @@ final class CompareCommandTests: CommandTestCase {
             N,0.3,0.25,0.15,0.15,0.3
 
             """)
-        XCTAssertEqual(try macroscale(["compare"] + runs + ["--format", "markdown", "--sort", "name"]), """
+        // Names sort with numbers by value: 5 before 10.
+        XCTAssertEqual(try macroscale(["compare"] + runs + ["--format", "markdown", "--sort", "name", "--labels", "naive,lambda10,lambda5"]), """
             | run | MMD² V | MMD² U | rel. error | rel. error m | rel. error rho |
             |---|---|---|---|---|---|
-            | lambda1 | 0.12 | 0.08 | 0.02 | 0.02 | 0.04 |
             | lambda5 | 0.05 | 0.02 | 0.005 | 0.005 | 0.01 |
+            | lambda10 | 0.12 | 0.08 | 0.02 | 0.02 | 0.04 |
             | naive | 0.3 | 0.25 | 0.15 | 0.15 | 0.3 |
 
             """)

@@ -59,7 +59,7 @@ let package = Package(
             "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE", "Metrics", "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI"]),
+        .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI", "Linalg"]),
 
         .target(name: "TestSupport", dependencies: ["Artifacts"], path: "Tests/TestSupport"),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "TestSupport"]),
@@ -75,6 +75,6 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], exclude: ["tiny-curie-weiss.yaml", "tiny-predator-prey.yaml"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
-        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Metrics", "Stages", "TestSupport"]),
+        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Stages", "TestSupport"]),
     ]
 )

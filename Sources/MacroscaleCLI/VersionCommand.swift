@@ -22,7 +22,7 @@ struct Version: ParsableCommand {
         macroscale \(ToolVersion.description)
         FFTW:     \(fftwVersion)
         GSL:      \(gslVersion) (random streams: \(RandomStream(seed: 0, stage: "version").generatorName))
-        BLAS:     \(BLASLibrary.configuration)
+        BLAS:     \(BLASLibrary.configuration) (kernels: \(BLASKernelChoice.detectedCore))
         sgemm in: \(BLASLibrary.sgemmProvider ?? "not loaded")
         """
     }

@@ -1,3 +1,5 @@
+import Linalg
 import MacroscaleCLI
 
+BLASKernelChoice.restartWithBetterKernelsIfNeeded()
 Macroscale.main()

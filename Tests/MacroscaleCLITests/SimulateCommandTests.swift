@@ -2,6 +2,7 @@ import ArgumentParser
 import Artifacts
 import Execution
 import Foundation
+import Linalg
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -251,6 +252,15 @@ final class CompareCommandTests: CommandTestCase {
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
         return output
+    }
+
+    /// The executable runs on the best OpenBLAS kernels the CPU allows, also where OpenBLAS falls
+    /// back to generic ones (it restarts itself with OPENBLAS_CORETYPE).
+    func testTheExecutableRunsOnTheBestKernelsTheCPUAllows() throws {
+        let version = try macroscale(["version"])
+        guard let range = version.range(of: "(kernels: ") else { return XCTFail("no kernels in \(version)") }
+        let core = String(version[range.upperBound...].prefix { $0 != ")" })
+        XCTAssertNil(BLASKernelChoice.betterCore(detected: core, cpuFlags: BLASKernelChoice.cpuFlags), "kernels \(core)")
     }
 
     func testCompareMarksTheBestRunInEveryFormat() throws {

@@ -41,12 +41,13 @@ public struct ClosureTraining: Sendable {
                 "weightDecay": .string(decay), "betas": [.number(betas.0), .number(betas.1)], "amsgrad": .bool(amsgrad)]
     }
 
-    /// Trains `autoencoder` on `training`, scoring `validation` after every epoch; `onEpoch(epoch,
-    /// training loss, validation loss)` runs after each (checkpoints, progress). Finally fits the
+    /// Trains `autoencoder` on `training`, scoring `validation` after every epoch; `onBatch(size)`
+    /// runs after every optimizer step (progress), `onEpoch(epoch, training loss, validation loss)`
+    /// after each epoch (checkpoints). Finally fits the
     /// latent normalisation: on the training configurations for mean/std, on the validation ones
     /// (when given) for the min–max normalisation, as the reference does.
     public func train<System>(_ autoencoder: ClosureAutoencoder<System>, on training: [Grid<System.Site>],
-                              validation: [Grid<System.Site>], seed: UInt64,
+                              validation: [Grid<System.Site>], seed: UInt64, onBatch: (Int) -> Void = { _ in },
                               onEpoch: (Int, Double, Double?) throws -> Void) throws {
         let optimizer = Adam(autoencoder.parameters, learningRate: learningRate, betas: betas, weightDecay: weightDecay, amsgrad: amsgrad)
         for epoch in stride(from: 1, through: epochs, by: 1) {
@@ -56,6 +57,7 @@ public struct ClosureTraining: Sendable {
                                       random: RandomStream(seed: seed, stage: "train-closure", index: UInt64(epoch)))
             for indices in batches {
                 sum += autoencoder.step(indices.map { training[$0] }, optimizer: optimizer) * Double(indices.count)
+                onBatch(indices.count)
             }
             guard sum.isFinite else {
                 throw ConfigurationError("the reconstruction loss became \(sum) in epoch \(epoch)")

@@ -40,9 +40,12 @@ extension LatentMap where System: ClosureSystem {
         let names = System.macroscopicObservables + (0..<autoencoder.closureDimension).map { "closure\($0)" }
         return LatentMap(names: names, inputs: [stage.input(file)], normalisation: "closure model statistics") { configurations, grid in
             // In chunks, to bound the size of the network's activations.
-            Swift.stride(from: 0, to: configurations.count, by: 256).flatMap { first -> [[Double]] in
+            let progress = Progress("encode \(grid.spatialShape.map(String.init).joined(separator: "×")) configurations", total: configurations.count)
+            defer { progress.finish() }
+            return Swift.stride(from: 0, to: configurations.count, by: 256).flatMap { first -> [[Double]] in
                 let chunk = Array(configurations[first..<min(first + 256, configurations.count)])
                 let latent = autoencoder.latent(of: chunk, on: grid)
+                progress.advance(by: chunk.count)
                 return (0..<chunk.count).map { row in (0..<latent.itemCount).map { Double(latent.data[row * latent.itemCount + $0]) } }
             }
         }

@@ -28,11 +28,11 @@ public enum TrainClosureStage {
                                              random: RandomStream(seed: seed, stage: "closure-init"))
         let url = directory.appendingPathComponent("closure.safetensors")
         var history: [(Int, Double, Double)] = []
-        let progress = Progress("train-closure", total: settings.epochs)
-        try settings.train(autoencoder, on: training, validation: validation, seed: seed) { epoch, loss, validationLoss in
+        let progress = Progress("train-closure (snapshots × epochs)", total: settings.epochs * training.count)
+        try settings.train(autoencoder, on: training, validation: validation, seed: seed, onBatch: { progress.advance(by: $0) }) {
+            epoch, loss, validationLoss in
             history.append((epoch, loss, validationLoss ?? .nan))
             try ClosureCheckpoint.save(autoencoder, to: url)
-            progress.advance()
         }
         progress.finish()
         try ClosureCheckpoint.save(autoencoder, to: url)

@@ -12,7 +12,7 @@ public final class StageRun {
     private let config: JSONValue
     private let seed: UInt64?
     private let threads: Int
-    private let inputs: [StageManifest.Input]
+    private var inputs: [StageManifest.Input]
     private var outputs: [(path: String, arrays: [StageManifest.ArrayRecord])] = []
     private let started = Date()
 
@@ -54,6 +54,11 @@ public final class StageRun {
         try archive.write(to: url)
         record(name, arrays: archive.entries.map { .init(name: $0.name, dtype: $0.array.dtype.rawValue, shape: $0.array.shape) })
         return url
+    }
+
+    /// Adds an input found while the stage runs, with the checksum the caller has just verified.
+    public func recordInput(_ input: StageManifest.Input) {
+        inputs.append(input)
     }
 
     /// Lists a file the stage wrote by other means (a checkpoint, a report) among its outputs.

@@ -84,17 +84,21 @@ public enum EvaluateStage {
             guard checkpoint.model.dimension == map.names.count else {
                 throw ConfigurationError("the SDE has \(checkpoint.model.dimension) latent components, the latent map \(map.names.count) (\(map.names.joined(separator: ", ")))")
             }
-            var inputs = [StageManifest.Input(path: modelFile.path, sha256: try SHA256.hex(fileAt: modelFile))] + map.inputs
+            // Opened first, so that the stage's time covers encoding the tests and a stale manifest is gone while it runs.
+            let run = try StageRun(stage: "evaluate", directory: directory,
+                                   config: ["latent": .array(map.names.map { .string($0) }), "bandwidths": .array(bandwidths.map { .number($0) })],
+                                   seed: seed, checkedInputs: [StageManifest.Input(path: modelFile.path, sha256: try SHA256.hex(fileAt: modelFile))] + map.inputs,
+                                   threads: ThreadCount.current)
             var conditions: [ConditionMetrics] = []
             var curves: [String: [Double]] = [:]
             var gridLength: Int?
             let mmd = MMD(bandwidths: bandwidths)
             let n = map.names.count
             for test in tests {
-                let stage = try StageSource(directory: test)
-                let file = try stage.output(["trajectories.npz"])
-                inputs.append(stage.input(file))
-                guard let testSystem = stage.system as? System, testSystem.spatialShape.count == system.spatialShape.count else {
+                let source = try StageSource(directory: test)
+                let file = try source.output(["trajectories.npz"])
+                run.recordInput(source.input(file))
+                guard let testSystem = source.system as? System, testSystem.spatialShape.count == system.spatialShape.count else {
                     throw ArtifactError(test.path, "is not a \(System.identifier) simulation")
                 }
                 let archive = try NPZArchive.read(file)
@@ -161,24 +165,21 @@ public enum EvaluateStage {
                                   averageMMDV: conditions.map(\.temporalMMDV).reduce(0, +) / count,
                                   averageMMDU: conditions.map(\.temporalMMDU).reduce(0, +) / count,
                                   relativeError: conditions.map(\.relativeError).reduce(0, +) / count)
-            let stage = try StageRun(stage: "evaluate", directory: directory,
-                                     config: ["latent": .array(map.names.map { .string($0) }), "bandwidths": .array(bandwidths.map { .number($0) })],
-                                     seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
             let c = conditions.count, t = gridLength ?? 0
             for (name, values) in curves.sorted(by: { $0.key < $1.key }) {
                 let shape = ["mmd_v", "mmd_u", "times"].contains(name) ? [c, t] : [c, t, n]
-                try stage.write(try NumPyArray(values, shape: shape), as: "\(name).npy")
+                try run.write(try NumPyArray(values, shape: shape), as: "\(name).npy")
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent("metrics.json"))
-            stage.recordOutput("metrics.json")
+            run.recordOutput("metrics.json")
             try AtomicFile.write(Data(EvaluateStage.csv(summary).utf8), to: directory.appendingPathComponent("metrics.csv"))
-            stage.recordOutput("metrics.csv")
+            run.recordOutput("metrics.csv")
             try AtomicFile.write(Data(EvaluateStage.report(summary, curves: curves, times: t).utf8),
                                  to: directory.appendingPathComponent("report/index.html"))
-            stage.recordOutput("report/index.html")
-            try stage.finish()
+            run.recordOutput("report/index.html")
+            try run.finish()
             return summary
         }
     }

@@ -43,12 +43,16 @@ struct Upsample: ParsableCommand {
     @Option(help: "Append this many configurations from the system's initial condition (random magnetization) at the last level.")
     var appendInitial = 0
 
+    @Option(help: "Relax the appended configurations for this physical time per window instead (0: not at all).")
+    var appendRelaxTime: Double?
+
     @Option(help: "Records to skip at the start of every input trajectory.")
     var burnIn = 0
 
     @OptionGroup var stage: StageOptions
 
     func validate() throws {
+        if let appendRelaxTime, appendRelaxTime < 0 { throw ValidationError("--append-relax-time must be non-negative") }
         guard snapshots >= 1 else { throw ValidationError("--snapshots must be at least 1") }
         guard factor >= 2 else { throw ValidationError("--factor must be at least 2") }
         guard window >= 1, stride >= 1 else { throw ValidationError("--window and --stride must be at least 1") }
@@ -72,6 +76,7 @@ struct Upsample: ParsableCommand {
         settings.relaxDuration = relaxTime.map(RegionDuration.time) ?? relaxSteps.map(RegionDuration.steps)
         settings.boundary = boundary
         settings.appendInitial = appendInitial
+        settings.appendRelaxDuration = appendRelaxTime.map(RegionDuration.time)
         let manifest = try UpsampleStage.run(system, pool: try source.snapshots(of: system, burnIn: burnIn), settings: settings,
                                              seed: stage.seed, inputs: [source.input], directory: stage.directory)
         print("upsample \(System.identifier): \(system.spatialShape) → \(settings.targetShape), \(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")

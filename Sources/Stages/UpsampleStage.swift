@@ -24,8 +24,13 @@ public struct Upsampling: Sendable {
     public var relaxDuration: RegionDuration?
     public var boundary = RegionBoundary.periodicWindow
     /// Extra configurations from the system's own initial condition (random magnetization for
-    /// spins), relaxed like the others and appended at the last level (reference option).
+    /// spins), appended at the last level (reference option) and relaxed like the others unless
+    /// `appendRelaxDuration` says otherwise.
     public var appendInitial = 0
+    /// LocalRelax of the appended configurations (nil: as the upsampled ones). They have no block
+    /// structure to heal, and a long relaxation carries them to the states the others cover
+    /// already; a short one keeps the far-from-equilibrium states test trajectories start from.
+    public var appendRelaxDuration: RegionDuration?
 
     public init(targetShape: [Int], snapshots: Int) {
         self.targetShape = targetShape
@@ -37,7 +42,8 @@ public struct Upsampling: Sendable {
         ["targetShape": .array(targetShape.map { .number(Double($0)) }), "snapshots": .number(Double(snapshots)),
          "factor": .number(Double(factor)), "window": .number(Double(window)), "stride": .number(Double(stride)),
          "relax": relaxDuration.map { .string($0.description) } ?? "default", "boundary": .string(boundary.rawValue),
-         "appendInitial": .number(Double(appendInitial))]
+         "appendInitial": .number(Double(appendInitial)),
+         "appendRelax": appendRelaxDuration.map { .string($0.description) } ?? "as the others"]
     }
 
     /// Levels needed to grow `shape` to the target, or an error saying why it cannot be done.
@@ -57,8 +63,9 @@ public struct Upsampling: Sendable {
     }
 
     /// LocalRelax of one configuration: every window in a fixed order.
-    func relax<System: MicroscopicSystem>(_ configuration: inout Grid<System.Site>, system: System, random: RandomStream) {
-        let duration = relaxDuration ?? system.defaultRegionDuration(sites: Int(pow(Double(window), Double(targetShape.count))))
+    func relax<System: MicroscopicSystem>(_ configuration: inout Grid<System.Site>, system: System, random: RandomStream,
+                                          for chosen: RegionDuration? = nil) {
+        let duration = chosen ?? relaxDuration ?? system.defaultRegionDuration(sites: Int(pow(Double(window), Double(targetShape.count))))
         guard duration != .steps(0) && duration != .time(0) else { return }
         let size = [Int](repeating: window, count: configuration.spatialShape.count)
         for origin in windowOrigins(of: configuration.spatialShape, periodic: System.isPeriodic) {
@@ -131,7 +138,7 @@ public enum UpsampleStage {
             current += parallelMap(settings.appendInitial) { j in
                 let random = RandomStream(seed: seed, stage: "upsample-append", index: UInt64(j))
                 var configuration = large.initialConfiguration(run: j, random: random).configuration
-                if levels > 0 { settings.relax(&configuration, system: large, random: random) }
+                if levels > 0 { settings.relax(&configuration, system: large, random: random, for: settings.appendRelaxDuration) }
                 progress.advance()
                 return configuration
             }

@@ -55,6 +55,37 @@ final class UpsampleAndEvolveTests: XCTestCase {
         XCTAssertEqual(system["size"], .number(32), "the manifest records the large system")
     }
 
+    /// Appended configurations are the large system's own initial states (random magnetization m,
+    /// random arrangement: domain-wall density (1 − m²)/2), relaxed like the upsampled ones by
+    /// default — which lowers ρ towards equilibrium — or kept as drawn with an append relaxation
+    /// time of 0. The small-system shape is recorded for the patch default.
+    func testAppendedConfigurationsAreRelaxedOnlyAsAsked() throws {
+        /// (m, ρ) of each appended configuration.
+        func appended(relax: RegionDuration?) throws -> [(m: Double, rho: Double)] {
+            var settings = Upsampling(targetShape: [16, 16], snapshots: 2)
+            settings.relaxDuration = .time(5)
+            settings.boundary = .frozenHalo
+            settings.window = 8
+            settings.stride = 4
+            settings.appendInitial = 40
+            settings.appendRelaxDuration = relax
+            let directory = dir.file("up-\(relax?.description ?? "default")")
+            try UpsampleStage.run(small, pool: pool(2), settings: settings, seed: 4, inputs: [], directory: directory)
+            let values = try states(directory.appendingPathComponent("snapshots.npz")).elements(as: Int8.self)
+            let large = small.resized(to: [16, 16])
+            return (2..<42).map { s in
+                let observables = large.observables(of: Grid(spatialShape: [16, 16], values: Array(values[(s * 256)..<((s + 1) * 256)])))
+                return (observables[0], observables[1])
+            }
+        }
+        let drawn = try appended(relax: .time(0)), relaxed = try appended(relax: nil)
+        let mean = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
+        XCTAssertLessThan(mean(drawn.map { abs($0.rho - (1 - $0.m * $0.m) / 2) }), 0.03, "random arrangements")
+        XCTAssertLessThan(mean(relaxed.map(\.rho)), mean(drawn.map(\.rho)) - 0.05, "relaxed towards equilibrium (ρ ≈ 0.15)")
+        guard case .object(let config) = try StageManifest.read(from: dir.file("up-default")).config else { return XCTFail("no config") }
+        XCTAssertEqual(config["smallShape"], .array([.number(8), .number(8)]))
+    }
+
     func testImpossibleSizesAreRejected() {
         var settings = Upsampling(targetShape: [24, 24], snapshots: 2)
         XCTAssertThrowsError(try UpsampleStage.run(small, pool: pool(2), settings: settings, seed: 1, inputs: [], directory: dir.url)) { error in

@@ -27,24 +27,15 @@ public final class BatchNorm: Layer {
     public var buffers: [Buffer] { [runningMean, runningVariance] }
     var channels: Int { scale.value.count }
 
-    /// Per-channel sums of `term(channel, flat index)` over the `count` elements of an [N, C, …]
-    /// tensor, in Double: every (image, channel) plane summed on its own (planes in parallel), then
-    /// the planes added in order.
-    private func channelSums(count: Int, spatial: Int, _ term: (_ channel: Int, _ index: Int) -> Double) -> [Double] {
-        let planes = count / spatial, channels = channels
-        var planeSums = [Double](repeating: 0, count: planes)
-        planeSums.withUnsafeMutableBufferPointer { planeSums in
-            forEachChunk(planes, cost: spatial) { range in
-                for plane in range {
-                    let c = plane % channels, start = plane * spatial
-                    var sum = 0.0
-                    for k in start..<(start + spatial) { sum += term(c, k) }
-                    planeSums[plane] = sum
-                }
-            }
-        }
+    /// Per-channel sums of `f(channel, value)` over the batch and spatial positions, in Double.
+    private func channelSums(_ x: UnsafeBufferPointer<Float>, spatial: Int, _ f: (Int, Float) -> Double) -> [Double] {
         var sums = [Double](repeating: 0, count: channels)
-        for plane in 0..<planes { sums[plane % channels] += planeSums[plane] }
+        for run in 0..<(x.count / spatial) {
+            let c = run % channels, start = run * spatial
+            var sum = 0.0
+            for k in start..<(start + spatial) { sum += f(c, x[k]) }
+            sums[c] += sum
+        }
         return sums
     }
 
@@ -53,11 +44,11 @@ public final class BatchNorm: Layer {
         let spatial = input.shape.dropFirst(2).reduce(1, *), perChannel = input.count / channels
         var mean: [Double], variance: [Double]
         if isTraining {
-            mean = input.data.withUnsafeBufferPointer { x in channelSums(count: x.count, spatial: spatial) { _, k in Double(x[k]) } }
+            mean = input.data.withUnsafeBufferPointer { x in channelSums(x, spatial: spatial) { _, value in Double(value) } }
                 .map { $0 / Double(perChannel) }
             let centre = mean
             variance = input.data.withUnsafeBufferPointer { x in
-                channelSums(count: x.count, spatial: spatial) { c, k in (Double(x[k]) - centre[c]) * (Double(x[k]) - centre[c]) }
+                channelSums(x, spatial: spatial) { c, value in (Double(value) - centre[c]) * (Double(value) - centre[c]) }
             }.map { $0 / Double(perChannel) }
             for c in 0..<channels {
                 let unbiased = perChannel > 1 ? variance[c] * Double(perChannel) / Double(perChannel - 1) : variance[c]
@@ -75,14 +66,12 @@ public final class BatchNorm: Layer {
         let output = Tensor(shape: input.shape) { out in
             input.data.withUnsafeBufferPointer { x in
                 xhat.withUnsafeMutableBufferPointer { normalized in
-                    forEachChunk(input.count / spatial, cost: spatial) { planes in
-                        for plane in planes {
-                            let c = plane % channels, start = plane * spatial
-                            for k in start..<(start + spatial) {
-                                let value = (x[k] - centre[c]) * inverse[c]
-                                normalized[k] = value
-                                out[k] = gamma[c] * value + beta[c]
-                            }
+                    for run in 0..<(input.count / spatial) {
+                        let c = run % channels, start = run * spatial
+                        for k in start..<(start + spatial) {
+                            let value = (x[k] - centre[c]) * inverse[c]
+                            normalized[k] = value
+                            out[k] = gamma[c] * value + beta[c]
                         }
                     }
                 }
@@ -94,10 +83,19 @@ public final class BatchNorm: Layer {
 
     public func backward(_ outputGradient: Tensor) -> Tensor {
         let spatial = outputGradient.shape.dropFirst(2).reduce(1, *), perChannel = Double(outputGradient.count / channels)
-        let (sumGradient, sumGradientXhat) = outputGradient.data.withUnsafeBufferPointer { dy in
+        var sumGradient = [Double](repeating: 0, count: channels), sumGradientXhat = [Double](repeating: 0, count: channels)
+        outputGradient.data.withUnsafeBufferPointer { dy in
             normalized.data.withUnsafeBufferPointer { xhat in
-                (channelSums(count: dy.count, spatial: spatial) { _, k in Double(dy[k]) },
-                 channelSums(count: dy.count, spatial: spatial) { _, k in Double(dy[k]) * Double(xhat[k]) })
+                for run in 0..<(dy.count / spatial) {
+                    let c = run % channels, start = run * spatial
+                    var sum = 0.0, sumXhat = 0.0
+                    for k in start..<(start + spatial) {
+                        sum += Double(dy[k])
+                        sumXhat += Double(dy[k]) * Double(xhat[k])
+                    }
+                    sumGradient[c] += sum
+                    sumGradientXhat[c] += sumXhat
+                }
             }
         }
         for c in 0..<channels {
@@ -112,12 +110,10 @@ public final class BatchNorm: Layer {
         return Tensor(shape: outputGradient.shape) { dx in
             outputGradient.data.withUnsafeBufferPointer { dy in
                 normalized.data.withUnsafeBufferPointer { xhat in
-                    forEachChunk(dy.count / spatial, cost: spatial) { planes in
-                        for plane in planes {
-                            let c = plane % channels, start = plane * spatial
-                            for k in start..<(start + spatial) {
-                                dx[k] = factor[c] * (dy[k] - meanGradient[c] - xhat[k] * meanGradientXhat[c])
-                            }
+                    for run in 0..<(dy.count / spatial) {
+                        let c = run % channels, start = run * spatial
+                        for k in start..<(start + spatial) {
+                            dx[k] = factor[c] * (dy[k] - meanGradient[c] - xhat[k] * meanGradientXhat[c])
                         }
                     }
                 }

@@ -13,20 +13,18 @@ public final class MaxPool2d: StatelessLayer, Layer {
         let output = Tensor(shape: [input.shape[0], input.shape[1], outH, outW]) { out in
             input.data.withUnsafeBufferPointer { x in
                 winnerIndices.withUnsafeMutableBufferPointer { winners in
-                    forEachChunk(planes, cost: height * width) { range in
-                        for plane in range {
-                            for oy in 0..<outH {
-                                let top = plane * height * width + 2 * oy * width
-                                for ox in 0..<outW {
-                                    // The first maximum of the window (top-left, top-right, bottom-left, bottom-right).
-                                    var best = top + 2 * ox
-                                    if x[top + 2 * ox + 1] > x[best] { best = top + 2 * ox + 1 }
-                                    if x[top + width + 2 * ox] > x[best] { best = top + width + 2 * ox }
-                                    if x[top + width + 2 * ox + 1] > x[best] { best = top + width + 2 * ox + 1 }
-                                    let o = (plane * outH + oy) * outW + ox
-                                    out[o] = x[best]
-                                    winners[o] = best
-                                }
+                    for plane in 0..<planes {
+                        for oy in 0..<outH {
+                            let top = plane * height * width + 2 * oy * width
+                            for ox in 0..<outW {
+                                // The first maximum of the window (top-left, top-right, bottom-left, bottom-right).
+                                var best = top + 2 * ox
+                                if x[top + 2 * ox + 1] > x[best] { best = top + 2 * ox + 1 }
+                                if x[top + width + 2 * ox] > x[best] { best = top + width + 2 * ox }
+                                if x[top + width + 2 * ox + 1] > x[best] { best = top + width + 2 * ox + 1 }
+                                let o = (plane * outH + oy) * outW + ox
+                                out[o] = x[best]
+                                winners[o] = best
                             }
                         }
                     }
@@ -42,10 +40,7 @@ public final class MaxPool2d: StatelessLayer, Layer {
         inputGradient.data.withUnsafeMutableBufferPointer { dx in
             outputGradient.data.withUnsafeBufferPointer { dy in
                 winners.withUnsafeBufferPointer { winners in
-                    // Each output's winner lies in its own window, so chunks write disjoint elements.
-                    forEachChunk(winners.count) { range in
-                        for o in range { dx[winners[o]] += dy[o] }
-                    }
+                    for o in 0..<winners.count { dx[winners[o]] += dy[o] }
                 }
             }
         }

@@ -31,30 +31,24 @@ public struct Tensor: Equatable, Sendable {
         }
     }
 
-    /// A tensor of `input`'s shape with `transform` applied to every element (in parallel chunks
-    /// when large).
+    /// A tensor of `input`'s shape with `transform` applied to every element.
     @inlinable
     public init(mapping input: Tensor, _ transform: (Float) -> Float) {
         self.init(shape: input.shape) { out in
             input.data.withUnsafeBufferPointer { x in
-                forEachChunk(x.count) { range in
-                    for k in range { out[k] = transform(x[k]) }
-                }
+                for k in 0..<x.count { out[k] = transform(x[k]) }
             }
         }
     }
 
-    /// A tensor of `a`'s shape with `combine` applied to corresponding elements of `a` and `b` (in
-    /// parallel chunks when large).
+    /// A tensor of `a`'s shape with `combine` applied to corresponding elements of `a` and `b`.
     @inlinable
     public init(combining a: Tensor, _ b: Tensor, _ combine: (Float, Float) -> Float) {
         precondition(a.count == b.count, "element-wise: \(a.shape) and \(b.shape) differ in size")
         self.init(shape: a.shape) { out in
             a.data.withUnsafeBufferPointer { x in
                 b.data.withUnsafeBufferPointer { y in
-                    forEachChunk(x.count) { range in
-                        for k in range { out[k] = combine(x[k], y[k]) }
-                    }
+                    for k in 0..<x.count { out[k] = combine(x[k], y[k]) }
                 }
             }
         }

@@ -126,7 +126,7 @@ struct Evolve: ParsableCommand {
     }
 
     private func evolve<System: MicroscopicSystem>(_ system: System, source: SnapshotSource) throws {
-        var settings = PartialEvolution(patchShape: try patchSize.map { [Int](repeating: $0, count: system.spatialShape.count) } ?? source.smallShape())
+        var settings = PartialEvolution(patchShape: try source.patchShape(size: patchSize))
         settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         let snapshots = try source.snapshots(of: system, burnIn: burnIn)

@@ -67,7 +67,7 @@ public enum EncodeStage {
         for j in 0..<snapshots.count {
             for k in 0..<n { partialNext.append(start[j][k] + patchAfter[j][k] - patchBefore[j][k]) }
         }
-        let patches = zip(system.spatialShape, patchShape).map { $0 / $1 }.reduce(1, *)
+        let patches = Grid<System.Site>.tilingOrigins(of: system.spatialShape, patchSize: patchShape).count
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches), as: "partial.npz")
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: patchAfter.flatMap { $0 }, dt: dt, dimension: n, patches: patches),
                         as: "naive.npz")

@@ -18,9 +18,14 @@ public struct SnapshotSource {
     /// The snapshot file with the checksum it was verified against, for the next stage's manifest.
     public var input: StageManifest.Input { stage.input(file) }
 
+    /// The patch shape: `size` sites along every axis if given, else the small system's shape.
+    public func patchShape(size: Int?) throws -> [Int] {
+        try size.map { [Int](repeating: $0, count: system.spatialShape.count) } ?? smallShape()
+    }
+
     /// The spatial shape of the small system the snapshots were built from — the natural patch
     /// shape: recorded by an upsampling stage, a simulation's own shape otherwise.
-    public func smallShape() throws -> [Int] {
+    private func smallShape() throws -> [Int] {
         guard stage.manifest.stage == "upsample" else { return system.spatialShape }
         guard case .object(let config) = stage.manifest.config, case .array(let shape)? = config["smallShape"] else {
             throw ArtifactError(stage.directory.path, "the upsample manifest records no small-system shape; give the patch size")

@@ -13,37 +13,6 @@ import Random
 /// finished epoch), `history.npz` (epoch, training and validation loss, learning rate) and the
 /// manifest. With `rescaleTime`, δt is divided by the mean δt of the training pairs and the scale
 /// is stored with the model, so rollouts use the same units.
-/// The covariance scale λ of the likelihood: a number, or K, the number of tiling patches the
-/// pairs were estimated with (recorded as `patches` in the pair file by `encode`).
-public enum CovarianceScale: Sendable, Equatable, LosslessStringConvertible {
-    case value(Double)
-    case patchCount
-
-    public init?(_ description: String) {
-        if description == "K" { self = .patchCount } else if let value = Double(description) { self = .value(value) } else { return nil }
-    }
-
-    public var description: String {
-        switch self {
-        case .value(let value): "\(value)"
-        case .patchCount: "K"
-        }
-    }
-
-    /// λ for the pairs in `url`.
-    func resolved(pairs url: URL) throws -> Double {
-        switch self {
-        case .value(let value): return value
-        case .patchCount:
-            let archive = try NPZArchive.read(url)
-            guard archive.names.contains("patches"), let k = try archive.array("patches", in: url.path).doubleValues().first else {
-                throw ArtifactError(url.path, "λ = K needs the number of patches, which these pairs do not record (encode writes it); give λ as a number")
-            }
-            return k
-        }
-    }
-}
-
 public struct SDEFitting: Sendable {
     public var mode = DiffusionMode.arbitrary
     public var hidden = [64, 64, 64]
@@ -66,9 +35,8 @@ public struct SDEFitting: Sendable {
 }
 
 public enum TrainSDEStage {
-    /// Reads latent pairs from an `.npz` with `start`, `next` and `dt`.
-    public static func pairs(from url: URL) throws -> PairSet {
-        let archive = try NPZArchive.read(url)
+    /// The latent pairs (`start`, `next`, `dt`) of the pair file `archive`, read from `url`.
+    static func pairs(in archive: NPZArchive, from url: URL) throws -> PairSet {
         let start = try floats(archive.array("start", in: url.path)), next = try floats(archive.array("next", in: url.path))
         let dt = try archive.array("dt", in: url.path).doubleValues()
         guard start.shape.count == 2, start.shape == next.shape, dt.count == start.batch else {
@@ -85,15 +53,16 @@ public enum TrainSDEStage {
     @discardableResult
     public static func run(pairs pairsURL: URL, validation validationURL: URL?, settings: SDEFitting, seed: UInt64,
                            directory: URL) throws -> StageManifest {
-        var pairs = try TrainSDEStage.pairs(from: pairsURL)
-        var validation = try validationURL.map { try TrainSDEStage.pairs(from: $0) }
+        let archive = try NPZArchive.read(pairsURL)
+        var pairs = try TrainSDEStage.pairs(in: archive, from: pairsURL)
+        var validation = try validationURL.map { try TrainSDEStage.pairs(in: NPZArchive.read($0), from: $0) }
         let timeScale = settings.rescaleTime ? pairs.dt.reduce(0, +) / Double(pairs.count) : 1
         pairs.dt = pairs.dt.map { $0 / timeScale }
         if let unscaled = validation?.dt { validation?.dt = unscaled.map { $0 / timeScale } }
         if let validation, validation.start.itemCount != pairs.start.itemCount {
             throw ArtifactError(validationURL!.path, "validation latents have \(validation.start.itemCount) components, training \(pairs.start.itemCount)")
         }
-        let lambda = try settings.lambda.resolved(pairs: pairsURL)
+        let lambda = try settings.lambda.resolved(in: archive, from: pairsURL)
         let stage = try StageRun(stage: "train-sde", directory: directory,
                                  config: ["sde": settings.configuration, "timeScale": .number(timeScale), "lambda": .number(lambda)],
                                  seed: seed, inputs: [pairsURL] + (validationURL.map { [$0] } ?? []), threads: ThreadCount.current)

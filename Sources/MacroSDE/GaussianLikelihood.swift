@@ -2,27 +2,32 @@ import Foundation
 import Learning
 import Linalg
 
-/// One batch of training pairs: z_t, the (estimated) next latent, and the time step of each pair.
+/// One batch of training pairs: z_t, the (estimated) next latent, the time step of each pair and
+/// the factor c by which its increment's variance exceeds a single increment's.
 public struct PairBatch {
     public var start: Tensor
     public var next: Tensor
     public var dt: [Double]
+    public var varianceFactor: [Double]
 
-    public init(start: Tensor, next: Tensor, dt: [Double]) {
+    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil) {
         precondition(start.shape == next.shape && start.batch == dt.count, "pair batch shapes disagree")
+        precondition(varianceFactor == nil || varianceFactor!.count == dt.count, "one variance factor per pair")
         self.start = start
         self.next = next
         self.dt = dt
+        self.varianceFactor = varianceFactor ?? [Double](repeating: 1, count: dt.count)
     }
 }
 
 /// The λ-scaled Gaussian negative log-likelihood of spec §2 item 5:
 ///
-///     L = mean over pairs of rᵀA⁻¹r + log det A,  r = Δz − b(z)δt,  A = λ σ(z)σ(z)ᵀ δt + ε I.
+///     L = mean over pairs of rᵀA⁻¹r + log det A,  r = Δz − b(z)δt,  A = λ c σ(z)σ(z)ᵀ δt + ε I,
 ///
-/// A⁻¹r and log det A come from a Cholesky factorisation of A; the gradients are analytic:
-/// ∂L/∂r = 2A⁻¹r, ∂L/∂A = A⁻¹ − A⁻¹r rᵀA⁻¹ = G, hence ∂L/∂b = −δt·2A⁻¹r and
-/// ∂L/∂σ = 2λδt G σ (G symmetric); each divided by the number of pairs for the mean.
+/// with c the pair's variance factor (1 for a single increment, 5 for the two-time Richardson
+/// estimate). A⁻¹r and log det A come from a Cholesky factorisation of A; the gradients are
+/// analytic: ∂L/∂r = 2A⁻¹r, ∂L/∂A = A⁻¹ − A⁻¹r rᵀA⁻¹ = G, hence ∂L/∂b = −δt·2A⁻¹r and
+/// ∂L/∂σ = 2λcδt G σ (G symmetric); each divided by the number of pairs for the mean.
 public struct GaussianLikelihood: Sendable {
     /// The covariance scale λ (K for the partial estimator, 1 for the naive baseline and validation).
     public var lambda: Double
@@ -48,18 +53,18 @@ public struct GaussianLikelihood: Sendable {
         var sigmaGradient = Tensor(zeros: sigma.shape)
         var total = 0.0
         for p in 0..<count {
-            let dt = batch.dt[p]
+            let dt = batch.dt[p], scale = lambda * batch.varianceFactor[p] * dt
             let s = (0..<(n * n)).map { Double(sigma.data[p * n * n + $0]) }
             let r = (0..<n).map { i in
                 Double(batch.next.data[p * n + i]) - Double(batch.start.data[p * n + i]) - Double(drift.data[p * n + i]) * dt
             }
-            // A = λ δt σσᵀ + ε I
+            // A = λ c δt σσᵀ + ε I
             var a = [Double](repeating: 0, count: n * n)
             for i in 0..<n {
                 for j in 0..<n {
                     var sum = 0.0
                     for k in 0..<n { sum += s[i * n + k] * s[j * n + k] }
-                    a[i * n + j] = lambda * dt * sum + (i == j ? epsilon : 0)
+                    a[i * n + j] = scale * sum + (i == j ? epsilon : 0)
                 }
             }
             guard let factor = Cholesky(a, size: n) else {
@@ -70,12 +75,12 @@ public struct GaussianLikelihood: Sendable {
             guard backward else { continue }
             let inverse = factor.inverse
             for i in 0..<n { driftGradient.data[p * n + i] = Float(-2 * dt * solved[i] / Double(count)) }
-            // G = A⁻¹ − (A⁻¹r)(A⁻¹r)ᵀ;  ∂L/∂σ = 2λδt G σ
+            // G = A⁻¹ − (A⁻¹r)(A⁻¹r)ᵀ;  ∂L/∂σ = 2λcδt G σ
             for i in 0..<n {
                 for k in 0..<n {
                     var sum = 0.0
                     for j in 0..<n { sum += (inverse[i * n + j] - solved[i] * solved[j]) * s[j * n + k] }
-                    sigmaGradient.data[p * n * n + i * n + k] = Float(2 * lambda * dt * sum / Double(count))
+                    sigmaGradient.data[p * n * n + i * n + k] = Float(2 * scale * sum / Double(count))
                 }
             }
         }

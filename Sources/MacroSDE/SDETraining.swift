@@ -2,28 +2,34 @@ import Foundation
 import Learning
 import Random
 
-/// Training pairs (z_t, z_next, δt) held in memory.
+/// Training pairs (z_t, z_next, δt, and the variance factor of each estimate) held in memory.
 public struct PairSet {
     public var start: Tensor
     public var next: Tensor
     public var dt: [Double]
+    /// How much larger each pair's increment variance is than a single increment's over δt
+    /// (1, or 5 for the two-time Richardson estimate).
+    public var varianceFactor: [Double]
 
-    public init(start: Tensor, next: Tensor, dt: [Double]) {
+    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil) {
         precondition(start.shape == next.shape && start.batch == dt.count, "pair set shapes disagree")
+        precondition(varianceFactor == nil || varianceFactor!.count == dt.count, "one variance factor per pair")
         self.start = start
         self.next = next
         self.dt = dt
+        self.varianceFactor = varianceFactor ?? [Double](repeating: 1, count: dt.count)
     }
 
     public var count: Int { dt.count }
 
     /// The pairs at `indices`.
     public func batch(_ indices: [Int]) -> PairBatch {
-        PairBatch(start: start.gathering(indices), next: next.gathering(indices), dt: indices.map { dt[$0] })
+        PairBatch(start: start.gathering(indices), next: next.gathering(indices), dt: indices.map { dt[$0] },
+                  varianceFactor: indices.map { varianceFactor[$0] })
     }
 
     /// Every pair, as one batch.
-    public var all: PairBatch { PairBatch(start: start, next: next, dt: dt) }
+    public var all: PairBatch { PairBatch(start: start, next: next, dt: dt, varianceFactor: varianceFactor) }
 }
 
 /// Fitting an `SDEModel` by the λ-scaled likelihood (spec §3 reference settings as defaults):

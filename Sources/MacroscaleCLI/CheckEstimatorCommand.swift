@@ -13,7 +13,9 @@ struct CheckEstimator: ParsableCommand {
             For each of the first --samples samples of an evolve stage, evolves the whole snapshot for \
             that sample's δt and compares the mean and covariance of φ(x_{t+δt,I}) − φ(x_{t,I}) (the \
             patch's own observables, i.e. K × its share of the whole system's) with those of \
-            φ(x_{t+δt}) − φ(x_t). Writes increments.npz and summary.json.
+            φ(x_{t+δt}) − φ(x_t) (both as the two-time combination where evolve recorded the patch \
+            half-way). Writes increments.npz and summary.json; fails, without a manifest, when the \
+            mean difference of any observable exceeds --max-bias standard errors (unless --allow-bias).
             """)
 
     @Option(help: "Evolve stage directory.")
@@ -21,6 +23,17 @@ struct CheckEstimator: ParsableCommand {
 
     @Option(help: "Samples to use (the first ones).")
     var samples = 2000
+
+    @Option(help: "Largest accepted |bias| of any observable, in standard errors of the paired mean difference.")
+    var maxBias = 4.0
+
+    @Flag(help: "Report a bias beyond --max-bias without failing.")
+    var allowBias = false
+
+    func validate() throws {
+        guard samples >= 2 else { throw ValidationError("--samples must be at least 2") }
+        guard maxBias > 0 && maxBias.isFinite else { throw ValidationError("--max-bias must be positive and finite") }
+    }
 
     @OptionGroup var stage: StageOptions
 
@@ -36,15 +49,18 @@ struct CheckEstimator: ParsableCommand {
 
     private func check<System: MicroscopicSystem>(_ system: System, evolve: StageSource, source: SnapshotSource) throws {
         let file = try evolve.output(["evolved.npz"])
-        let archive = try NPZArchive.read(file)
-        let patchShape = try archive.array("patchBefore").shape.suffix(system.spatialShape.count).map { $0 }
-        let before = try Stages.configurations(archive.array("patchBefore"), of: system, spatialShape: patchShape, source: file.path)
-        let after = try Stages.configurations(archive.array("patchAfter"), of: system, spatialShape: patchShape, source: file.path)
-        let summary = try EstimatorCheck.run(
-            system, snapshots: try source.snapshots(of: system), patchBefore: before, patchAfter: after,
-            dt: try archive.array("dt").elements(as: Double.self), samples: samples, seed: stage.seed,
-            inputs: [evolve.input(file), source.input], directory: stage.directory)
-        print(EstimatorCheckReport.text(summary))
+        try EstimatorCheck.run(
+            system, snapshots: try source.snapshots(of: system), patches: try EvolvedPatches.read(file, of: system), samples: samples,
+            seed: stage.seed, inputs: [evolve.input(file), source.input], directory: stage.directory
+        ) { summary in
+            print(EstimatorCheckReport.text(summary))
+            let biased = summary.observables.indices.filter { abs(summary.biasInStandardErrors[$0]) > maxBias }
+            guard biased.isEmpty || allowBias else {
+                throw ValidationError("the partial estimator is biased: " + biased.map {
+                    "\(summary.observables[$0]) by \(String(format: "%.3g", summary.bias[$0])) (\(String(format: "%.1f", summary.biasInStandardErrors[$0])) standard errors)"
+                }.joined(separator: ", ") + " beyond --max-bias \(maxBias); shorten the patch time or use --estimator richardson in evolve, or pass --allow-bias")
+            }
+        }
     }
 }
 
@@ -52,12 +68,16 @@ struct CheckEstimator: ParsableCommand {
 enum EstimatorCheckReport {
     static func text(_ summary: EstimatorCheck.Summary) -> String {
         func format(_ value: Double) -> String { String(format: "%11.3e", value) }
-        var lines = ["\(summary.samples) samples, mean δt \(String(format: "%.4g", summary.meanDt))",
-                     "observable".padding(toLength: 20, withPad: " ", startingAt: 0) + "  mean partial   mean full    var partial    var full   ratio"]
+        let partialErrors = summary.partial.standardErrors(samples: summary.samples), fullErrors = summary.full.standardErrors(samples: summary.samples)
+        var lines = ["\(summary.samples) samples, \(summary.estimator) estimator, mean δt \(String(format: "%.4g", summary.meanDt))",
+                     "observable".padding(toLength: 20, withPad: " ", startingAt: 0)
+                        + "  mean partial  ± error    mean full   ± error     bias   (in s.e.)  var partial    var full   ratio"]
         for (k, name) in summary.observables.enumerated() {
             let ratio = summary.partial.covariance[k][k] / summary.full.covariance[k][k]
             lines.append(name.padding(toLength: 20, withPad: " ", startingAt: 0)
-                + " \(format(summary.partial.mean[k])) \(format(summary.full.mean[k])) \(format(summary.partial.covariance[k][k])) \(format(summary.full.covariance[k][k]))  \(String(format: "%5.2f", ratio))")
+                + " \(format(summary.partial.mean[k])) \(format(partialErrors[k])) \(format(summary.full.mean[k])) \(format(fullErrors[k]))"
+                + " \(format(summary.bias[k])) \(String(format: "%7.1f", summary.biasInStandardErrors[k]))"
+                + "  \(format(summary.partial.covariance[k][k])) \(format(summary.full.covariance[k][k]))  \(String(format: "%5.2f", ratio))")
         }
         return lines.joined(separator: "\n")
     }

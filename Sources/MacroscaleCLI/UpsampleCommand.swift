@@ -107,6 +107,9 @@ struct Evolve: ParsableCommand {
     @Option(help: "Patch boundary: periodic-window or frozen-halo (default: the reference's — periodic-window for Ising, frozen-halo for Curie–Weiss and predator–prey).")
     var boundary: RegionBoundary?
 
+    @Option(help: "single (the reference: the patch after δt) or richardson (also half-way, for the two-time estimator without the O(δt²) bias; see Docs/ESTIMATOR.md).")
+    var estimator = PartialEstimator.single
+
     @Option(help: "Records to skip at the start of every input trajectory (simulate input only).")
     var burnIn = 0
 
@@ -115,7 +118,7 @@ struct Evolve: ParsableCommand {
     func validate() throws {
         if let patchSize, patchSize < 1 { throw ValidationError("--patch-size must be at least 1") }
         if let steps, steps < 0 { throw ValidationError("--steps must be non-negative") }
-        if let time, time <= 0 { throw ValidationError("--time must be positive") }
+        if let time, !(time > 0 && time.isFinite) { throw ValidationError("--time must be positive and finite") }
         if steps != nil && time != nil { throw ValidationError("give --steps or --time, not both") }
     }
 
@@ -129,6 +132,7 @@ struct Evolve: ParsableCommand {
         var settings = PartialEvolution(patchShape: try source.patchShape(size: patchSize))
         settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
+        settings.estimator = estimator
         let snapshots = try source.snapshots(of: system, burnIn: burnIn)
         let manifest = try EvolveStage.run(system, snapshots: snapshots, settings: settings, seed: stage.seed,
                                            inputs: [source.input], directory: stage.directory)
@@ -136,3 +140,4 @@ struct Evolve: ParsableCommand {
         print("evolve \(System.identifier): \(snapshots.count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s (\(String(format: "%.3g", rate)) patches/s) → \(stage.out)")
     }
 }
+extension PartialEstimator: ExpressibleByArgument {}

@@ -10,6 +10,9 @@ import Systems
 /// closure) or the normalised (z*, ẑ) of a trained closure autoencoder. From snapshots x_t and
 /// patches x_{t,I} → x_{t+δt,I} it writes
 /// - `partial.npz`: start = φ(x_t), next = φ(x_t) + φ(x_{t+δt,I}) − φ(x_{t,I}), dt — the partial estimator;
+///   where the evolve stage recorded the patch half-way (Richardson estimator), the increment is
+///   the two-time combination of `RichardsonWeights` instead, and `varianceFactor` [P] holds the
+///   factor by which its variance exceeds a single increment's (5 for the half-way point);
 /// - `naive.npz`: start = φ(x_t), next = φ(x_{t+δt,I}), dt — the naive baseline;
 /// (both also hold `patches`, the number K of tiling patches)
 /// and, given a large-system simulate stage written with `--pairs`, `validation.npz` from its true
@@ -46,30 +49,32 @@ public enum EncodeStage {
         }
         let source = try SnapshotSource(directory: URL(fileURLWithPath: snapshotPath).deletingLastPathComponent())
         let file = try evolve.output(["evolved.npz"])
-        let archive = try NPZArchive.read(file)
-        let patchShape = Array(try archive.array("patchBefore").shape.suffix(system.spatialShape.count))
-        let patchSystem = system.resized(to: patchShape)
-        let before = try configurations(archive.array("patchBefore"), of: system, spatialShape: patchShape, source: file.path)
-        let after = try configurations(archive.array("patchAfter"), of: system, spatialShape: patchShape, source: file.path)
-        let dt = try archive.array("dt").elements(as: Double.self)
+        let evolved = try EvolvedPatches.read(file, of: system)
+        let patchShape = evolved.patchShape, patchSystem = system.resized(to: patchShape)
+        let weights = try evolved.richardsonWeights(source: file.path)
         let snapshots = try source.snapshots(of: system)
-        guard snapshots.count == before.count else {
-            throw ArtifactError(file.path, "\(before.count) evolved patches for \(snapshots.count) snapshots")
+        guard snapshots.count == evolved.before.count else {
+            throw ArtifactError(file.path, "\(evolved.before.count) evolved patches for \(snapshots.count) snapshots")
         }
         let stage = try StageRun(stage: "encode", directory: directory,
                                  config: ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
                                           "normalisation": .string(normalisation)],
                                  seed: nil, checkedInputs: [evolve.input(file), source.input] + extraInputs, threads: ThreadCount.current)
-        let start = try phi(snapshots, system), patchBefore = try phi(before, patchSystem), patchAfter = try phi(after, patchSystem)
+        let start = try phi(snapshots, system)
+        let patchBefore = try phi(evolved.before, patchSystem), patchAfter = try phi(evolved.after, patchSystem)
+        let patchMidway = try evolved.midway.map { try phi($0.patches, patchSystem) }
         let n = latentNames.count
         var partialNext: [Double] = []
         partialNext.reserveCapacity(snapshots.count * n)
         for j in 0..<snapshots.count {
-            for k in 0..<n { partialNext.append(start[j][k] + patchAfter[j][k] - patchBefore[j][k]) }
+            let increment = zip(patchAfter[j], patchBefore[j]).map { $0 - $1 }
+            let estimate = weights.map { $0[j].combine(zip(patchMidway![j], patchBefore[j]).map { $0 - $1 }, increment) } ?? increment
+            partialNext += zip(start[j], estimate).map { $0 + $1 }
         }
         let patches = Grid<System.Site>.tilingOrigins(of: system.spatialShape, patchSize: patchShape).count
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches), as: "partial.npz")
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: patchAfter.flatMap { $0 }, dt: dt, dimension: n, patches: patches),
+        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: evolved.dt, dimension: n, patches: patches,
+                                        varianceFactor: weights?.map(\.varianceFactor)), as: "partial.npz")
+        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: patchAfter.flatMap { $0 }, dt: evolved.dt, dimension: n, patches: patches),
                         as: "naive.npz")
         if let simulateDirectory {
             let simulate = try StageSource(directory: simulateDirectory)
@@ -83,13 +88,16 @@ public enum EncodeStage {
         return try stage.finish()
     }
 
-    /// Pairs as written: `start`, `next`, `dt`, and for estimated pairs `patches`, the number K of
-    /// tiling patches (a 0-d array; `train-sde --lambda K` reads it).
-    static func pairArchive(start: [Double], next: [Double], dt: [Double], dimension: Int, patches: Int? = nil) throws -> NPZArchive {
+    /// Pairs as written: `start`, `next`, `dt`, for estimated pairs `patches`, the number K of
+    /// tiling patches (a 0-d array; `train-sde --lambda K` reads it), and for two-time estimates
+    /// `varianceFactor` [P], which scales each pair's covariance in the likelihood.
+    static func pairArchive(start: [Double], next: [Double], dt: [Double], dimension: Int, patches: Int? = nil,
+                            varianceFactor: [Double]? = nil) throws -> NPZArchive {
         NPZArchive([
             ("start", try NumPyArray(start, shape: [dt.count, dimension])),
             ("next", try NumPyArray(next, shape: [dt.count, dimension])),
             ("dt", NumPyArray(dt)),
-        ] + (try patches.map { [("patches", try NumPyArray([Int64($0)], shape: []))] } ?? []))
+        ] + (try patches.map { [("patches", try NumPyArray([Int64($0)], shape: []))] } ?? [])
+          + (varianceFactor.map { [("varianceFactor", NumPyArray($0))] } ?? []))
     }
 }

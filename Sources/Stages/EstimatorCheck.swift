@@ -10,7 +10,10 @@ import Systems
 /// system evolved for the same time δt?
 ///
 /// For sample j of an evolve stage it takes the snapshot x_t, evolves the **whole** system for that
-/// sample's δt_j (stream (seed, "estimator-check", j)), and records both increments.
+/// sample's δt_j (stream (seed, "estimator-check", j)), and records both increments. Where the
+/// evolve stage recorded the patch half-way (Richardson estimator), the whole system is recorded at
+/// the same half-way time and both increments are the same two-time combination. The bias is the
+/// mean of the paired differences (patch − whole, per sample) in units of its standard error.
 public enum EstimatorCheck {
     /// Mean and covariance of a set of increment vectors.
     public struct Moments: Codable, Sendable {
@@ -25,55 +28,86 @@ public enum EstimatorCheck {
                 (0..<d).map { b in samples.reduce(0) { $0 + ($1[a] - mean[a]) * ($1[b] - mean[b]) } / (n - 1) }
             }
         }
+
+        /// Standard errors of the means.
+        public func standardErrors(samples: Int) -> [Double] {
+            mean.indices.map { (covariance[$0][$0] / Double(samples)).squareRoot() }
+        }
     }
 
-    /// Both sets of moments, with the mean δt, as written to `summary.json`.
+    /// Both sets of moments, with the mean δt and the bias, as written to `summary.json`.
     public struct Summary: Codable, Sendable {
         public var observables: [String]
         public var samples: Int
         public var meanDt: Double
+        /// `single` or `richardson`.
+        public var estimator: String
         public var partial: Moments
         public var full: Moments
+        /// Mean of (patch − whole) increments per observable, and that mean in units of its standard error.
+        public var bias: [Double]
+        public var biasInStandardErrors: [Double]
     }
 
     /// Computes both increments for the first `samples` samples and writes `increments.npz`
-    /// (`partial`, `full` `[samples, n_obs]`, `dt`) and `summary.json`.
+    /// (`partial`, `full` `[samples, n_obs]`, `dt`) and `summary.json`; the caller decides what bias fails.
     @discardableResult
     public static func run<System: MicroscopicSystem>(
-        _ system: System, snapshots: [Grid<System.Site>], patchBefore: [Grid<System.Site>], patchAfter: [Grid<System.Site>],
-        dt: [Double], samples: Int, seed: UInt64, inputs: [StageManifest.Input], directory: URL
+        _ system: System, snapshots: [Grid<System.Site>], patches: EvolvedPatches<System.Site>, samples: Int, seed: UInt64,
+        inputs: [StageManifest.Input], directory: URL, accept: (Summary) throws -> Void = { _ in }
     ) throws -> Summary {
-        let count = min(samples, snapshots.count, dt.count)
+        let count = min(samples, snapshots.count, patches.dt.count)
         guard count >= 2 else { throw ConfigurationError("the estimator check needs at least 2 samples") }
+        let weights = try patches.richardsonWeights(source: directory.path)
         let stage = try StageRun(stage: "check-estimator", directory: directory,
-                                 config: ["system": .object(system.configuration), "samples": .number(Double(count))],
+                                 config: ["system": .object(system.configuration), "samples": .number(Double(count)),
+                                          "estimator": .string(weights == nil ? "single" : "richardson")],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let progress = Progress("evolve whole systems", total: count)
+        let whole = [Int](repeating: 0, count: system.spatialShape.count)
         let increments = parallelMap(count) { j in
             let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
-            let partial = zip(system.observables(of: patchAfter[j]), system.observables(of: patchBefore[j])).map { $0 - $1 }
-            var whole = snapshots[j]
-            let before = system.observables(of: whole)
-            _ = system.evolveRegion(&whole, origin: [Int](repeating: 0, count: system.spatialShape.count), size: system.spatialShape,
-                                    for: .time(dt[j]), boundary: .periodicWindow, random: random)
-            let full = zip(system.observables(of: whole), before).map { $0 - $1 }
+            func difference(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 - $1 } }
+            let before = system.observables(of: patches.before[j])
+            var partial = difference(system.observables(of: patches.after[j]), before)
+            var configuration = snapshots[j]
+            let start = system.observables(of: configuration)
+            // The whole system over the same times: to the half-way time first where there is one.
+            let times = patches.midway.map { [$0.dt[j], patches.dt[j]] } ?? [patches.dt[j]]
+            var elapsed = 0.0, recorded: [[Double]] = []
+            for time in times {
+                _ = system.evolveRegion(&configuration, origin: whole, size: system.spatialShape, for: .time(time - elapsed),
+                                        boundary: .periodicWindow, random: random)
+                elapsed = time
+                recorded.append(difference(system.observables(of: configuration), start))
+            }
+            var full = recorded.last!
+            if let weights, let midway = patches.midway {
+                partial = weights[j].combine(difference(system.observables(of: midway.patches[j]), before), partial)
+                full = weights[j].combine(recorded[0], full)
+            }
             progress.advance()
             return (partial, full)
         }
         progress.finish()
         let dimension = System.observableNames.count
+        let differences = Moments(increments.map { zip($0.0, $0.1).map { $0 - $1 } })
+        let errors = differences.standardErrors(samples: count)
         let summary = Summary(observables: System.observableNames, samples: count,
-                              meanDt: dt.prefix(count).reduce(0, +) / Double(count),
-                              partial: Moments(increments.map(\.0)), full: Moments(increments.map(\.1)))
+                              meanDt: patches.dt.prefix(count).reduce(0, +) / Double(count), estimator: weights == nil ? "single" : "richardson",
+                              partial: Moments(increments.map(\.0)), full: Moments(increments.map(\.1)),
+                              bias: differences.mean, biasInStandardErrors: zip(differences.mean, errors).map { $1 > 0 ? $0 / $1 : 0 })
         try stage.write(NPZArchive([
             ("partial", try NumPyArray(increments.flatMap(\.0), shape: [count, dimension])),
             ("full", try NumPyArray(increments.flatMap(\.1), shape: [count, dimension])),
-            ("dt", NumPyArray(Array(dt.prefix(count)))),
+            ("dt", NumPyArray(Array(patches.dt.prefix(count)))),
         ]), as: "increments.npz")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent("summary.json"))
         stage.recordOutput("summary.json")
+        // A refused check leaves its outputs to look at but no manifest, so a pipeline does not go past it.
+        try accept(summary)
         try stage.finish()
         return summary
     }

@@ -8,7 +8,8 @@ import Random
 /// The SDE-learning stage: fits dz = b(z)dt + σ(z)dW to latent pairs by the λ-scaled likelihood.
 ///
 /// Reads pairs from an `.npz` with `start` [P, n_z], `next` [P, n_z] and `dt` [P] (float32 or
-/// float64), optionally validation pairs in the same form (scored with λ = 1). Writes
+/// float64), and `varianceFactor` [P] where the estimate's variance is c times a single
+/// increment's (two-time estimates: c scales the pair's covariance), optionally validation pairs in the same form (scored with λ = 1). Writes
 /// `model.safetensors` after every epoch (atomically, so an interrupted run keeps the last
 /// finished epoch), `history.npz` (epoch, training and validation loss, learning rate) and the
 /// manifest. With `rescaleTime`, δt is divided by the mean δt of the training pairs and the scale
@@ -35,7 +36,8 @@ public struct SDEFitting: Sendable {
 }
 
 public enum TrainSDEStage {
-    /// The latent pairs (`start`, `next`, `dt`) of the pair file `archive`, read from `url`.
+    /// The latent pairs (`start`, `next`, `dt`, and `varianceFactor` where present) of the pair
+    /// file `archive`, read from `url`.
     static func pairs(in archive: NPZArchive, from url: URL) throws -> PairSet {
         let start = try floats(archive.array("start", in: url.path)), next = try floats(archive.array("next", in: url.path))
         let dt = try archive.array("dt", in: url.path).doubleValues()
@@ -43,7 +45,13 @@ public enum TrainSDEStage {
             throw ArtifactError(url.path, "pairs must be start [P, n_z], next [P, n_z], dt [P]; got \(start.shape), \(next.shape), [\(dt.count)]")
         }
         guard dt.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ArtifactError(url.path, "every dt must be positive and finite") }
-        return PairSet(start: start, next: next, dt: dt)
+        let varianceFactor = try archive.names.contains("varianceFactor") ? archive.array("varianceFactor", in: url.path).doubleValues() : nil
+        if let varianceFactor {
+            guard varianceFactor.count == dt.count, varianceFactor.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw ArtifactError(url.path, "varianceFactor must hold one positive, finite number per pair")
+            }
+        }
+        return PairSet(start: start, next: next, dt: dt, varianceFactor: varianceFactor)
     }
 
     static func floats(_ array: NumPyArray) throws -> Tensor {

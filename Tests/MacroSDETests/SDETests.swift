@@ -51,7 +51,9 @@ final class LikelihoodGradientTests: XCTestCase {
         func tensor(_ rows: Int, _ scale: Double) -> Tensor {
             Tensor(shape: [rows, n], data: (0..<(rows * n)).map { _ in Float(random.gaussian(sigma: scale)) })
         }
-        let batch = PairBatch(start: tensor(6, 1), next: tensor(6, 1), dt: (0..<6).map { _ in random.uniform(0.05, 0.2) })
+        // Variance factors as the two-time estimator writes them (5), and others, per pair.
+        let batch = PairBatch(start: tensor(6, 1), next: tensor(6, 1), dt: (0..<6).map { _ in random.uniform(0.05, 0.2) },
+                              varianceFactor: [1, 5, 5, 2.5, 1, 8])
         for mode in DiffusionMode.allCases {
             let model = SDEModel(dimension: n, mode: mode, hidden: [8, 8], random: random)
             // A well-conditioned A (ε = 0.5, a random full-rank constant σ), so that central differences
@@ -88,6 +90,12 @@ final class LikelihoodGradientTests: XCTestCase {
         let loss = try GaussianLikelihood(lambda: 2, epsilon: 1e-4).loss(model, batch, backward: false)
         let a = 2 * 0.5 + 1e-4
         XCTAssertEqual(loss, (0.09 + 0.01) / a + 2 * log(a), accuracy: 1e-6)
+        // A variance factor c scales the covariance like λ: A = λ c δt I + εI.
+        var scaled = batch
+        scaled.varianceFactor = [5]
+        let a5 = 2 * 5 * 0.5 + 1e-4
+        XCTAssertEqual(try GaussianLikelihood(lambda: 2, epsilon: 1e-4).loss(model, scaled, backward: false),
+                       (0.09 + 0.01) / a5 + 2 * log(a5), accuracy: 1e-6)
     }
 }
 

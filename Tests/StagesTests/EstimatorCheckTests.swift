@@ -32,11 +32,8 @@ final class EstimatorCheckTests: XCTestCase {
         settings.boundary = .frozenHalo
         settings.duration = .time(1)
         try EvolveStage.run(glauber, snapshots: snapshots, settings: settings, seed: 2, inputs: [], directory: dir.file("evolve"))
-        let archive = try NPZArchive.read(dir.file("evolve/evolved.npz"))
-        let before = try configurations(archive.array("patchBefore"), of: glauber, spatialShape: [8, 8], source: "before")
-        let after = try configurations(archive.array("patchAfter"), of: glauber, spatialShape: [8, 8], source: "after")
-        let summary = try EstimatorCheck.run(glauber, snapshots: snapshots, patchBefore: before, patchAfter: after,
-                                             dt: try archive.array("dt").elements(as: Double.self), samples: snapshots.count,
+        let patches = try EvolvedPatches.read(dir.file("evolve/evolved.npz"), of: glauber)
+        let summary = try EstimatorCheck.run(glauber, snapshots: snapshots, patches: patches, samples: snapshots.count,
                                              seed: 3, inputs: [], directory: dir.file("check"))
         XCTAssertEqual(summary.samples, 1000)
         XCTAssertEqual(summary.meanDt, 1, accuracy: 1e-12)

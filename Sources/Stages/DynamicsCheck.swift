@@ -1,0 +1,284 @@
+import Artifacts
+import Execution
+import Foundation
+import Learning
+import MacroSDE
+import Random
+import Reports
+import Systems
+
+/// The learned drift and diffusion against the truth, at states where the truth is known.
+///
+/// Two sources of truth:
+/// - the system's exact macroscopic law (`ExactMacroscopicLaw`, Curie–Weiss), on a uniform grid of
+///   the one-dimensional latent over the range of the test trajectories' initial latents (record 0); used
+///   when the latent is the observables alone;
+/// - otherwise short bursts of direct large-system simulation: from the records of the test
+///   trajectories at chosen record indices (the burst states), many replicas of the whole system
+///   run for a time h each, recorded at h/2 and h. The drift is the mean Richardson combination
+///   (4Δ(h/2) − Δ(h))/h, free of the O(h) bias a single increment has, with its standard error; the
+///   diffusion the variance of Δ(h)/h between replicas of the same state, pooled over states.
+///
+/// The model is evaluated at the same latents: b(z)/τ and σσᵀ(z)/τ, τ the model's time scale, so
+/// both are per unit of physical time (λ does not enter: σ is fitted as the whole system's).
+public enum DynamicsCheck {
+    /// Where bursts of direct simulation start and how many run.
+    public struct Bursts: Sendable {
+        /// Record indices of every test trajectory to start from.
+        public var records = [0, 2, 4, 8]
+        /// Test runs per condition whose records serve as states.
+        public var states = 8
+        /// Replicas per state.
+        public var replicas = 32
+        /// The burst time h (nil: the model's time unit, the training pairs' mean δt when it was
+        /// trained with rescaled time).
+        public var time: Double?
+
+        public init() {}
+    }
+
+    /// One state (or grid point) of the check: the truth and the model there, per latent component.
+    public struct Point: Codable, Sendable {
+        public var label: String
+        public var latent: [Double]
+        public var trueDrift: [Double]
+        /// Standard error of the true drift (0 for an exact law).
+        public var trueDriftError: [Double]
+        public var learnedDrift: [Double]
+        /// Diagonal of the diffusion Σ = σσᵀ.
+        public var trueDiffusion: [Double]
+        public var learnedDiffusion: [Double]
+    }
+
+    /// Every point, with the errors per latent component.
+    public struct Summary: Codable, Sendable {
+        public var latent: [String]
+        /// `exact law` or `direct simulation`.
+        public var truth: String
+        public var points: [Point]
+        /// max over points of |learned − true drift|, divided by max over points of |true drift|.
+        public var worstDriftError: [Double]
+        /// The same over the points whose true drift exceeds three standard errors (all of them for
+        /// an exact law); nil where no point does.
+        public var worstResolvedDriftError: [Double?]
+        /// Mean over points of |learned − true| / true diffusion.
+        public var meanDiffusionError: [Double]
+    }
+
+    /// Runs the check for the SDE of `modelDirectory` on the test simulate stages `tests`, with the
+    /// latent map of `closure` (or the observables), and writes `dynamics.json` and `report/index.html`.
+    @discardableResult
+    public static func run(model modelDirectory: URL, tests: [URL], closure: URL?, gridPoints: Int = 11, bursts: Bursts = Bursts(),
+                           seed: UInt64, directory: URL) throws -> Summary {
+        guard let first = tests.first else { throw ConfigurationError("check-dynamics needs at least one test simulate stage") }
+        guard gridPoints >= 2 else { throw ConfigurationError("the grid needs at least 2 points") }
+        guard bursts.states >= 1, bursts.replicas >= 2, !bursts.records.isEmpty, bursts.records.allSatisfy({ $0 >= 0 }) else {
+            throw ConfigurationError("bursts need at least one state, two replicas and non-negative record indices")
+        }
+        if let time = bursts.time, !(time > 0 && time.isFinite) { throw ConfigurationError("the burst time must be positive and finite") }
+        let system = try StageSource(directory: first).system
+        return try Check(model: modelDirectory, tests: tests, gridPoints: gridPoints, bursts: bursts, seed: seed, directory: directory)
+            .withLatentMap(for: system, closure: closure)
+    }
+
+    private struct Check: LatentMapConsumer {
+        let model: URL
+        let tests: [URL]
+        let gridPoints: Int
+        let bursts: Bursts
+        let seed: UInt64
+        let directory: URL
+
+        func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> Summary {
+            let modelFile = model.appendingPathComponent("model.safetensors")
+            let checkpoint = try SDECheckpoint.load(from: modelFile)
+            let n = map.names.count
+            guard checkpoint.model.dimension == n else {
+                throw ConfigurationError("the SDE has \(checkpoint.model.dimension) latent components, the latent map \(n) (\(map.names.joined(separator: ", ")))")
+            }
+            let exact = n == 1 && map.normalisation == "none" ? system as? any ExactMacroscopicLaw : nil
+            let run = try StageRun(stage: "check-dynamics", directory: directory,
+                                   config: ["latent": .array(map.names.map { .string($0) }), "truth": .string(exact == nil ? "direct simulation" : "exact law"),
+                                            "gridPoints": .number(Double(gridPoints)), "records": .array(bursts.records.map { .number(Double($0)) }),
+                                            "states": .number(Double(bursts.states)), "replicas": .number(Double(bursts.replicas)),
+                                            "burstTime": .number(bursts.time ?? checkpoint.timeScale)],
+                                   seed: seed, checkedInputs: [StageManifest.Input(path: modelFile.path, sha256: try SHA256.hex(fileAt: modelFile))] + map.inputs,
+                                   threads: ThreadCount.current)
+            var truths: [(label: String, record: Int, states: [Grid<System.Site>], system: System)] = []
+            for test in tests {
+                let source = try StageSource(directory: test)
+                let file = try source.output(["trajectories.npz"])
+                run.recordInput(source.input(file))
+                guard let testSystem = source.system as? System, testSystem.spatialShape == system.spatialShape else {
+                    throw ArtifactError(test.path, "is not a \(System.identifier) simulation of the model's size \(system.spatialShape)")
+                }
+                let states = try NPZArchive.read(file).array("states")
+                let runs = states.shape[0], records = states.shape.count > 1 ? states.shape[1] : 0
+                let all = try configurations(try NumPyArray(dtype: states.dtype, shape: [runs * records] + Array(states.shape.dropFirst(2)), bytes: states.bytes),
+                                             of: testSystem, spatialShape: testSystem.spatialShape, source: file.path)
+                for record in bursts.records where record < records {
+                    let chosen = (0..<min(bursts.states, runs)).map { all[$0 * records + record] }
+                    truths.append(("\(test.lastPathComponent), record \(record)", record, chosen, testSystem))
+                }
+            }
+            guard !truths.isEmpty else { throw ConfigurationError("no test trajectory has any of the records \(bursts.records)") }
+            let points: [Point]
+            if let exact {
+                points = try exactPoints(exact, truths: truths, map: map, checkpoint: checkpoint)
+            } else {
+                points = try simulatedPoints(truths: truths, map: map, checkpoint: checkpoint, time: bursts.time ?? checkpoint.timeScale)
+            }
+            let summary = DynamicsCheck.summarise(points, latent: map.names, truth: exact == nil ? "direct simulation" : "exact law")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent("dynamics.json"))
+            run.recordOutput("dynamics.json")
+            try AtomicFile.write(Data(DynamicsCheck.report(summary).utf8), to: directory.appendingPathComponent("report/index.html"))
+            run.recordOutput("report/index.html")
+            try run.finish()
+            return summary
+        }
+
+        /// The exact law and the model on a uniform grid over the range of the states' latents.
+        private func exactPoints<System: MicroscopicSystem>(_ law: any ExactMacroscopicLaw, truths: [(label: String, record: Int, states: [Grid<System.Site>], system: System)],
+                                                            map: LatentMap<System>, checkpoint: SDECheckpoint) throws -> [Point] {
+            var latents: [Double] = []
+            for truth in truths where truth.record == 0 { latents += try map.phi(truth.states, truth.system).map { $0[0] } }
+            guard !latents.isEmpty else { throw ConfigurationError("the exact law's grid spans the initial states: the records must include 0") }
+            let low = latents.min()!, high = latents.max()!
+            let grid = (0..<gridPoints).map { low + (high - low) * Double($0) / Double(gridPoints - 1) }
+            let learned = DynamicsCheck.learned(checkpoint, at: grid.map { [$0] })
+            return grid.indices.map { k in
+                Point(label: "grid", latent: [grid[k]], trueDrift: law.exactDrift(at: [grid[k]]), trueDriftError: [0],
+                      learnedDrift: learned.drift[k], trueDiffusion: law.exactDiffusion(at: [grid[k]]), learnedDiffusion: learned.diffusion[k])
+            }
+        }
+
+        /// Bursts of whole-system dynamics from every state, `replicas` each, over time h.
+        private func simulatedPoints<System: MicroscopicSystem>(truths: [(label: String, record: Int, states: [Grid<System.Site>], system: System)],
+                                                                map: LatentMap<System>, checkpoint: SDECheckpoint, time h: Double) throws -> [Point] {
+            let n = map.names.count, replicas = bursts.replicas
+            let weights = RichardsonWeights(t1: h / 2, t2: h)!
+            let progress = Progress("bursts of direct simulation", total: truths.reduce(0) { $0 + $1.states.count } * replicas)
+            defer { progress.finish() }
+            var points: [Point] = []
+            for (index, truth) in truths.enumerated() {
+                let whole = [Int](repeating: 0, count: truth.system.spatialShape.count)
+                // Per burst: the configuration at h/2 and at h.
+                let ends = parallelMap(truth.states.count * replicas) { k -> [Grid<System.Site>] in
+                    let random = RandomStream(seed: seed, stage: "check-dynamics", index: UInt64(index) << 32 | UInt64(k))
+                    var configuration = truth.states[k / replicas]
+                    var recorded: [Grid<System.Site>] = []
+                    for _ in 0..<2 {
+                        _ = truth.system.evolveRegion(&configuration, origin: whole, size: truth.system.spatialShape, for: .time(h / 2),
+                                                      boundary: .periodicWindow, random: random)
+                        recorded.append(configuration)
+                    }
+                    progress.advance()
+                    return recorded
+                }
+                let start = try map.phi(truth.states, truth.system)
+                let half = try map.phi(ends.map { $0[0] }, truth.system), full = try map.phi(ends.map { $0[1] }, truth.system)
+                var drifts: [[Double]] = [], pooledVariance = [Double](repeating: 0, count: n)
+                for s in truth.states.indices {
+                    let increments = (0..<replicas).map { r in zip(full[s * replicas + r], start[s]).map { $0 - $1 } }
+                    for r in 0..<replicas {
+                        let halfIncrement = zip(half[s * replicas + r], start[s]).map { $0 - $1 }
+                        drifts.append(weights.combine(halfIncrement, increments[r]).map { $0 / h })
+                    }
+                    for c in 0..<n {
+                        let mean = increments.reduce(0) { $0 + $1[c] } / Double(replicas)
+                        pooledVariance[c] += increments.reduce(0) { $0 + pow($1[c] - mean, 2) } / Double(replicas - 1) / h
+                    }
+                }
+                let count = Double(drifts.count)
+                let meanDrift = (0..<n).map { c in drifts.reduce(0) { $0 + $1[c] } / count }
+                let driftError = (0..<n).map { c in
+                    (drifts.reduce(0) { $0 + pow($1[c] - meanDrift[c], 2) } / (count - 1) / count).squareRoot()
+                }
+                let learned = DynamicsCheck.learned(checkpoint, at: start)
+                let states = Double(truth.states.count)
+                points.append(Point(
+                    label: truth.label, latent: (0..<n).map { c in start.reduce(0) { $0 + $1[c] } / states },
+                    trueDrift: meanDrift, trueDriftError: driftError,
+                    learnedDrift: (0..<n).map { c in learned.drift.reduce(0) { $0 + $1[c] } / states },
+                    trueDiffusion: pooledVariance.map { $0 / states },
+                    learnedDiffusion: (0..<n).map { c in learned.diffusion.reduce(0) { $0 + $1[c] } / states }))
+            }
+            return points
+        }
+    }
+
+    /// The model's drift and the diagonal of its diffusion σσᵀ at `latents`, per unit of physical time.
+    static func learned(_ checkpoint: SDECheckpoint, at latents: [[Double]]) -> (drift: [[Double]], diffusion: [[Double]]) {
+        let n = checkpoint.model.dimension
+        let z = Tensor(shape: [latents.count, n], data: latents.flatMap { $0.map(Float.init) })
+        let drift = checkpoint.model.driftValues(z), sigma = checkpoint.model.diffusionMatrices(z)
+        let tau = checkpoint.timeScale
+        return (latents.indices.map { p in (0..<n).map { Double(drift.data[p * n + $0]) / tau } },
+                latents.indices.map { p in
+                    (0..<n).map { i in (0..<n).reduce(0.0) { $0 + Double(sigma.data[p * n * n + i * n + $1]) * Double(sigma.data[p * n * n + i * n + $1]) } / tau }
+                })
+    }
+
+    /// The error summary of `points`.
+    static func summarise(_ points: [Point], latent: [String], truth: String) -> Summary {
+        let n = latent.count
+        let worst = (0..<n).map { c -> Double in
+            let scale = points.map { abs($0.trueDrift[c]) }.max() ?? 0
+            return (points.map { abs($0.learnedDrift[c] - $0.trueDrift[c]) }.max() ?? 0) / max(scale, .leastNormalMagnitude)
+        }
+        let resolved = (0..<n).map { c -> Double? in
+            let chosen = points.filter { abs($0.trueDrift[c]) > 3 * $0.trueDriftError[c] }
+            guard !chosen.isEmpty else { return nil }
+            let scale = chosen.map { abs($0.trueDrift[c]) }.max()!
+            return chosen.map { abs($0.learnedDrift[c] - $0.trueDrift[c]) }.max()! / scale
+        }
+        let diffusion = (0..<n).map { c in
+            points.reduce(0) { $0 + abs($1.learnedDiffusion[c] - $1.trueDiffusion[c]) / $1.trueDiffusion[c] } / Double(max(points.count, 1))
+        }
+        return Summary(latent: latent, truth: truth, points: points, worstDriftError: worst, worstResolvedDriftError: resolved,
+                       meanDiffusionError: diffusion)
+    }
+
+    /// The plain-text table `check-dynamics` prints.
+    public static func text(_ summary: Summary) -> String {
+        func format(_ value: Double) -> String { String(format: "%10.3e", value) }
+        var lines = ["truth: \(summary.truth); per unit of physical time"]
+        for (c, name) in summary.latent.enumerated() {
+            lines.append("\(name): worst drift error \(String(format: "%.3f", summary.worstDriftError[c])) of the largest |drift|"
+                + (summary.worstResolvedDriftError[c].map { String(format: " (%.3f where resolved beyond 3 standard errors)", $0) } ?? "")
+                + String(format: ", mean diffusion error %.3f", summary.meanDiffusionError[c]))
+            lines.append("  state                                 latent  true drift  ± error   learned   true Σ      learned Σ")
+            for point in summary.points {
+                lines.append("  " + point.label.padding(toLength: 34, withPad: " ", startingAt: 0)
+                             + " \(format(point.latent[c])) \(format(point.trueDrift[c])) \(format(point.trueDriftError[c])) \(format(point.learnedDrift[c])) \(format(point.trueDiffusion[c])) \(format(point.learnedDiffusion[c]))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `report/index.html`: per component, the table and the drift and diffusion against the first
+    /// latent component, learned (solid) and true (dashed, with ± 2 standard errors).
+    static func report(_ summary: Summary) -> String {
+        var page = HTMLReport(title: "Learned against true dynamics")
+        page.paragraph("Truth: \(summary.truth). Drift and diffusion per unit of physical time, plotted against \(summary.latent[0]).")
+        let order = summary.points.indices.sorted { summary.points[$0].latent[0] < summary.points[$1].latent[0] }
+        let x = order.map { summary.points[$0].latent[0] }
+        for (c, name) in summary.latent.enumerated() {
+            page.heading(name)
+            page.paragraph(String(format: "Worst drift error %.3f of the largest |drift|; mean relative diffusion error %.3f.",
+                                  summary.worstDriftError[c], summary.meanDiffusionError[c]))
+            let truth = order.map { summary.points[$0].trueDrift[c] }, error = order.map { 2 * summary.points[$0].trueDriftError[c] }
+            page.plot(LinePlot(title: "drift of \(name)", xLabel: summary.latent[0], yLabel: "b", series: [
+                LinePlot.Series(name: "learned", x: x, y: order.map { summary.points[$0].learnedDrift[c] }),
+                LinePlot.Series(name: "true", x: x, y: truth, band: (zip(truth, error).map { $0 - $1 }, zip(truth, error).map { $0 + $1 }), dashed: true),
+            ]))
+            page.plot(LinePlot(title: "diffusion of \(name)", xLabel: summary.latent[0], yLabel: "Σ", series: [
+                LinePlot.Series(name: "learned", x: x, y: order.map { summary.points[$0].learnedDiffusion[c] }),
+                LinePlot.Series(name: "true", x: x, y: order.map { summary.points[$0].trueDiffusion[c] }, dashed: true),
+            ]))
+        }
+        return page.html
+    }
+}

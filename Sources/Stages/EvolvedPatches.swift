@@ -1,0 +1,53 @@
+import Artifacts
+import Foundation
+import Systems
+
+/// The patches an evolve stage wrote to `evolved.npz`: before and after, the elapsed times, and the
+/// half-way patches and times where the Richardson estimator recorded them.
+public struct EvolvedPatches<Site: NumPyElement & Equatable> {
+    public var before: [Grid<Site>]
+    public var after: [Grid<Site>]
+    public var dt: [Double]
+    public var midway: (patches: [Grid<Site>], dt: [Double])?
+
+    public init(before: [Grid<Site>], after: [Grid<Site>], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil) {
+        self.before = before
+        self.after = after
+        self.dt = dt
+        self.midway = midway
+    }
+
+    /// The spatial shape of one patch.
+    public var patchShape: [Int] { before.first?.spatialShape ?? [] }
+
+    /// Reads `file` as patches of `system`, checking that every array has one entry per patch.
+    public static func read<System: MicroscopicSystem>(_ file: URL, of system: System) throws -> EvolvedPatches where System.Site == Site {
+        let archive = try NPZArchive.read(file)
+        let patchShape = Array(try archive.array("patchBefore", in: file.path).shape.suffix(system.spatialShape.count))
+        func patches(_ name: String) throws -> [Grid<Site>] {
+            try configurations(archive.array(name, in: file.path), of: system, spatialShape: patchShape, source: "\(file.path):\(name)")
+        }
+        let before = try patches("patchBefore"), after = try patches("patchAfter")
+        let dt = try archive.array("dt", in: file.path).doubleValues()
+        let midway = try archive.names.contains("patchMidway")
+            ? (patches: patches("patchMidway"), dt: archive.array("dtMidway", in: file.path).doubleValues())
+            : nil
+        guard after.count == before.count, dt.count == before.count,
+              midway.map({ $0.patches.count == before.count && $0.dt.count == before.count }) ?? true else {
+            throw ArtifactError(file.path, "patchBefore, patchAfter, dt (and patchMidway, dtMidway) must have one entry per evolved patch (\(before.count))")
+        }
+        return EvolvedPatches(before: before, after: after, dt: dt, midway: midway)
+    }
+
+    /// Per patch, the two-time weights of the Richardson estimator (nil for single increments).
+    public func richardsonWeights(source: String) throws -> [RichardsonWeights]? {
+        try midway.map { midway in
+            try zip(midway.dt, dt).enumerated().map { j, times in
+                guard let weights = RichardsonWeights(t1: times.0, t2: times.1) else {
+                    throw ArtifactError(source, "patch \(j): the half-way time \(times.0) is not strictly between 0 and δt = \(times.1)")
+                }
+                return weights
+            }
+        }
+    }
+}

@@ -22,7 +22,7 @@ struct MMDCommand: ParsableCommand {
     var second: String
     @Option(help: "Kernel bandwidths, comma-separated.")
     var bandwidths = "0.25,0.5,1,2,4,8"
-    @Option(help: "Standardise both ensembles by the per-component mean and std of this one: A (the first) or B (the second).")
+    @Option(help: "Standardise both ensembles by this one's pooled mean and within-ensemble spread per component (the RMS over time of the std across trajectories): A (the first) or B (the second).")
     var standardizeBy: String?
     @Option(help: "Directory for the per-time curves.")
     var out: String?
@@ -49,9 +49,9 @@ struct MMDCommand: ParsableCommand {
         }
         var x = a.doubleValues(), y = b.doubleValues()
         if let standardizeBy {
-            let reference = standardizeBy == "A" ? x : y
-            x = standardised(x, by: reference, dimension: dimension)
-            y = standardised(y, by: reference, dimension: dimension)
+            let scale = SpreadScale(of: standardizeBy == "A" ? x : y, times: times, dimension: dimension)
+            x = scale.standardised(x)
+            y = scale.standardised(y)
         }
         let (v, u) = MMD(bandwidths: parsedBandwidths!).overTime(x, y, times: times, dimension: dimension)
         print(String(format: "MMD² V-statistic (biased) %.6g, U-statistic (unbiased) %.6g, mean over %d time steps",
@@ -80,7 +80,9 @@ struct Evaluate: ParsableCommand {
         discussion: """
             Each --test is a simulate stage of the large system; runs with equal initial parameters form a \
             test condition. Writes metrics.json, metrics.csv and per-time curves (mmd_v, mmd_u, mean/std \
-            predicted and true, times) as .npy, and prints the averages.
+            predicted and true, times) as .npy, and prints the averages beside their noise floor (the same \
+            metrics between the even- and odd-indexed true trajectories). Warns on standard error about test \
+            conditions whose initial latents lie outside the training pairs' range.
             """)
 
     @Option(help: "A train-sde stage directory.")
@@ -106,8 +108,10 @@ struct Evaluate: ParsableCommand {
                                             closure: closure.map { URL(fileURLWithPath: $0) },
                                             bandwidths: bandwidths.split(separator: ",").compactMap { Double($0) },
                                             seed: stage.seed, directory: stage.directory)
-        print(String(format: "evaluate: %d conditions; average MMD² V %.4g, U %.4g; relative error of means %.4g → %@",
-                     summary.conditions.count, summary.averageMMDV, summary.averageMMDU, summary.relativeError, stage.out))
+        func text(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "–" }
+        print(String(format: "evaluate: %d conditions; average MMD² V %.4g (floor %@), U %.4g (floor %@); relative error of means %.4g (floor %@); transient error %@ (floor %@) → %@",
+                     summary.conditions.count, summary.averageMMDV, text(summary.averageNoiseFloorMMDV), summary.averageMMDU, text(summary.averageNoiseFloorMMDU),
+                     summary.relativeError, text(summary.noiseFloorRelativeError), text(summary.transientError), text(summary.noiseFloorTransientError), stage.out))
     }
 }
 

@@ -222,7 +222,8 @@ final class MMDCommandTests: CommandTestCase {
         XCTAssertEqual(v, MMD().overTime(x, y, times: 3, dimension: 2).v)
         try runMacroscale(["mmd", path("x.npy"), path("y.npz") + ":rollouts", "--standardize-by", "A", "--bandwidths", "1,2", "--out", path("standardised")])
         let u = try NPYFile.read(dir.file("standardised/mmd_u.npy")).elements(as: Double.self)
-        XCTAssertEqual(u, MMD(bandwidths: [1, 2]).overTime(standardised(x, by: x, dimension: 2), standardised(y, by: x, dimension: 2), times: 3, dimension: 2).u)
+        let scale = SpreadScale(of: x, times: 3, dimension: 2)
+        XCTAssertEqual(u, MMD(bandwidths: [1, 2]).overTime(scale.standardised(x), scale.standardised(y), times: 3, dimension: 2).u)
         XCTAssertThrowsError(try runMacroscale(["mmd", path("x.npy"), path("x.npy"), "--bandwidths", "0,1"]))
     }
 }

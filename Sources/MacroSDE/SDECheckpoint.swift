@@ -4,30 +4,57 @@ import Learning
 import Random
 
 /// An `SDEModel` with what it takes to use it: its architecture, the λ and ε it was fitted with,
-/// and the time scale its time steps are measured in, saved together as one safetensors file.
+/// the time scale its time steps are measured in, and the range of latents it was trained on,
+/// saved together as one safetensors file.
 public struct SDECheckpoint {
+    /// The per-component minimum and maximum of a set of latents.
+    public struct LatentRange: Codable, Equatable, Sendable {
+        public var lower: [Double]
+        public var upper: [Double]
+
+        public init(lower: [Double], upper: [Double]) {
+            self.lower = lower
+            self.upper = upper
+        }
+
+        /// The range of the rows of `latents` [P, n_z].
+        public init(of latents: Tensor) {
+            let d = latents.itemCount
+            lower = (0..<d).map { k in Double(Swift.stride(from: k, to: latents.data.count, by: d).map { latents.data[$0] }.min()!) }
+            upper = (0..<d).map { k in Double(Swift.stride(from: k, to: latents.data.count, by: d).map { latents.data[$0] }.max()!) }
+        }
+    }
+
     public var model: SDEModel
     public var hidden: [Int]
     public var lambda: Double
     public var epsilon: Double
     /// Physical time per model time unit (pairs' δt were divided by it for training).
     public var timeScale: Double
+    /// The range of the training pairs' start latents; nil for checkpoints written before it was recorded.
+    public var startRange: LatentRange?
 
-    public init(model: SDEModel, hidden: [Int], lambda: Double, epsilon: Double, timeScale: Double) {
+    public init(model: SDEModel, hidden: [Int], lambda: Double, epsilon: Double, timeScale: Double, startRange: LatentRange? = nil) {
         self.model = model
         self.hidden = hidden
         self.lambda = lambda
         self.epsilon = epsilon
         self.timeScale = timeScale
+        self.startRange = startRange
     }
 
     /// Writes the model and its description to `url` atomically.
     public func save(to url: URL) throws {
-        try Checkpoint.save(state: model.state, metadata: [
+        var metadata = [
             "dimension": String(model.dimension), "mode": model.mode.rawValue,
             "hidden": hidden.map(String.init).joined(separator: ","), "lambda": String(lambda),
             "epsilon": String(epsilon), "timeScale": String(timeScale),
-        ], to: url)
+        ]
+        if let startRange {
+            metadata["startLower"] = startRange.lower.map { String($0) }.joined(separator: ",")
+            metadata["startUpper"] = startRange.upper.map { String($0) }.joined(separator: ",")
+        }
+        try Checkpoint.save(state: model.state, metadata: metadata, to: url)
     }
 
     /// Rebuilds the model described in `url` and loads its weights.
@@ -43,9 +70,15 @@ public struct SDECheckpoint {
             throw ArtifactError(url.path, "malformed SDE checkpoint metadata: \(metadata)")
         }
         let hidden = try value("hidden").split(separator: ",").compactMap { Int($0) }
+        var startRange: LatentRange?
+        if let lower = metadata["startLower"], let upper = metadata["startUpper"] {
+            let bounds = [lower, upper].map { $0.split(separator: ",").compactMap { Double($0) } }
+            guard bounds.allSatisfy({ $0.count == dimension }) else { throw ArtifactError(url.path, "malformed start range: \(lower); \(upper)") }
+            startRange = LatentRange(lower: bounds[0], upper: bounds[1])
+        }
         // The weights are overwritten by the load; the seed only shapes the throw-away initial values.
         let model = SDEModel(dimension: dimension, mode: mode, hidden: hidden, random: RandomStream(seed: 0, stage: "load"))
         try Checkpoint.load(state: model.state, from: url)
-        return SDECheckpoint(model: model, hidden: hidden, lambda: lambda, epsilon: epsilon, timeScale: timeScale)
+        return SDECheckpoint(model: model, hidden: hidden, lambda: lambda, epsilon: epsilon, timeScale: timeScale, startRange: startRange)
     }
 }

@@ -22,7 +22,7 @@ struct MMDCommand: ParsableCommand {
     var second: String
     @Option(help: "Kernel bandwidths, comma-separated.")
     var bandwidths = "0.25,0.5,1,2,4,8"
-    @Option(help: "Standardise both ensembles by the per-component mean and std of this one: A (the first) or B (the second).")
+    @Option(help: "Standardise both ensembles by this one's pooled mean and within-ensemble spread per component (the RMS over time of the std across trajectories): A (the first) or B (the second).")
     var standardizeBy: String?
     @Option(help: "Directory for the per-time curves.")
     var out: String?
@@ -49,9 +49,9 @@ struct MMDCommand: ParsableCommand {
         }
         var x = a.doubleValues(), y = b.doubleValues()
         if let standardizeBy {
-            let reference = standardizeBy == "A" ? x : y
-            x = standardised(x, by: reference, dimension: dimension)
-            y = standardised(y, by: reference, dimension: dimension)
+            let scale = SpreadScale(of: standardizeBy == "A" ? x : y, times: times, dimension: dimension)
+            x = scale.standardised(x)
+            y = scale.standardised(y)
         }
         let (v, u) = MMD(bandwidths: parsedBandwidths!).overTime(x, y, times: times, dimension: dimension)
         print(String(format: "MMD² V-statistic (biased) %.6g, U-statistic (unbiased) %.6g, mean over %d time steps",
@@ -80,7 +80,9 @@ struct Evaluate: ParsableCommand {
         discussion: """
             Each --test is a simulate stage of the large system; runs with equal initial parameters form a \
             test condition. Writes metrics.json, metrics.csv and per-time curves (mmd_v, mmd_u, mean/std \
-            predicted and true, times) as .npy, and prints the averages.
+            predicted and true, times) as .npy, and prints the averages beside their noise floor (the same \
+            metrics between the even- and odd-indexed true trajectories). Warns on standard error about test \
+            conditions whose initial latents lie outside the training pairs' range.
             """)
 
     @Option(help: "A train-sde stage directory.")
@@ -106,27 +108,35 @@ struct Evaluate: ParsableCommand {
                                             closure: closure.map { URL(fileURLWithPath: $0) },
                                             bandwidths: bandwidths.split(separator: ",").compactMap { Double($0) },
                                             seed: stage.seed, directory: stage.directory)
-        print(String(format: "evaluate: %d conditions; average MMD² V %.4g, U %.4g; relative error of means %.4g → %@",
-                     summary.conditions.count, summary.averageMMDV, summary.averageMMDU, summary.relativeError, stage.out))
+        func text(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "–" }
+        print(String(format: "evaluate: %d conditions; average MMD² V %.4g (floor %@), U %.4g (floor %@); relative error of means %.4g (floor %@); transient error %@ (floor %@) → %@",
+                     summary.conditions.count, summary.averageMMDV, text(summary.averageNoiseFloorMMDV), summary.averageMMDU, text(summary.averageNoiseFloorMMDU),
+                     summary.relativeError, text(summary.noiseFloorRelativeError), text(summary.transientError), text(summary.noiseFloorTransientError), stage.out))
     }
 }
 
 /// `macroscale compare`: which setting is better?
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Compare evaluated runs: average MMD² (V, U) and relative errors, best marked.",
-        discussion: "Each argument is an evaluate stage directory or its metrics.json.")
+        abstract: "Compare evaluated runs: average MMD² (V, U), relative and transient errors beside their noise floors, best marked.",
+        discussion: """
+            Each argument is an evaluate stage directory or its metrics.json. With --group-suffix, runs whose \
+            labels agree once a last -<number> is removed (evaluate-16-10, evaluate-16-11 → evaluate-16: the \
+            seeds of a matrix) form one row: mean ± sample standard deviation of every metric and the number of runs.
+            """)
 
     @Argument(help: "Evaluate directories or metrics.json files.")
     var runs: [String]
     @Option(help: "Row labels, comma-separated (default: the runs' directory names).")
     var labels: String?
-    @Option(help: "Sort by mmd-v, mmd-u, relative-error or name.")
+    @Option(help: "Sort by mmd-v, mmd-u, relative-error, transient-error or name.")
     var sort = Comparison.Column.mmdV
     @Option(help: "Output format: text, markdown or csv.")
     var format = Comparison.Format.text
     @Option(help: "Also write an HTML page with the table and plots of the metrics against the runs.")
     var html: String?
+    @Flag(help: "One row per label without its last -<number> (the seed): mean ± std over those runs.")
+    var groupSuffix = false
 
     func validate() throws {
         guard !runs.isEmpty else { throw ValidationError("give at least one evaluated run") }
@@ -137,7 +147,8 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         let comparison = try Comparison(paths: runs.map { URL(fileURLWithPath: $0) },
-                                        labels: labels.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) })
+                                        labels: labels.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) },
+                                        groupSuffix: groupSuffix)
         print(comparison.render(sortedBy: sort, format: format), terminator: "")
         if let html {
             try AtomicFile.write(Data(comparison.html(sortedBy: sort).utf8), to: URL(fileURLWithPath: html))

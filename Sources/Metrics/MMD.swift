@@ -77,16 +77,6 @@ public struct MMD: Sendable {
     }
 }
 
-/// Standardises [samples…, d] values by the per-component mean and standard deviation of `reference`.
-public func standardised(_ values: [Double], by reference: [Double], dimension d: Int) -> [Double] {
-    let count = Double(reference.count / d)
-    let mean = (0..<d).map { k in stride(from: k, to: reference.count, by: d).reduce(0.0) { $0 + reference[$1] } / count }
-    let std = (0..<d).map { k in
-        (stride(from: k, to: reference.count, by: d).reduce(0.0) { $0 + pow(reference[$1] - mean[k], 2) } / count).squareRoot()
-    }
-    return values.enumerated().map { ($0.element - mean[$0.offset % d]) / (std[$0.offset % d] > 0 ? std[$0.offset % d] : 1) }
-}
-
 /// The relative error of ensemble means (spec §5) for one test condition:
 /// Σ_{t,d} (z̄_pred − z̄_true)² / Σ_{t,d} z̄_true², z̄ the mean over trajectories, both [trajectories, times, d].
 public func relativeErrorOfMeans(predicted: [Double], true truth: [Double], times: Int, dimension d: Int) -> Double {

@@ -2,11 +2,13 @@ import Artifacts
 import Foundation
 import Reports
 
-/// A table comparing evaluated runs: average MMD² (V and U), relative error of means, and the
-/// relative error per latent component, one row per run, sorted by one column, the best row marked.
+/// A table comparing evaluated runs: average MMD² (V and U), relative error of means, transient
+/// error, each beside its noise floor, and the relative error per latent component; one row per
+/// run — or, grouped, per set of runs that differ only in a trailing `-<number>` of their label
+/// (the seed), with mean ± sample standard deviation — sorted by one column, the best row marked.
 public struct Comparison {
     public enum Column: String, CaseIterable, Sendable {
-        case mmdV = "mmd-v", mmdU = "mmd-u", relativeError = "relative-error", name
+        case mmdV = "mmd-v", mmdU = "mmd-u", relativeError = "relative-error", transientError = "transient-error", name
     }
 
     public enum Format: String, CaseIterable, Sendable {
@@ -15,22 +17,32 @@ public struct Comparison {
 
     public struct Row {
         public var label: String
-        public var mmdV: Double
-        public var mmdU: Double
-        public var relativeError: Double
-        /// Mean over conditions of each component's relative error.
-        public var components: [Double]
+        /// The number of runs in the row (1 unless grouped).
+        public var runs: Int
+        /// The metrics in the order of `metricNames` (means over the row's runs); nil where a run lacks one.
+        public var values: [Double?]
+        /// The sample standard deviations (n − 1) over the row's runs; nil for a single run.
+        public var deviations: [Double?]
     }
 
     public var latent: [String]
     public var rows: [Row]
+    /// Whether rows were grouped by label suffix (and show mean ± std and the run count).
+    public var grouped: Bool
+
+    /// The metric columns: the summary's averages with their noise floors, then each component's relative error.
+    public var metricNames: [String] {
+        ["MMD² V", "floor V", "MMD² U", "floor U", "rel. error", "floor rel.", "transient", "floor trans."] + latent.map { "rel. error \($0)" }
+    }
 
     /// Reads `metrics.json` from each path (an evaluate directory or the file itself); labels
-    /// default to the run's directory name (the parent of an `evaluate` directory).
-    public init(paths: [URL], labels: [String]? = nil) throws {
+    /// default to the run's directory name (the parent of an `evaluate` directory). With
+    /// `groupSuffix`, runs whose labels agree after removing a last `-<digits>` (`evaluate-16-10`,
+    /// `evaluate-16-11` → `evaluate-16`) form one row.
+    public init(paths: [URL], labels: [String]? = nil, groupSuffix: Bool = false) throws {
         precondition(labels == nil || labels!.count == paths.count, "one label per run")
         var latent: [String]?
-        rows = []
+        var runs: [Row] = []
         for (index, path) in paths.enumerated() {
             let file = path.pathExtension == "json" ? path : path.appendingPathComponent("metrics.json")
             let summary: EvaluateStage.Summary
@@ -49,35 +61,77 @@ public struct Comparison {
             let components = summary.latent.indices.map { k in
                 summary.conditions.map { $0.relativeErrorPerComponent[k] }.reduce(0, +) / Double(max(summary.conditions.count, 1))
             }
-            rows.append(Row(label: label, mmdV: summary.averageMMDV, mmdU: summary.averageMMDU,
-                            relativeError: summary.relativeError, components: components))
+            let values: [Double?] = [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU,
+                                     summary.relativeError, summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError]
+                + components
+            runs.append(Row(label: label, runs: 1, values: values, deviations: values.map { _ in nil }))
         }
         self.latent = latent ?? []
+        self.grouped = groupSuffix
+        rows = groupSuffix ? Comparison.grouped(runs) : runs
     }
 
-    /// The rows ordered by `column` (ascending: lower is better for every metric; labels with
-    /// numbers compared by value, so an n_s or λ sweep comes out in order).
-    public func sorted(by column: Column) -> [Row] {
-        rows.sorted { a, b in
-            switch column {
-            case .mmdV: return a.mmdV < b.mmdV
-            case .mmdU: return a.mmdU < b.mmdU
-            case .relativeError: return a.relativeError < b.relativeError
-            case .name: return a.label.compare(b.label, options: .numeric) == .orderedAscending  // 8 before 16
-            }
+    /// `label` without a last `-<digits>` (the seed of a matrix copy), else unchanged.
+    public static func seedless(_ label: String) -> String {
+        guard let dash = label.lastIndex(of: "-"), dash != label.startIndex else { return label }
+        let suffix = label[label.index(after: dash)...]
+        return !suffix.isEmpty && suffix.allSatisfy(\.isASCII) && suffix.allSatisfy(\.isNumber) ? String(label[..<dash]) : label
+    }
+
+    /// One row per seedless label, in order of first appearance: the mean and sample standard
+    /// deviation of each metric over the group's runs (nil where any run lacks it).
+    static func grouped(_ runs: [Row]) -> [Row] {
+        var order: [String] = [], members: [String: [Row]] = [:]
+        for run in runs {
+            let label = seedless(run.label)
+            if members[label] == nil { order.append(label) }
+            members[label, default: []].append(run)
         }
+        return order.map { label in
+            let group = members[label]!, n = Double(group.count)
+            let columns = group[0].values.indices.map { k in group.map { $0.values[k] } }
+            let means = columns.map { column -> Double? in
+                column.contains(nil) ? nil : column.map { $0! }.reduce(0, +) / n
+            }
+            let deviations = zip(columns, means).map { column, mean -> Double? in
+                guard let mean, group.count > 1 else { return nil }
+                return (column.map { ($0! - mean) * ($0! - mean) }.reduce(0, +) / (n - 1)).squareRoot()
+            }
+            return Row(label: label, runs: group.count, values: means, deviations: deviations)
+        }
+    }
+
+    /// The rows ordered by `column` (ascending: lower is better for every metric, runs without it
+    /// last; labels with numbers compared by value, so an n_s or λ sweep comes out in order).
+    public func sorted(by column: Column) -> [Row] {
+        let index: Int
+        switch column {
+        case .mmdV: index = 0
+        case .mmdU: index = 2
+        case .relativeError: index = 4
+        case .transientError: index = 6
+        case .name: return rows.sorted { $0.label.compare($1.label, options: .numeric) == .orderedAscending }  // 8 before 16
+        }
+        return rows.sorted { a, b in (a.values[index] ?? .infinity) < (b.values[index] ?? .infinity) }
     }
 
     /// The table as text, Markdown or CSV; the best row by `column` (the first after sorting by a
-    /// metric) is marked with `*`.
+    /// metric) is marked with `*`. Grouped rows show mean ± std (CSV: a std column after each
+    /// metric) and the run count.
     public func render(sortedBy column: Column, format: Format) -> String {
         let ordered = sorted(by: column)
         let best = column == .name ? nil : ordered.first?.label
-        let header = ["run", "MMD² V", "MMD² U", "rel. error"] + latent.map { "rel. error \($0)" }
-        func number(_ value: Double) -> String { String(format: "%.4g", value) }
-        let body = ordered.map { row in
-            [(row.label == best ? "*" : "") + row.label, number(row.mmdV), number(row.mmdU), number(row.relativeError)]
-                + row.components.map(number)
+        let missing = format == .csv ? "" : "–"
+        func number(_ value: Double?) -> String { Comparison.number(value, missing: missing) }
+        let header: [String], body: [[String]]
+        if format == .csv && grouped {
+            header = ["run", "runs"] + metricNames.flatMap { [$0, "\($0) std"] }
+            body = ordered.map { row in
+                [(row.label == best ? "*" : "") + row.label, String(row.runs)] + zip(row.values, row.deviations).flatMap { [number($0), number($1)] }
+            }
+        } else {
+            header = ["run"] + (grouped ? ["runs"] : []) + metricNames
+            body = ordered.map { row in [(row.label == best ? "*" : "") + row.label] + cells(row, missing: missing) }
         }
         switch format {
         case .csv:
@@ -100,27 +154,40 @@ public struct Comparison {
         }
     }
 
-    /// An HTML page with the table and the metrics plotted against the runs — against their
-    /// labels' values when every label is a number (λ, n_s), else against their order.
+    /// A row's cells after its label: the run count when grouped, then each metric (mean ± std when grouped).
+    func cells(_ row: Row, missing: String = "–") -> [String] {
+        (grouped ? [String(row.runs)] : []) + zip(row.values, row.deviations).map { value, deviation in
+            Comparison.number(value, missing: missing) + (deviation.map { " ± " + Comparison.number($0, missing: missing) } ?? "")
+        }
+    }
+
+    /// A metric in a table cell: four significant digits, `missing` where there is none.
+    static func number(_ value: Double?, missing: String) -> String { value.map { String(format: "%.4g", $0) } ?? missing }
+
+    /// An HTML page with the table and the metrics plotted against the runs — against the number
+    /// ending their labels when every label ends in one (λ, n_s), else against their order; grouped
+    /// rows are plotted as mean ± std bands.
     public func html(sortedBy column: Column) -> String {
         var page = HTMLReport(title: "Comparison")
         let ordered = sorted(by: column)
         let best = column == .name ? nil : ordered.first?.label
-        page.table(header: ["run", "MMD² V", "MMD² U", "relative error"] + latent.map { "relative error \($0)" },
-                   rows: ordered.map { row in
-                       [(row.label == best ? "* " : "") + row.label] + ([row.mmdV, row.mmdU, row.relativeError] + row.components).map { String(format: "%.4g", $0) }
-                   })
-        let numeric = rows.compactMap { Double($0.label.drop { !$0.isNumber && $0 != "-" && $0 != "." }) }
+        page.table(header: ["run"] + (grouped ? ["runs"] : []) + metricNames,
+                   rows: ordered.map { row in [(row.label == best ? "* " : "") + row.label] + cells(row) })
+        let numeric = rows.compactMap { Double(String($0.label.reversed().prefix { $0.isNumber || $0 == "." }.reversed())) }
         let byValue = numeric.count == rows.count
         let order = byValue ? rows.indices.sorted { numeric[$0] < numeric[$1] } : Array(rows.indices)
         let x = order.map { byValue ? numeric[$0] : Double($0) }
         let axis = byValue ? "run parameter" : "run (in the order given)"
+        func series(_ name: String, _ k: Int, dashed: Bool = false) -> LinePlot.Series {
+            let y = order.map { rows[$0].values[k] ?? .nan }, spread = order.map { rows[$0].deviations[k] ?? 0 }
+            return LinePlot.Series(name: name, x: x, y: y, band: grouped ? (zip(y, spread).map { $0 - $1 }, zip(y, spread).map { $0 + $1 }) : nil, dashed: dashed)
+        }
         page.plot(LinePlot(title: "Average MMD²", xLabel: axis, yLabel: "MMD²", series: [
-            LinePlot.Series(name: "V-statistic", x: x, y: order.map { rows[$0].mmdV }),
-            LinePlot.Series(name: "U-statistic", x: x, y: order.map { rows[$0].mmdU }, dashed: true),
+            series("V-statistic", 0), series("V, noise floor", 1, dashed: true), series("U-statistic", 2), series("U, noise floor", 3, dashed: true),
         ]))
-        page.plot(LinePlot(title: "Relative error of ensemble means", xLabel: axis, yLabel: "relative error", series: [
-            LinePlot.Series(name: "relative error", x: x, y: order.map { rows[$0].relativeError }),
+        page.plot(LinePlot(title: "Relative errors of ensemble means", xLabel: axis, yLabel: "relative error", series: [
+            series("whole horizon", 4), series("whole horizon, noise floor", 5, dashed: true),
+            series("transient", 6), series("transient, noise floor", 7, dashed: true),
         ]))
         return page.html
     }

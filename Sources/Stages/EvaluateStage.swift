@@ -14,8 +14,10 @@ import Systems
 /// times are random (Glauber dynamics) each trajectory is interpolated linearly onto the model's grid
 /// t_k = k·(mean recorded step) (held at its last value past its end); the SDE is rolled out from
 /// each true trajectory's encoded initial state on that grid. Per condition: MMD² per time (V and U,
-/// both ensembles standardised by the truth's statistics), its temporal mean, the relative error of
-/// ensemble means per component and overall, and mean ± std curves; then the means over conditions.
+/// both ensembles standardised by the truth's `SpreadScale`), its temporal mean, the relative error
+/// of ensemble means per component and overall, the transient error over the relaxation window,
+/// the same metrics between two halves of the truth (the noise floor), the fraction of initial
+/// latents outside the model's training range, and mean ± std curves; then the means over conditions.
 public enum EvaluateStage {
     public struct ConditionMetrics: Codable, Sendable {
         public var source: String
@@ -28,6 +30,21 @@ public enum EvaluateStage {
         public var nonFiniteRollouts: Int
         /// Temporal MMD² (V) of the trivial baseline that keeps every trajectory at its initial latent.
         public var constantBaselineMMDV: Double?
+        /// The MMD's standardisation: the truth's within-ensemble spread per latent component.
+        public var mmdScale: [Double]?
+        /// t_r, the end of the relaxation window (`relaxationIndex(ofMean:times:dimension:)`).
+        public var relaxationTime: Double?
+        /// The error of ensemble means over the relaxation window, relative to the transient's size; nil when the truth does not move.
+        public var transientError: Double?
+        /// The transient error of the baseline that keeps every trajectory at its initial latent.
+        public var constantBaselineTransientError: Double?
+        /// The metrics between the even- and odd-indexed true trajectories (nil with fewer than 4).
+        public var noiseFloorMMDV: Double?
+        public var noiseFloorMMDU: Double?
+        public var noiseFloorRelativeError: Double?
+        public var noiseFloorTransientError: Double?
+        /// The fraction of initial latents with a component outside the training pairs' start range; nil when the model records none.
+        public var outsideTrainingRange: Double?
 
         public init(source: String, initial: [Double], trajectories: Int, temporalMMDV: Double, temporalMMDU: Double,
                     relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int, constantBaselineMMDV: Double? = nil) {
@@ -50,6 +67,16 @@ public enum EvaluateStage {
         public var averageMMDV: Double
         public var averageMMDU: Double
         public var relativeError: Double
+        /// The means over conditions of the noise floor, transient error and coverage (over the conditions that have them).
+        public var averageNoiseFloorMMDV: Double?
+        public var averageNoiseFloorMMDU: Double?
+        public var noiseFloorRelativeError: Double?
+        public var transientError: Double?
+        public var noiseFloorTransientError: Double?
+        /// The fraction of all test initial latents outside the training range; nil when the model records none.
+        public var outsideTrainingRange: Double?
+        /// The model's training start range.
+        public var trainingStartRange: SDECheckpoint.LatentRange?
 
         public init(latent: [String], bandwidths: [Double], conditions: [ConditionMetrics], averageMMDV: Double,
                     averageMMDU: Double, relativeError: Double) {
@@ -60,6 +87,12 @@ public enum EvaluateStage {
             self.averageMMDU = averageMMDU
             self.relativeError = relativeError
         }
+    }
+
+    /// The mean of the values present; nil if none is.
+    static func average(_ values: [Double?]) -> Double? {
+        let present = values.compactMap { $0 }
+        return present.isEmpty ? nil : present.reduce(0, +) / Double(present.count)
     }
 
     @discardableResult
@@ -92,6 +125,7 @@ public enum EvaluateStage {
             var conditions: [ConditionMetrics] = []
             var curves: [String: [Double]] = [:]
             var gridLength: Int?
+            var testStarts: [Double] = []
             let mmd = MMD(bandwidths: bandwidths)
             let n = map.names.count
             for test in tests {
@@ -132,39 +166,64 @@ public enum EvaluateStage {
                                               dt: (grid[1] - grid[0]) / checkpoint.timeScale, seed: seed &+ UInt64(conditions.count))
                     let predicted = rollout.trajectories.data.map(Double.init)
                     let finitePredicted = EvaluateStage.finiteTrajectories(predicted, size: records * n)
-                    let x = standardised(finitePredicted, by: truth, dimension: n), y = standardised(truth, by: truth, dimension: n)
-                    let (v, u) = mmd.overTime(x, y, times: records, dimension: n)
+                    let trueMoments = ensembleMoments(truth, times: records, dimension: n)
+                    let scale = SpreadScale(of: truth, times: records, dimension: n)
+                    let r = relaxationIndex(ofMean: trueMoments.mean, times: records, dimension: n)
+                    let model = EnsembleDiscrepancy(predicted: finitePredicted, true: truth, times: records, dimension: n, mmd: mmd, scale: scale, relaxationIndex: r)
+                    let floor = EnsembleDiscrepancy.noiseFloor(of: truth, times: records, dimension: n, mmd: mmd, scale: scale, relaxationIndex: r)
                     // The do-nothing baseline: every trajectory stays at its initial latent.
                     let constant = (0..<members.count).flatMap { j in
                         (0..<records).flatMap { _ in truth[(j * records * n)..<(j * records * n + n)] }
                     }
-                    let baseline = mmd.overTime(standardised(constant, by: truth, dimension: n), y, times: records, dimension: n).v
+                    let baseline = EnsembleDiscrepancy(predicted: constant, true: truth, times: records, dimension: n, mmd: mmd, scale: scale, relaxationIndex: r)
                     let perComponent = (0..<n).map { k in
                         relativeErrorOfMeans(predicted: EvaluateStage.component(finitePredicted, k, n), true: EvaluateStage.component(truth, k, n),
                                              times: records, dimension: 1)
                     }
                     let predictedMoments = ensembleMoments(predicted, times: records, dimension: n)
-                    let trueMoments = ensembleMoments(truth, times: records, dimension: n)
-                    curves["mmd_v", default: []] += v
-                    curves["mmd_u", default: []] += u
+                    curves["mmd_v", default: []] += model.mmdV
+                    curves["mmd_u", default: []] += model.mmdU
                     curves["times", default: []] += grid
                     curves["mean_predicted", default: []] += predictedMoments.mean
                     curves["std_predicted", default: []] += predictedMoments.std
                     curves["mean_true", default: []] += trueMoments.mean
                     curves["std_true", default: []] += trueMoments.std
-                    conditions.append(ConditionMetrics(
-                        source: test.path, initial: key, trajectories: members.count,
-                        temporalMMDV: v.reduce(0, +) / Double(records), temporalMMDU: u.reduce(0, +) / Double(records),
-                        relativeError: relativeErrorOfMeans(predicted: finitePredicted, true: truth, times: records, dimension: n),
-                        relativeErrorPerComponent: perComponent, nonFiniteRollouts: rollout.nonFinite,
-                        constantBaselineMMDV: baseline.reduce(0, +) / Double(records)))
+                    var metrics = ConditionMetrics(
+                        source: test.path, initial: key, trajectories: members.count, temporalMMDV: model.temporalMMDV,
+                        temporalMMDU: model.temporalMMDU, relativeError: model.relativeError, relativeErrorPerComponent: perComponent,
+                        nonFiniteRollouts: rollout.nonFinite, constantBaselineMMDV: baseline.temporalMMDV)
+                    metrics.mmdScale = scale.spread
+                    metrics.relaxationTime = grid[r]
+                    metrics.transientError = model.transientError
+                    metrics.constantBaselineTransientError = baseline.transientError
+                    metrics.noiseFloorMMDV = floor?.temporalMMDV
+                    metrics.noiseFloorMMDU = floor?.temporalMMDU
+                    metrics.noiseFloorRelativeError = floor?.relativeError
+                    metrics.noiseFloorTransientError = floor?.transientError
+                    let starts = start.data.map(Double.init)
+                    testStarts += starts
+                    metrics.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(starts, dimension: n, lower: $0.lower, upper: $0.upper) }
+                    conditions.append(metrics)
                 }
             }
             let count = Double(conditions.count)
-            let summary = Summary(latent: map.names, bandwidths: bandwidths, conditions: conditions,
+            var summary = Summary(latent: map.names, bandwidths: bandwidths, conditions: conditions,
                                   averageMMDV: conditions.map(\.temporalMMDV).reduce(0, +) / count,
                                   averageMMDU: conditions.map(\.temporalMMDU).reduce(0, +) / count,
                                   relativeError: conditions.map(\.relativeError).reduce(0, +) / count)
+            summary.averageNoiseFloorMMDV = EvaluateStage.average(conditions.map(\.noiseFloorMMDV))
+            summary.averageNoiseFloorMMDU = EvaluateStage.average(conditions.map(\.noiseFloorMMDU))
+            summary.noiseFloorRelativeError = EvaluateStage.average(conditions.map(\.noiseFloorRelativeError))
+            summary.transientError = EvaluateStage.average(conditions.map(\.transientError))
+            summary.noiseFloorTransientError = EvaluateStage.average(conditions.map(\.noiseFloorTransientError))
+            summary.trainingStartRange = checkpoint.startRange
+            summary.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(testStarts, dimension: n, lower: $0.lower, upper: $0.upper) }
+            let uncovered = conditions.filter { ($0.outsideTrainingRange ?? 0) > 0 }
+            if !uncovered.isEmpty {
+                FileHandle.standardError.write(Data(("warning: test initial latents outside the training pairs' start range in condition(s) "
+                    + uncovered.map { "\(EvaluateStage.name($0)) (\(String(format: "%.0f", 100 * $0.outsideTrainingRange!)) %)" }.joined(separator: ", ")
+                    + "; the SDE extrapolates there\n").utf8))
+            }
             let c = conditions.count, t = gridLength ?? 0
             for (name, values) in curves.sorted(by: { $0.key < $1.key }) {
                 let shape = ["mmd_v", "mmd_u", "times"].contains(name) ? [c, t] : [c, t, n]
@@ -217,24 +276,37 @@ public enum EvaluateStage {
         Swift.stride(from: k, to: values.count, by: n).map { values[$0] }
     }
 
+    /// A condition's name: its initial parameters.
+    static func name(_ condition: ConditionMetrics) -> String {
+        condition.initial.map { String(format: "%g", $0) }.joined(separator: ", ")
+    }
+
     /// `report/index.html`: the metrics table, MMD over time, and mean ± std of every latent component,
     /// predicted against true, for each test condition.
     static func report(_ summary: Summary, curves: [String: [Double]], times t: Int) -> String {
         var page = HTMLReport(title: "Evaluation")
-        page.paragraph("Latent: \(summary.latent.joined(separator: ", ")). Average MMD² V \(String(format: "%.4g", summary.averageMMDV)), "
-                       + "U \(String(format: "%.4g", summary.averageMMDU)); relative error of ensemble means \(String(format: "%.4g", summary.relativeError)).")
-        page.table(header: ["condition", "trajectories", "MMD² V", "MMD² U", "relative error", "non-finite rollouts", "MMD² V, constant baseline"],
+        func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "–" }
+        page.paragraph("Latent: \(summary.latent.joined(separator: ", ")). Average MMD² V \(number(summary.averageMMDV)) (noise floor \(number(summary.averageNoiseFloorMMDV))), "
+                       + "U \(number(summary.averageMMDU)) (floor \(number(summary.averageNoiseFloorMMDU))); relative error of ensemble means \(number(summary.relativeError)) "
+                       + "(floor \(number(summary.noiseFloorRelativeError))); transient error \(number(summary.transientError)) (floor \(number(summary.noiseFloorTransientError))); "
+                       + "test initial latents outside the training range: \(summary.outsideTrainingRange.map { String(format: "%.1f %%", 100 * $0) } ?? "unknown").")
+        page.paragraph("The noise floor compares the even- with the odd-indexed true trajectories, the model all its rollouts with all true "
+                       + "trajectories: the V-statistic's bias for equal distributions, (1/m + 1/n)(1 − E k), is twice as large for the halves, "
+                       + "so a perfect model's V is about half the floor's where that bias dominates; U is unbiased on both sides. "
+                       + "The MMD standardises by the truth's within-ensemble spread per component (mmdScale in metrics.json).")
+        page.table(header: ["condition", "trajectories", "MMD² V", "floor V", "MMD² U", "floor U", "relative error", "floor", "transient error", "floor",
+                            "t_r", "outside training range", "non-finite rollouts", "MMD² V, constant baseline", "transient error, constant baseline"],
                    rows: summary.conditions.map { c in
-                       [c.initial.map { String(format: "%g", $0) }.joined(separator: ", "), String(c.trajectories),
-                        String(format: "%.4g", c.temporalMMDV), String(format: "%.4g", c.temporalMMDU),
-                        String(format: "%.4g", c.relativeError), String(c.nonFiniteRollouts), c.constantBaselineMMDV.map { String(format: "%.4g", $0) } ?? "–"]
+                       [name(c), String(c.trajectories), number(c.temporalMMDV), number(c.noiseFloorMMDV), number(c.temporalMMDU), number(c.noiseFloorMMDU),
+                        number(c.relativeError), number(c.noiseFloorRelativeError), number(c.transientError), number(c.noiseFloorTransientError),
+                        number(c.relaxationTime), c.outsideTrainingRange.map { String(format: "%.1f %%", 100 * $0) } ?? "unknown",
+                        String(c.nonFiniteRollouts), number(c.constantBaselineMMDV), number(c.constantBaselineTransientError)]
                    })
         let n = summary.latent.count
         func condition(_ name: String, _ c: Int, width: Int) -> [Double] { Array(curves[name]![(c * t * width)..<((c + 1) * t * width)]) }
         page.heading("MMD² over time")
         page.plot(LinePlot(title: "MMD² (V-statistic)", xLabel: "time", yLabel: "MMD²", series: summary.conditions.indices.map { c in
-            LinePlot.Series(name: summary.conditions[c].initial.map { String(format: "%g", $0) }.joined(separator: ", "),
-                            x: condition("times", c, width: 1), y: condition("mmd_v", c, width: 1))
+            LinePlot.Series(name: name(summary.conditions[c]), x: condition("times", c, width: 1), y: condition("mmd_v", c, width: 1))
         }))
         page.heading("Mean ± standard deviation, predicted (solid) and true (dashed)")
         for c in summary.conditions.indices {
@@ -243,7 +315,7 @@ public enum EvaluateStage {
                 func column(_ name: String) -> [Double] { Swift.stride(from: k, to: t * n, by: n).map { condition(name, c, width: n)[$0] } }
                 let (mp, sp, mt, st) = (column("mean_predicted"), column("std_predicted"), column("mean_true"), column("std_true"))
                 page.plot(LinePlot(
-                    title: "\(summary.latent[k]), condition \(summary.conditions[c].initial.map { String(format: "%g", $0) }.joined(separator: ", "))",
+                    title: "\(summary.latent[k]), condition \(name(summary.conditions[c]))",
                     xLabel: "time", yLabel: summary.latent[k], series: [
                         LinePlot.Series(name: "SDE", x: x, y: mp, band: (zip(mp, sp).map { $0 - $1 }, zip(mp, sp).map { $0 + $1 })),
                         LinePlot.Series(name: "true", x: x, y: mt, band: (zip(mt, st).map { $0 - $1 }, zip(mt, st).map { $0 + $1 }), dashed: true),
@@ -254,12 +326,19 @@ public enum EvaluateStage {
     }
 
     static func csv(_ summary: Summary) -> String {
-        var lines = ["source,initial,trajectories,temporal_mmd_v,temporal_mmd_u,relative_error," + summary.latent.map { "relative_error_\($0)" }.joined(separator: ",") + ",non_finite_rollouts"]
+        func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+        var lines = ["source,initial,trajectories,temporal_mmd_v,noise_floor_mmd_v,temporal_mmd_u,noise_floor_mmd_u,relative_error,noise_floor_relative_error,"
+                     + "transient_error,noise_floor_transient_error,relaxation_time,outside_training_range,"
+                     + summary.latent.map { "relative_error_\($0)" }.joined(separator: ",") + ",non_finite_rollouts"]
         for c in summary.conditions {
-            lines.append("\(c.source),\(c.initial.map { String($0) }.joined(separator: " ")),\(c.trajectories),\(c.temporalMMDV),\(c.temporalMMDU),\(c.relativeError),"
+            lines.append("\(c.source),\(c.initial.map { String($0) }.joined(separator: " ")),\(c.trajectories),"
+                         + [c.temporalMMDV, c.noiseFloorMMDV, c.temporalMMDU, c.noiseFloorMMDU, c.relativeError, c.noiseFloorRelativeError,
+                            c.transientError, c.noiseFloorTransientError, c.relaxationTime, c.outsideTrainingRange].map(number).joined(separator: ",") + ","
                          + c.relativeErrorPerComponent.map { String($0) }.joined(separator: ",") + ",\(c.nonFiniteRollouts)")
         }
-        lines.append("average,,,\(summary.averageMMDV),\(summary.averageMMDU),\(summary.relativeError)," + String(repeating: ",", count: summary.latent.count))
+        lines.append("average,,," + [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU, summary.relativeError,
+                                     summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError, nil, summary.outsideTrainingRange]
+                        .map(number).joined(separator: ",") + String(repeating: ",", count: summary.latent.count))
         return lines.joined(separator: "\n") + "\n"
     }
 }

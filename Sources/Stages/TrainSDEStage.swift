@@ -76,7 +76,8 @@ public enum TrainSDEStage {
                                  seed: seed, inputs: [pairsURL] + (validationURL.map { [$0] } ?? []), threads: ThreadCount.current)
         let model = SDEModel(dimension: pairs.start.itemCount, mode: settings.mode, hidden: settings.hidden,
                              constantStart: settings.constantStart, random: RandomStream(seed: seed, stage: "sde-init"))
-        let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: lambda, epsilon: settings.epsilon, timeScale: timeScale)
+        let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: lambda, epsilon: settings.epsilon, timeScale: timeScale,
+                                       startRange: .init(of: pairs.start))
         var training = SDETraining()
         training.epochs = settings.epochs
         training.batchSize = settings.batchSize

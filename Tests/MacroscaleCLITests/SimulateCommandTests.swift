@@ -222,20 +222,25 @@ final class MMDCommandTests: CommandTestCase {
         XCTAssertEqual(v, MMD().overTime(x, y, times: 3, dimension: 2).v)
         try runMacroscale(["mmd", path("x.npy"), path("y.npz") + ":rollouts", "--standardize-by", "A", "--bandwidths", "1,2", "--out", path("standardised")])
         let u = try NPYFile.read(dir.file("standardised/mmd_u.npy")).elements(as: Double.self)
-        XCTAssertEqual(u, MMD(bandwidths: [1, 2]).overTime(standardised(x, by: x, dimension: 2), standardised(y, by: x, dimension: 2), times: 3, dimension: 2).u)
+        let scale = SpreadScale(of: x, times: 3, dimension: 2)
+        XCTAssertEqual(u, MMD(bandwidths: [1, 2]).overTime(scale.standardised(x), scale.standardised(y), times: 3, dimension: 2).u)
         XCTAssertThrowsError(try runMacroscale(["mmd", path("x.npy"), path("x.npy"), "--bandwidths", "0,1"]))
     }
 }
 
 final class CompareCommandTests: CommandTestCase {
-    /// Writes a minimal metrics.json for one run.
-    func writeMetrics(_ name: String, mmdV: Double, mmdU: Double, relative: [Double]) throws {
+    /// Writes a minimal metrics.json for one run (as evaluate wrote it before noise floors and transient errors, unless `transient` is given).
+    func writeMetrics(_ name: String, mmdV: Double, mmdU: Double, relative: [Double], transient: Double? = nil) throws {
         let conditions = relative.map { error in
             EvaluateStage.ConditionMetrics(source: "test", initial: [0.5], trajectories: 20, temporalMMDV: mmdV, temporalMMDU: mmdU,
                                            relativeError: error, relativeErrorPerComponent: [error, 2 * error], nonFiniteRollouts: 0)
         }
-        let summary = EvaluateStage.Summary(latent: ["m", "rho"], bandwidths: [1], conditions: conditions, averageMMDV: mmdV,
+        var summary = EvaluateStage.Summary(latent: ["m", "rho"], bandwidths: [1], conditions: conditions, averageMMDV: mmdV,
                                             averageMMDU: mmdU, relativeError: relative.reduce(0, +) / Double(relative.count))
+        if let transient {
+            summary.transientError = transient
+            (summary.averageNoiseFloorMMDV, summary.averageNoiseFloorMMDU, summary.noiseFloorRelativeError, summary.noiseFloorTransientError) = (0.01, 0, 0.001, 0.02)
+        }
         try FileManager.default.createDirectory(at: dir.file(name), withIntermediateDirectories: true)
         try JSONEncoder().encode(summary).write(to: dir.file("\(name)/metrics.json"))
     }
@@ -269,28 +274,50 @@ final class CompareCommandTests: CommandTestCase {
         try writeMetrics("naive", mmdV: 0.3, mmdU: 0.25, relative: [0.1, 0.2])
         let runs = ["naive", "lambda1", "lambda5"].map(path)
         XCTAssertEqual(try macroscale(["compare"] + runs), """
-            run       MMD² V  MMD² U  rel. error  rel. error m  rel. error rho
-            *lambda5    0.05    0.02       0.005         0.005            0.01
-            lambda1     0.12    0.08        0.02          0.02            0.04
-            naive        0.3    0.25        0.15          0.15             0.3
+            run       MMD² V  floor V  MMD² U  floor U  rel. error  floor rel.  transient  floor trans.  rel. error m  rel. error rho
+            *lambda5    0.05        –    0.02        –       0.005           –          –             –         0.005            0.01
+            lambda1     0.12        –    0.08        –        0.02           –          –             –          0.02            0.04
+            naive        0.3        –    0.25        –        0.15           –          –             –          0.15             0.3
             * best by mmd-v
 
             """)
         XCTAssertEqual(try macroscale(["compare"] + runs + ["--format", "csv", "--sort", "relative-error", "--labels", "N,L1,L5"]), """
-            run,MMD² V,MMD² U,rel. error,rel. error m,rel. error rho
-            *L5,0.05,0.02,0.005,0.005,0.01
-            L1,0.12,0.08,0.02,0.02,0.04
-            N,0.3,0.25,0.15,0.15,0.3
+            run,MMD² V,floor V,MMD² U,floor U,rel. error,floor rel.,transient,floor trans.,rel. error m,rel. error rho
+            *L5,0.05,,0.02,,0.005,,,,0.005,0.01
+            L1,0.12,,0.08,,0.02,,,,0.02,0.04
+            N,0.3,,0.25,,0.15,,,,0.15,0.3
 
             """)
         // Names sort with numbers by value: 5 before 10.
         XCTAssertEqual(try macroscale(["compare"] + runs + ["--format", "markdown", "--sort", "name", "--labels", "naive,lambda10,lambda5"]), """
-            | run | MMD² V | MMD² U | rel. error | rel. error m | rel. error rho |
-            |---|---|---|---|---|---|
-            | lambda5 | 0.05 | 0.02 | 0.005 | 0.005 | 0.01 |
-            | lambda10 | 0.12 | 0.08 | 0.02 | 0.02 | 0.04 |
-            | naive | 0.3 | 0.25 | 0.15 | 0.15 | 0.3 |
+            | run | MMD² V | floor V | MMD² U | floor U | rel. error | floor rel. | transient | floor trans. | rel. error m | rel. error rho |
+            |---|---|---|---|---|---|---|---|---|---|---|
+            | lambda5 | 0.05 | – | 0.02 | – | 0.005 | – | – | – | 0.005 | 0.01 |
+            | lambda10 | 0.12 | – | 0.08 | – | 0.02 | – | – | – | 0.02 | 0.04 |
+            | naive | 0.3 | – | 0.25 | – | 0.15 | – | – | – | 0.15 | 0.3 |
 
             """)
+    }
+
+    /// Seeds of one setting (`evaluate-16-<seed>`) form one row: mean ± sample std and the count.
+    func testCompareGroupsRunsThatDifferOnlyInTheirLastNumber() throws {
+        try writeMetrics("evaluate-16-10", mmdV: 0.1, mmdU: 0.02, relative: [0.01], transient: 0.2)
+        try writeMetrics("evaluate-16-11", mmdV: 0.2, mmdU: 0.04, relative: [0.02], transient: 0.4)
+        try writeMetrics("evaluate-16-12", mmdV: 0.3, mmdU: 0.06, relative: [0.06], transient: 0.9)
+        try writeMetrics("evaluate-8-10", mmdV: 0.5, mmdU: 0.1, relative: [0.1], transient: 1)
+        let runs = ["evaluate-8-10", "evaluate-16-10", "evaluate-16-11", "evaluate-16-12"].map(path)
+        // Means 0.2, 0.04, 0.03, 0.5; sample stds 0.1, 0.02, √(0.0014/2) = 0.02646, √(0.26/2) = 0.3606; floors equal, std 0.
+        XCTAssertEqual(try macroscale(["compare"] + runs + ["--group-suffix", "--format", "csv", "--sort", "transient-error"]), """
+            run,runs,MMD² V,MMD² V std,floor V,floor V std,MMD² U,MMD² U std,floor U,floor U std,rel. error,rel. error std,floor rel.,floor rel. std,\
+            transient,transient std,floor trans.,floor trans. std,rel. error m,rel. error m std,rel. error rho,rel. error rho std
+            *evaluate-16,3,0.2,0.1,0.01,0,0.04,0.02,0,0,0.03,0.02646,0.001,0,0.5,0.3606,0.02,0,0.03,0.02646,0.06,0.05292
+            evaluate-8,1,0.5,,0.01,,0.1,,0,,0.1,,0.001,,1,,0.02,,0.1,,0.2,
+
+            """)
+        XCTAssertTrue(try macroscale(["compare"] + runs + ["--group-suffix"]).contains("*evaluate-16     3  0.2 ± 0.1"))
+        XCTAssertEqual(try macroscale(["compare"] + runs).split(separator: "\n").count, 6, "without the flag, one row per run")
+        XCTAssertEqual(Comparison.seedless("evaluate-16-10"), "evaluate-16")
+        XCTAssertEqual(Comparison.seedless("lambda0.5"), "lambda0.5")
+        XCTAssertEqual(Comparison.seedless("naive"), "naive")
     }
 }

@@ -21,7 +21,8 @@ import Yams
 /// Option values are numbers, strings, booleans (true → a flag) or lists (a repeated option).
 /// `$stage` is replaced by that stage's output directory, `$stage/file` by a path inside it.
 /// `matrix: {option: [v1, v2]}` makes one copy of a stage per value, named `stage-v1`, …; a later
-/// stage that reads a swept stage is swept with it, each copy reading the matching one.
+/// stage that reads a swept stage is swept with it, each copy reading the matching one, and one
+/// with its own matrix as well runs for the product (`sde-8-10` for n_s = 8, seed 10).
 public struct PipelineDefinition: Equatable {
     public struct Stage: Equatable {
         public var name: String

@@ -27,8 +27,8 @@ public struct PipelinePlan {
         self.profile = profile
         self.root = root
         var earlier: [String] = []
-        /// Swept stages: name → the stage whose matrix it follows and the suffix of each copy.
-        var sweeps: [String: (origin: String, suffixes: [String])] = [:]
+        /// Swept stages and the copies they were made in.
+        var sweeps: [String: Sweep] = [:]
         var steps: [Step] = []
         for stage in definition.stages {
             var options = stage.options
@@ -46,7 +46,7 @@ public struct PipelinePlan {
             guard !options.contains(where: { $0.key == "out" }) else {
                 throw PipelineError("stage '\(stage.name)': 'out' is set by the pipeline (\(root.path)/\(stage.name))")
             }
-            // Which copies to make: its own sweep, or that of the swept stages it reads (all from one matrix).
+            // Which copies to make: the sweep of the swept stages it reads, times its own matrix.
             let referenced = options.flatMap { option -> [String] in
                 switch option.value {
                 case .scalar(let text): return [text]
@@ -54,26 +54,14 @@ public struct PipelinePlan {
                 case .flag: return []
                 }
             }.filter { $0.hasPrefix("$") }.map { String($0.dropFirst().prefix { $0 != "/" && $0 != ":" }) }
-            let sweptInputs = Array(Set(referenced.filter { sweeps[$0] != nil })).sorted()
-            let origins = Array(Set(sweptInputs.map { sweeps[$0]!.origin })).sorted()
-            var copies: [(suffix: String?, option: (String, String)?)] = [(nil, nil)]
-            if let matrix {
-                guard sweptInputs.isEmpty else {
-                    throw PipelineError("stage '\(stage.name)' has its own matrix and reads the swept stage '\(sweptInputs[0])'")
-                }
-                copies = matrix.values.map { ($0, (matrix.key, $0)) }
-                sweeps[stage.name] = (stage.name, matrix.values)
-            } else if let swept = sweptInputs.first {
-                guard origins.count == 1 else {
-                    throw PipelineError("stage '\(stage.name)' reads stages swept by different matrices (those of \(origins.joined(separator: " and ")))")
-                }
-                copies = sweeps[swept]!.suffixes.map { ($0, nil) }
-                sweeps[stage.name] = sweeps[swept]!
-            }
-            for copy in copies {
-                let name = copy.suffix.map { "\(stage.name)-\($0)" } ?? stage.name
+            let sweptInputs = Array(Set(referenced.filter { sweeps[$0] != nil })).sorted().map { ($0, sweeps[$0]!) }
+            var sweep = try Sweep.followed(by: stage.name, reading: sweptInputs)
+            if let matrix { sweep = Sweep(axes: (sweep?.axes ?? []) + [Sweep.Axis(origin: stage.name, values: matrix.values)]) }
+            sweeps[stage.name] = sweep
+            for values in sweep?.copies ?? [[]] {
+                let name = Sweep.name(stage.name, values[...])
                 var copyOptions = options
-                if let (key, value) = copy.option {
+                if let key = matrix?.key, let value = values.last {
                     if let index = copyOptions.firstIndex(where: { $0.key == key }) { copyOptions[index].value = .scalar(value) } else { copyOptions.append((key, .scalar(value))) }
                 }
                 var arguments = stage.command, upstream: [String] = []
@@ -85,7 +73,8 @@ public struct PipelinePlan {
                     guard earlier.contains(target) else {
                         throw PipelineError("stage '\(stage.name)': '\(text)' refers to \(definition.stages.contains { $0.name == target } ? "a later" : "no") stage '\(target)'")
                     }
-                    if sweeps[target] != nil, let suffix = copy.suffix { target = "\(target)-\(suffix)" }
+                    // The copy of a swept input that matches this one: the values of the axes they share.
+                    if let inputSweep = sweeps[target] { target = Sweep.name(target, values.prefix(inputSweep.axes.count)) }
                     if !upstream.contains(target) { upstream.append(target) }
                     return root.appendingPathComponent(target).path + rest
                 }

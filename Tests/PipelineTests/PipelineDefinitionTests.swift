@@ -98,7 +98,7 @@ final class PipelineDefinitionTests: XCTestCase {
 
         let twoSweeps = "pipeline: x\nstages:\n  - {name: a, run: version, matrix: {size: [1, 2]}}\n  - {name: b, run: version, matrix: {lambda: [1, 2]}}\n  - {name: c, run: version, with: {x: $a, y: $b}}"
         XCTAssertThrowsError(try PipelinePlan(try PipelineDefinition(yaml: twoSweeps, source: "p.yaml"), profile: "default", root: URL(fileURLWithPath: "/r"))) { error in
-            XCTAssertTrue("\(error)".contains("stage 'c' reads stages swept by different matrices (those of a and b)"), "\(error)")
+            XCTAssertTrue("\(error)".contains("stage 'c' reads stages swept by different matrices: 'a' (swept by a) and 'b' (swept by b)"), "\(error)")
         }
     }
 }

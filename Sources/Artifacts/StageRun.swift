@@ -56,6 +56,20 @@ public final class StageRun {
         return url
     }
 
+    /// Writes `value` as pretty-printed JSON with sorted keys, `name` in the stage directory.
+    public func writeJSON<Value: Encodable>(_ value: Value, as name: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(value), to: directory.appendingPathComponent(name))
+        recordOutput(name)
+    }
+
+    /// Writes `text` (UTF-8) as `name` in the stage directory (a table, a report page).
+    public func writeText(_ text: String, as name: String) throws {
+        try AtomicFile.write(Data(text.utf8), to: directory.appendingPathComponent(name))
+        recordOutput(name)
+    }
+
     /// Adds an input found while the stage runs, with the checksum the caller has just verified.
     public func recordInput(_ input: StageManifest.Input) {
         inputs.append(input)

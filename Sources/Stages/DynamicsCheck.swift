@@ -97,8 +97,9 @@ public enum DynamicsCheck {
                 throw ConfigurationError("the SDE has \(checkpoint.model.dimension) latent components, the latent map \(n) (\(map.names.joined(separator: ", ")))")
             }
             let exact = n == 1 && map.normalisation == "none" ? system as? any ExactMacroscopicLaw : nil
+            let truth = exact == nil ? "direct simulation" : "exact law"
             let run = try StageRun(stage: "check-dynamics", directory: directory,
-                                   config: ["latent": .array(map.names.map { .string($0) }), "truth": .string(exact == nil ? "direct simulation" : "exact law"),
+                                   config: ["latent": .array(map.names.map { .string($0) }), "truth": .string(truth),
                                             "gridPoints": .number(Double(gridPoints)), "records": .array(bursts.records.map { .number(Double($0)) }),
                                             "states": .number(Double(bursts.states)), "replicas": .number(Double(bursts.replicas)),
                                             "burstTime": .number(bursts.time ?? checkpoint.timeScale)],
@@ -112,10 +113,7 @@ public enum DynamicsCheck {
                 guard let testSystem = source.system as? System, testSystem.spatialShape == system.spatialShape else {
                     throw ArtifactError(test.path, "is not a \(System.identifier) simulation of the model's size \(system.spatialShape)")
                 }
-                let states = try NPZArchive.read(file).array("states")
-                let runs = states.shape[0], records = states.shape.count > 1 ? states.shape[1] : 0
-                let all = try configurations(try NumPyArray(dtype: states.dtype, shape: [runs * records] + Array(states.shape.dropFirst(2)), bytes: states.bytes),
-                                             of: testSystem, spatialShape: testSystem.spatialShape, source: file.path)
+                let (runs, records, all) = try trajectoryRecords(try NPZArchive.read(file).array("states", in: file.path), of: testSystem, source: file.path)
                 for record in bursts.records where record < records {
                     let chosen = (0..<min(bursts.states, runs)).map { all[$0 * records + record] }
                     truths.append(("\(test.lastPathComponent), record \(record)", record, chosen, testSystem))
@@ -128,13 +126,9 @@ public enum DynamicsCheck {
             } else {
                 points = try simulatedPoints(truths: truths, map: map, checkpoint: checkpoint, time: bursts.time ?? checkpoint.timeScale)
             }
-            let summary = DynamicsCheck.summarise(points, latent: map.names, truth: exact == nil ? "direct simulation" : "exact law")
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent("dynamics.json"))
-            run.recordOutput("dynamics.json")
-            try AtomicFile.write(Data(DynamicsCheck.report(summary).utf8), to: directory.appendingPathComponent("report/index.html"))
-            run.recordOutput("report/index.html")
+            let summary = DynamicsCheck.summarise(points, latent: map.names, truth: truth)
+            try run.writeJSON(summary, as: "dynamics.json")
+            try run.writeText(DynamicsCheck.report(summary), as: "report/index.html")
             try run.finish()
             return summary
         }
@@ -183,8 +177,8 @@ public enum DynamicsCheck {
                 for s in truth.states.indices {
                     let increments = (0..<replicas).map { r in zip(full[s * replicas + r], start[s]).map { $0 - $1 } }
                     for r in 0..<replicas {
-                        let halfIncrement = zip(half[s * replicas + r], start[s]).map { $0 - $1 }
-                        drifts.append(weights.combine(halfIncrement, increments[r]).map { $0 / h })
+                        drifts.append(estimatedIncrement(before: start[s], midway: half[s * replicas + r], after: full[s * replicas + r],
+                                                         weights: weights).map { $0 / h })
                     }
                     for c in 0..<n {
                         let mean = increments.reduce(0) { $0 + $1[c] } / Double(replicas)

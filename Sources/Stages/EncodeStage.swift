@@ -67,8 +67,7 @@ public enum EncodeStage {
         var partialNext: [Double] = []
         partialNext.reserveCapacity(snapshots.count * n)
         for j in 0..<snapshots.count {
-            let increment = zip(patchAfter[j], patchBefore[j]).map { $0 - $1 }
-            let estimate = weights.map { $0[j].combine(zip(patchMidway![j], patchBefore[j]).map { $0 - $1 }, increment) } ?? increment
+            let estimate = estimatedIncrement(before: patchBefore[j], midway: patchMidway?[j], after: patchAfter[j], weights: weights?[j])
             partialNext += zip(start[j], estimate).map { $0 + $1 }
         }
         let patches = Grid<System.Site>.tilingOrigins(of: system.spatialShape, patchSize: patchShape).count

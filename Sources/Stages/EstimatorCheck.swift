@@ -67,9 +67,6 @@ public enum EstimatorCheck {
         let whole = [Int](repeating: 0, count: system.spatialShape.count)
         let increments = parallelMap(count) { j in
             let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
-            func difference(_ a: [Double], _ b: [Double]) -> [Double] { zip(a, b).map { $0 - $1 } }
-            let before = system.observables(of: patches.before[j])
-            var partial = difference(system.observables(of: patches.after[j]), before)
             var configuration = snapshots[j]
             let start = system.observables(of: configuration)
             // The whole system over the same times: to the half-way time first where there is one.
@@ -79,13 +76,12 @@ public enum EstimatorCheck {
                 _ = system.evolveRegion(&configuration, origin: whole, size: system.spatialShape, for: .time(time - elapsed),
                                         boundary: .periodicWindow, random: random)
                 elapsed = time
-                recorded.append(difference(system.observables(of: configuration), start))
+                recorded.append(system.observables(of: configuration))
             }
-            var full = recorded.last!
-            if let weights, let midway = patches.midway {
-                partial = weights[j].combine(difference(system.observables(of: midway.patches[j]), before), partial)
-                full = weights[j].combine(recorded[0], full)
-            }
+            let partial = estimatedIncrement(before: system.observables(of: patches.before[j]),
+                                             midway: patches.midway.map { system.observables(of: $0.patches[j]) },
+                                             after: system.observables(of: patches.after[j]), weights: weights?[j])
+            let full = estimatedIncrement(before: start, midway: recorded.count == 2 ? recorded[0] : nil, after: recorded.last!, weights: weights?[j])
             progress.advance()
             return (partial, full)
         }
@@ -102,10 +98,7 @@ public enum EstimatorCheck {
             ("full", try NumPyArray(increments.flatMap(\.1), shape: [count, dimension])),
             ("dt", NumPyArray(Array(patches.dt.prefix(count)))),
         ]), as: "increments.npz")
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent("summary.json"))
-        stage.recordOutput("summary.json")
+        try stage.writeJSON(summary, as: "summary.json")
         // A refused check leaves its outputs to look at but no manifest, so a pipeline does not go past it.
         try accept(summary)
         try stage.finish()

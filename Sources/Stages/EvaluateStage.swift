@@ -139,13 +139,11 @@ public enum EvaluateStage {
                 let states = try archive.array("states")
                 let times = try archive.array("times").elements(as: Double.self)
                 let initial = try archive.array("initial")
-                let runs = states.shape[0], records = states.shape[1]
+                let (runs, records, all) = try trajectoryRecords(states, of: testSystem, source: file.path)
                 guard gridLength == nil || gridLength == records else {
                     throw ArtifactError(file.path, "has \(records) records per run; earlier test stages had \(gridLength!)")
                 }
                 gridLength = records
-                let all = try configurations(try NumPyArray(dtype: states.dtype, shape: [runs * records] + Array(states.shape.dropFirst(2)), bytes: states.bytes),
-                                             of: testSystem, spatialShape: testSystem.spatialShape, source: file.path)
                 let latents = try map.phi(all, testSystem)
                 let parameters = initial.doubleValues(), perRun = initial.shape.count > 1 ? initial.shape[1] : 1
                 // Runs with equal initial parameters form one condition, in order of first appearance.
@@ -229,15 +227,9 @@ public enum EvaluateStage {
                 let shape = ["mmd_v", "mmd_u", "times"].contains(name) ? [c, t] : [c, t, n]
                 try run.write(try NumPyArray(values, shape: shape), as: "\(name).npy")
             }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try AtomicFile.write(try encoder.encode(summary), to: directory.appendingPathComponent("metrics.json"))
-            run.recordOutput("metrics.json")
-            try AtomicFile.write(Data(EvaluateStage.csv(summary).utf8), to: directory.appendingPathComponent("metrics.csv"))
-            run.recordOutput("metrics.csv")
-            try AtomicFile.write(Data(EvaluateStage.report(summary, curves: curves, times: t).utf8),
-                                 to: directory.appendingPathComponent("report/index.html"))
-            run.recordOutput("report/index.html")
+            try run.writeJSON(summary, as: "metrics.json")
+            try run.writeText(EvaluateStage.csv(summary), as: "metrics.csv")
+            try run.writeText(EvaluateStage.report(summary, curves: curves, times: t), as: "report/index.html")
             try run.finish()
             return summary
         }

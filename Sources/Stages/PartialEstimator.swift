@@ -44,3 +44,11 @@ public struct RichardsonWeights: Equatable, Sendable {
         zip(a, b).map { first * $0 + second * $1 }
     }
 }
+
+/// The estimated increment of observables recorded before, (half-way,) and after: the single
+/// increment `after − before`, or with `weights` the two-time combination of both increments.
+public func estimatedIncrement(before: [Double], midway: [Double]?, after: [Double], weights: RichardsonWeights?) -> [Double] {
+    let increment = zip(after, before).map { $0 - $1 }
+    guard let weights, let midway else { return increment }
+    return weights.combine(zip(midway, before).map { $0 - $1 }, increment)
+}

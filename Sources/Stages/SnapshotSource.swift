@@ -49,9 +49,7 @@ public struct SnapshotSource {
         guard states.shape.count >= 2, burnIn >= 0, burnIn < states.shape[1] else {
             throw ArtifactError(file.path, "burn-in \(burnIn) leaves no records of states shaped \(NumPyArray.describe(states.shape))")
         }
-        let runs = states.shape[0], records = states.shape[1]
-        let all = try configurations(try NumPyArray(dtype: states.dtype, shape: [runs * records] + Array(states.shape.dropFirst(2)), bytes: states.bytes),
-                                     of: system, spatialShape: system.spatialShape, source: file.path)
+        let (runs, records, all) = try trajectoryRecords(states, of: system, source: file.path)
         return (0..<runs).flatMap { run in all[(run * records + burnIn)..<((run + 1) * records)] }
     }
 }

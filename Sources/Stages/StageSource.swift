@@ -54,3 +54,15 @@ public func configurations<System: MicroscopicSystem>(_ array: NumPyArray, of sy
         Grid(components: system.components, spatialShape: spatialShape, values: Array(values[(k * size)..<((k + 1) * size)]))
     }
 }
+
+/// The records of simulated trajectories, `states` of shape `[runs, records, (components,) spatial…]`,
+/// as configurations of `system` in run-major order, with the number of runs and records per run.
+public func trajectoryRecords<System: MicroscopicSystem>(_ states: NumPyArray, of system: System, source: String) throws
+    -> (runs: Int, records: Int, configurations: [Grid<System.Site>]) {
+    guard states.shape.count >= 2 else {
+        throw ArtifactError(source, "trajectory states must be [runs, records, …]; got \(NumPyArray.describe(states.shape))")
+    }
+    let runs = states.shape[0], records = states.shape[1]
+    let flat = try NumPyArray(dtype: states.dtype, shape: [runs * records] + Array(states.shape.dropFirst(2)), bytes: states.bytes)
+    return (runs, records, try configurations(flat, of: system, spatialShape: system.spatialShape, source: source))
+}

@@ -64,10 +64,9 @@ final class PartialEstimatorBiasTests: XCTestCase {
             let weights = try patches.richardsonWeights(source: name)
             var numerator = 0.0, denominator = 0.0, residuals: [(Double, Double)] = []
             for j in snapshots.indices {
-                let increment = model.observables(of: patches.after[j])[0] - model.observables(of: patches.before[j])[0]
-                let estimate = weights.map { w in
-                    w[j].combine([model.observables(of: patches.midway!.patches[j])[0] - model.observables(of: patches.before[j])[0]], [increment])[0]
-                } ?? increment
+                let estimate = estimatedIncrement(before: model.observables(of: patches.before[j]),
+                                                  midway: patches.midway.map { model.observables(of: $0.patches[j]) },
+                                                  after: model.observables(of: patches.after[j]), weights: weights?[j])[0]
                 let expected = model.exactDrift(at: model.observables(of: snapshots[j]))[0] * patches.dt[j]
                 numerator += estimate * expected
                 denominator += expected * expected

@@ -46,6 +46,9 @@ struct Upsample: ParsableCommand {
     @Option(help: "Relax the appended configurations for this physical time per window instead (0: not at all).")
     var appendRelaxTime: Double?
 
+    @Flag(help: "Relax each appended configuration for a time drawn uniformly between 0 and its relax time, covering the whole relaxation from the random state.")
+    var appendRelaxSpread = false
+
     @Option(help: "Records to skip at the start of every input trajectory.")
     var burnIn = 0
 
@@ -77,6 +80,7 @@ struct Upsample: ParsableCommand {
         settings.boundary = boundary
         settings.appendInitial = appendInitial
         settings.appendRelaxDuration = appendRelaxTime.map(RegionDuration.time)
+        settings.appendRelaxSpread = appendRelaxSpread
         let manifest = try UpsampleStage.run(system, pool: try source.snapshots(of: system, burnIn: burnIn), settings: settings,
                                              seed: stage.seed, inputs: [source.input], directory: stage.directory)
         print("upsample \(System.identifier): \(system.spatialShape) → \(settings.targetShape), \(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")
@@ -89,7 +93,9 @@ struct Evolve: ParsableCommand {
         abstract: "Evolve one uniformly chosen tiling patch of every large snapshot for a short time.",
         discussion: """
             Reads the snapshots of an upsample stage (or the records of a simulate stage) and writes \
-            evolved.npz (patchBefore, patchAfter, patchIndex, patchOrigin, dt) with a manifest.
+            evolved.npz (patchBefore, patchAfter, patchIndex, patchOrigin, dt, replicas) with a \
+            manifest. With --replicas R every snapshot gets R independent patch evolutions, which \
+            encode averages into one pair of 1/R the variance.
             """)
 
     @Option(help: "Input stage directory (upsample or simulate).")
@@ -110,6 +116,9 @@ struct Evolve: ParsableCommand {
     @Option(help: "single (the reference: the patch after δt) or richardson (also half-way, for the two-time estimator without the O(δt²) bias; see Docs/ESTIMATOR.md).")
     var estimator = PartialEstimator.single
 
+    @Option(help: "Independent patch evolutions per snapshot, averaged by encode (variance / R at R times the evolution cost).")
+    var replicas = 1
+
     @Option(help: "Records to skip at the start of every input trajectory (simulate input only).")
     var burnIn = 0
 
@@ -119,6 +128,7 @@ struct Evolve: ParsableCommand {
         if let patchSize, patchSize < 1 { throw ValidationError("--patch-size must be at least 1") }
         if let steps, steps < 0 { throw ValidationError("--steps must be non-negative") }
         if let time, !(time > 0 && time.isFinite) { throw ValidationError("--time must be positive and finite") }
+        guard (1...4096).contains(replicas) else { throw ValidationError("--replicas must be between 1 and 4096") }
         if steps != nil && time != nil { throw ValidationError("give --steps or --time, not both") }
     }
 
@@ -133,11 +143,12 @@ struct Evolve: ParsableCommand {
         settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         settings.estimator = estimator
+        settings.replicas = replicas
         let snapshots = try source.snapshots(of: system, burnIn: burnIn)
         let manifest = try EvolveStage.run(system, snapshots: snapshots, settings: settings, seed: stage.seed,
                                            inputs: [source.input], directory: stage.directory)
-        let rate = Double(snapshots.count) / max(manifest.wallSeconds, 1e-9)
-        print("evolve \(System.identifier): \(snapshots.count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s (\(String(format: "%.3g", rate)) patches/s) → \(stage.out)")
+        let count = snapshots.count * replicas, rate = Double(count) / max(manifest.wallSeconds, 1e-9)
+        print("evolve \(System.identifier): \(count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s (\(String(format: "%.3g", rate)) patches/s) → \(stage.out)")
     }
 }
 extension PartialEstimator: ExpressibleByArgument {}

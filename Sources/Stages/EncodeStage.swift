@@ -14,6 +14,8 @@ import Systems
 ///   the two-time combination of `RichardsonWeights` instead, and `varianceFactor` [P] holds the
 ///   factor by which its variance exceeds a single increment's (5 for the half-way point);
 /// - `naive.npz`: start = φ(x_t), next = φ(x_{t+δt,I}), dt — the naive baseline;
+/// where evolve ran R replicas per snapshot, each file has one pair per snapshot, its increment,
+/// next state and δt the mean over the replicas, and `varianceFactor` divided by R;
 /// (both also hold `patches`, the number K of tiling patches)
 /// and, given a large-system simulate stage written with `--pairs`, `validation.npz` from its true
 /// one-step pairs. φ of a patch is the same map evaluated on the patch alone. With a closure model
@@ -53,8 +55,8 @@ public enum EncodeStage {
         let patchShape = evolved.patchShape, patchSystem = system.resized(to: patchShape)
         let weights = try evolved.richardsonWeights(source: file.path)
         let snapshots = try source.snapshots(of: system)
-        guard snapshots.count == evolved.before.count else {
-            throw ArtifactError(file.path, "\(evolved.before.count) evolved patches for \(snapshots.count) snapshots")
+        guard snapshots.count == evolved.snapshotCount else {
+            throw ArtifactError(file.path, "\(evolved.before.count) evolved patches (\(evolved.replicas) per snapshot) for \(snapshots.count) snapshots")
         }
         let stage = try StageRun(stage: "encode", directory: directory,
                                  config: ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
@@ -64,16 +66,26 @@ public enum EncodeStage {
         let patchBefore = try phi(evolved.before, patchSystem), patchAfter = try phi(evolved.after, patchSystem)
         let patchMidway = try evolved.midway.map { try phi($0.patches, patchSystem) }
         let n = latentNames.count
-        var partialNext: [Double] = []
-        partialNext.reserveCapacity(snapshots.count * n)
+        // One pair per snapshot: the replicas' increments, times and variance factors averaged
+        // (R independent estimates: the mean's variance is 1/R of theirs).
+        var partialNext: [Double] = [], naiveNext: [Double] = [], dt: [Double] = [], partialFactor: [Double] = []
         for j in 0..<snapshots.count {
-            let estimate = estimatedIncrement(before: patchBefore[j], midway: patchMidway?[j], after: patchAfter[j], weights: weights?[j])
+            let entries = evolved.entries(ofSnapshot: j), replicas = Double(entries.count)
+            func mean(_ vectors: [[Double]]) -> [Double] { (0..<n).map { k in vectors.reduce(0) { $0 + $1[k] } / replicas } }
+            let estimate = mean(entries.map {
+                estimatedIncrement(before: patchBefore[$0], midway: patchMidway?[$0], after: patchAfter[$0], weights: weights?[$0])
+            })
             partialNext += zip(start[j], estimate).map { $0 + $1 }
+            naiveNext += mean(entries.map { patchAfter[$0] })
+            dt.append(entries.reduce(0) { $0 + evolved.dt[$1] } / replicas)
+            partialFactor.append(entries.reduce(0) { $0 + (weights?[$1].varianceFactor ?? 1) } / (replicas * replicas))
         }
+        let averaged = evolved.replicas > 1
         let patches = Grid<System.Site>.tilingOrigins(of: system.spatialShape, patchSize: patchShape).count
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: evolved.dt, dimension: n, patches: patches,
-                                        varianceFactor: weights?.map(\.varianceFactor)), as: "partial.npz")
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: patchAfter.flatMap { $0 }, dt: evolved.dt, dimension: n, patches: patches),
+        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches,
+                                        varianceFactor: weights != nil || averaged ? partialFactor : nil), as: "partial.npz")
+        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: naiveNext, dt: dt, dimension: n, patches: patches,
+                                        varianceFactor: averaged ? [Double](repeating: 1 / Double(evolved.replicas), count: dt.count) : nil),
                         as: "naive.npz")
         if let simulateDirectory {
             let simulate = try StageSource(directory: simulateDirectory)

@@ -9,7 +9,8 @@ import Systems
 /// K times its weight in the whole system's φ), distributed like the change of φ of the whole
 /// system evolved for the same time δt?
 ///
-/// For sample j of an evolve stage it takes the snapshot x_t, evolves the **whole** system for that
+/// For sample j of an evolve stage (snapshot j and its first patch evolution, where evolve ran
+/// several replicas per snapshot) it takes the snapshot x_t, evolves the **whole** system for that
 /// sample's δt_j (stream (seed, "estimator-check", j)), and records both increments. Where the
 /// evolve stage recorded the patch half-way (Richardson estimator), the whole system is recorded at
 /// the same half-way time and both increments are the same two-time combination. The bias is the
@@ -56,7 +57,11 @@ public enum EstimatorCheck {
         _ system: System, snapshots: [Grid<System.Site>], patches: EvolvedPatches<System.Site>, samples: Int, seed: UInt64,
         inputs: [StageManifest.Input], directory: URL, accept: (Summary) throws -> Void = { _ in }
     ) throws -> Summary {
-        let count = min(samples, snapshots.count, patches.dt.count)
+        guard snapshots.count == patches.snapshotCount else {
+            throw ConfigurationError("\(patches.dt.count) evolved patches (\(patches.replicas) per snapshot) for \(snapshots.count) snapshots")
+        }
+        let count = min(samples, snapshots.count)
+        let dt = (0..<count).map { patches.dt[patches.entries(ofSnapshot: $0).lowerBound] }
         guard count >= 2 else { throw ConfigurationError("the estimator check needs at least 2 samples") }
         let weights = try patches.richardsonWeights(source: directory.path)
         let stage = try StageRun(stage: "check-estimator", directory: directory,
@@ -67,10 +72,11 @@ public enum EstimatorCheck {
         let whole = [Int](repeating: 0, count: system.spatialShape.count)
         let increments = parallelMap(count) { j in
             let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
+            let e = patches.entries(ofSnapshot: j).lowerBound
             var configuration = snapshots[j]
             let start = system.observables(of: configuration)
             // The whole system over the same times: to the half-way time first where there is one.
-            let times = patches.midway.map { [$0.dt[j], patches.dt[j]] } ?? [patches.dt[j]]
+            let times = patches.midway.map { [$0.dt[e], patches.dt[e]] } ?? [patches.dt[e]]
             var elapsed = 0.0, recorded: [[Double]] = []
             for time in times {
                 _ = system.evolveRegion(&configuration, origin: whole, size: system.spatialShape, for: .time(time - elapsed),
@@ -78,10 +84,10 @@ public enum EstimatorCheck {
                 elapsed = time
                 recorded.append(system.observables(of: configuration))
             }
-            let partial = estimatedIncrement(before: system.observables(of: patches.before[j]),
-                                             midway: patches.midway.map { system.observables(of: $0.patches[j]) },
-                                             after: system.observables(of: patches.after[j]), weights: weights?[j])
-            let full = estimatedIncrement(before: start, midway: recorded.count == 2 ? recorded[0] : nil, after: recorded.last!, weights: weights?[j])
+            let partial = estimatedIncrement(before: system.observables(of: patches.before[e]),
+                                             midway: patches.midway.map { system.observables(of: $0.patches[e]) },
+                                             after: system.observables(of: patches.after[e]), weights: weights?[e])
+            let full = estimatedIncrement(before: start, midway: recorded.count == 2 ? recorded[0] : nil, after: recorded.last!, weights: weights?[e])
             progress.advance()
             return (partial, full)
         }
@@ -90,13 +96,13 @@ public enum EstimatorCheck {
         let differences = Moments(increments.map { zip($0.0, $0.1).map { $0 - $1 } })
         let errors = differences.standardErrors(samples: count)
         let summary = Summary(observables: System.observableNames, samples: count,
-                              meanDt: patches.dt.prefix(count).reduce(0, +) / Double(count), estimator: weights == nil ? "single" : "richardson",
+                              meanDt: dt.reduce(0, +) / Double(count), estimator: weights == nil ? "single" : "richardson",
                               partial: Moments(increments.map(\.0)), full: Moments(increments.map(\.1)),
                               bias: differences.mean, biasInStandardErrors: zip(differences.mean, errors).map { $1 > 0 ? $0 / $1 : 0 })
         try stage.write(NPZArchive([
             ("partial", try NumPyArray(increments.flatMap(\.0), shape: [count, dimension])),
             ("full", try NumPyArray(increments.flatMap(\.1), shape: [count, dimension])),
-            ("dt", NumPyArray(Array(patches.dt.prefix(count)))),
+            ("dt", NumPyArray(dt)),
         ]), as: "increments.npz")
         try stage.writeJSON(summary, as: "summary.json")
         // A refused check leaves its outputs to look at but no manifest, so a pipeline does not go past it.

@@ -4,13 +4,17 @@ import Foundation
 import Random
 import Systems
 
-/// Partial evolution: for every large snapshot, evolve one uniformly chosen tiling patch alone.
+/// Partial evolution: for every large snapshot, evolve one uniformly chosen tiling patch alone
+/// (or `replicas` of them, one after another, each from the snapshot).
 ///
 /// The lattice is tiled by K non-overlapping patches of `patchShape` (in C order); snapshot j
 /// draws patch I uniformly from stream (seed, "evolve", j) and runs the dynamics inside it for
 /// `duration` (`boundary` says how it meets the frozen rest), recording the patch before
 /// and after, I, and the elapsed time δt (random for kinetic Monte Carlo). With the Richardson
 /// estimator the patch is also recorded half-way (after half the time, or half the steps).
+/// With R replicas the same stream goes on to draw and evolve R − 1 further patches of the same
+/// snapshot, each started afresh from x_t: independent estimates of one increment, which
+/// `encode` averages (the first replica is the single-replica run's patch).
 public struct PartialEvolution: Sendable {
     public var patchShape: [Int]
     /// How long the patch evolves (nil: the system's default, one event per patch site for spins,
@@ -20,6 +24,8 @@ public struct PartialEvolution: Sendable {
     public var boundary: RegionBoundary?
     /// Whether the patch is also recorded half-way, for the two-time estimator.
     public var estimator = PartialEstimator.single
+    /// Independent patch evolutions per snapshot (at least 1).
+    public var replicas = 1
 
     public init(patchShape: [Int]) {
         self.patchShape = patchShape
@@ -29,7 +35,8 @@ public struct PartialEvolution: Sendable {
     func configuration<System: MicroscopicSystem>(for system: System) -> JSONValue {
         let duration = duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
         return ["patchShape": .array(patchShape.map { .number(Double($0)) }), "duration": .string(duration.description),
-                "boundary": .string((boundary ?? System.referencePatchBoundary).rawValue), "estimator": .string(estimator.rawValue)]
+                "boundary": .string((boundary ?? System.referencePatchBoundary).rawValue), "estimator": .string(estimator.rawValue),
+                "replicas": .number(Double(replicas))]
     }
 
     /// The two halves `duration` is run in for the Richardson estimator: half the time, or half the steps.
@@ -44,16 +51,19 @@ public struct PartialEvolution: Sendable {
 }
 
 public enum EvolveStage {
-    /// Evolves one patch of every snapshot and writes `evolved.npz`: `patchBefore` and `patchAfter`
-    /// `[snapshots, (components,) patch…]`, `patchIndex` `[snapshots]` (int64, I in 0..<K),
-    /// `patchOrigin` `[snapshots, rank]` (int64) and `dt` `[snapshots]` (float64); with the
-    /// Richardson estimator also `patchMidway` and `dtMidway`, the patch and the time half-way.
+    /// Evolves `replicas` patches of every snapshot and writes `evolved.npz`, one entry per patch
+    /// evolution, the R entries of snapshot j at j·R ..< (j + 1)·R: `patchBefore` and `patchAfter`
+    /// `[entries, (components,) patch…]`, `patchIndex` `[entries]` (int64, I in 0..<K),
+    /// `patchOrigin` `[entries, rank]` (int64), `dt` `[entries]` (float64) and `replicas` (int64,
+    /// 0-d); with the Richardson estimator also `patchMidway` and `dtMidway`, the patch and the
+    /// time half-way.
     @discardableResult
     public static func run<System: MicroscopicSystem>(
         _ system: System, snapshots: [Grid<System.Site>], settings: PartialEvolution, seed: UInt64,
         inputs: [StageManifest.Input], directory: URL
     ) throws -> StageManifest {
         guard !snapshots.isEmpty else { throw ConfigurationError("no snapshots to evolve") }
+        guard settings.replicas >= 1 else { throw ConfigurationError("replicas must be at least 1; got \(settings.replicas)") }
         let shape = system.spatialShape
         guard settings.patchShape.count == shape.count,
               zip(shape, settings.patchShape).allSatisfy({ $1 >= 1 && $0 % $1 == 0 }) else {
@@ -68,22 +78,26 @@ public enum EvolveStage {
                                           "patches": .number(Double(origins.count))],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let progress = Progress("evolve patches", total: snapshots.count)
-        let results = parallelMap(snapshots.count) { j in
+        let perSnapshot = parallelMap(snapshots.count) { j in
             let random = RandomStream(seed: seed, stage: "evolve", index: UInt64(j))
-            let patch = random.uniformInt(origins.count)
-            var configuration = snapshots[j]
-            // One leg, or two halves with the patch recorded between them: the waiting times are
-            // memoryless, so two halves are distributed as one run over the whole span.
-            var recorded = [configuration.patch(origin: origins[patch], size: settings.patchShape)]
-            var times = [0.0]
-            for leg in legs {
-                times.append(times.last! + system.evolveRegion(&configuration, origin: origins[patch], size: settings.patchShape,
-                                                               for: leg, boundary: boundary, random: random))
-                recorded.append(configuration.patch(origin: origins[patch], size: settings.patchShape))
+            let replicas = (0..<settings.replicas).map { _ in
+                let patch = random.uniformInt(origins.count)
+                var configuration = snapshots[j]
+                // One leg, or two halves with the patch recorded between them: the waiting times are
+                // memoryless, so two halves are distributed as one run over the whole span.
+                var recorded = [configuration.patch(origin: origins[patch], size: settings.patchShape)]
+                var times = [0.0]
+                for leg in legs {
+                    times.append(times.last! + system.evolveRegion(&configuration, origin: origins[patch], size: settings.patchShape,
+                                                                   for: leg, boundary: boundary, random: random))
+                    recorded.append(configuration.patch(origin: origins[patch], size: settings.patchShape))
+                }
+                return (recorded: recorded, times: times, patch: patch)
             }
             progress.advance()
-            return (recorded: recorded, times: times, patch: patch)
+            return replicas
         }
+        let results = perSnapshot.flatMap { $0 }
         progress.finish()
         let midway: [(String, NumPyArray)] = legs.count == 2
             ? [("patchMidway", try stackedArray(results.map { $0.recorded[1] })), ("dtMidway", NumPyArray(results.map { $0.times[1] }))]
@@ -94,6 +108,7 @@ public enum EvolveStage {
             ("patchIndex", NumPyArray(results.map { Int64($0.patch) })),
             ("patchOrigin", try NumPyArray(results.flatMap { origins[$0.patch].map(Int64.init) }, shape: [results.count, shape.count])),
             ("dt", NumPyArray(results.map { $0.times[legs.count] })),
+            ("replicas", try NumPyArray([Int64(settings.replicas)], shape: [])),
         ] + midway), as: "evolved.npz")
         return try stage.finish()
     }

@@ -3,19 +3,30 @@ import Foundation
 import Systems
 
 /// The patches an evolve stage wrote to `evolved.npz`: before and after, the elapsed times, and the
-/// half-way patches and times where the Richardson estimator recorded them.
+/// half-way patches and times where the Richardson estimator recorded them; one entry per patch
+/// evolution, `replicas` consecutive entries per snapshot.
 public struct EvolvedPatches<Site: NumPyElement & Equatable> {
     public var before: [Grid<Site>]
     public var after: [Grid<Site>]
     public var dt: [Double]
     public var midway: (patches: [Grid<Site>], dt: [Double])?
+    /// Patch evolutions per snapshot: entry e belongs to snapshot e / replicas.
+    public var replicas: Int
 
-    public init(before: [Grid<Site>], after: [Grid<Site>], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil) {
+    public init(before: [Grid<Site>], after: [Grid<Site>], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil,
+                replicas: Int = 1) {
         self.before = before
         self.after = after
         self.dt = dt
         self.midway = midway
+        self.replicas = replicas
     }
+
+    /// The number of snapshots the entries were evolved from.
+    public var snapshotCount: Int { before.count / replicas }
+
+    /// The entries evolved from snapshot `j`.
+    public func entries(ofSnapshot j: Int) -> Range<Int> { j * replicas ..< (j + 1) * replicas }
 
     /// The spatial shape of one patch.
     public var patchShape: [Int] { before.first?.spatialShape ?? [] }
@@ -36,7 +47,12 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
               midway.map({ $0.patches.count == before.count && $0.dt.count == before.count }) ?? true else {
             throw ArtifactError(file.path, "patchBefore, patchAfter, dt (and patchMidway, dtMidway) must have one entry per evolved patch (\(before.count))")
         }
-        return EvolvedPatches(before: before, after: after, dt: dt, midway: midway)
+        // Written since replicas were introduced; a file without it has one entry per snapshot.
+        let replicas = try archive.names.contains("replicas") ? archive.array("replicas", in: file.path).elements(as: Int64.self) : [1]
+        guard replicas.count == 1, let count = replicas.first, count >= 1, count <= before.count, before.count % Int(count) == 0 else {
+            throw ArtifactError(file.path, "replicas must be one integer ≥ 1 that divides the \(before.count) entries; got \(replicas)")
+        }
+        return EvolvedPatches(before: before, after: after, dt: dt, midway: midway, replicas: Int(count))
     }
 
     /// Per patch, the two-time weights of the Richardson estimator (nil for single increments).

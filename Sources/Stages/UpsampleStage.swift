@@ -31,6 +31,11 @@ public struct Upsampling: Sendable {
     /// structure to heal, and a long relaxation carries them to the states the others cover
     /// already; a short one keeps the far-from-equilibrium states test trajectories start from.
     public var appendRelaxDuration: RegionDuration?
+    /// Relax each appended configuration for a duration drawn uniformly between zero and the
+    /// appended duration instead, so that they cover the whole relaxation from the random initial
+    /// state: unrelaxed states like the first records of test trajectories, and states whose local
+    /// structure has healed at magnetizations the small runs never visit.
+    public var appendRelaxSpread = false
 
     public init(targetShape: [Int], snapshots: Int) {
         self.targetShape = targetShape
@@ -43,7 +48,8 @@ public struct Upsampling: Sendable {
          "factor": .number(Double(factor)), "window": .number(Double(window)), "stride": .number(Double(stride)),
          "relax": relaxDuration.map { .string($0.description) } ?? "default", "boundary": .string(boundary.rawValue),
          "appendInitial": .number(Double(appendInitial)),
-         "appendRelax": appendRelaxDuration.map { .string($0.description) } ?? "as the others"]
+         "appendRelax": appendRelaxDuration.map { .string($0.description) } ?? "as the others",
+         "appendRelaxSpread": .bool(appendRelaxSpread)]
     }
 
     /// Levels needed to grow `shape` to the target, or an error saying why it cannot be done.
@@ -63,9 +69,14 @@ public struct Upsampling: Sendable {
     }
 
     /// LocalRelax of one configuration: every window in a fixed order.
+    /// The LocalRelax duration per window: `chosen`, else `relaxDuration`, else the system's default.
+    func windowDuration<System: MicroscopicSystem>(_ chosen: RegionDuration?, system: System) -> RegionDuration {
+        chosen ?? relaxDuration ?? system.defaultRegionDuration(sites: Int(pow(Double(window), Double(targetShape.count))))
+    }
+
     func relax<System: MicroscopicSystem>(_ configuration: inout Grid<System.Site>, system: System, random: RandomStream,
                                           for chosen: RegionDuration? = nil) {
-        let duration = chosen ?? relaxDuration ?? system.defaultRegionDuration(sites: Int(pow(Double(window), Double(targetShape.count))))
+        let duration = windowDuration(chosen, system: system)
         guard duration != .steps(0) && duration != .time(0) else { return }
         let size = [Int](repeating: window, count: configuration.spatialShape.count)
         for origin in windowOrigins(of: configuration.spatialShape, periodic: System.isPeriodic) {
@@ -138,7 +149,11 @@ public enum UpsampleStage {
             current += parallelMap(settings.appendInitial) { j in
                 let random = RandomStream(seed: seed, stage: "upsample-append", index: UInt64(j))
                 var configuration = large.initialConfiguration(run: j, random: random).configuration
-                if levels > 0 { settings.relax(&configuration, system: large, random: random, for: settings.appendRelaxDuration) }
+                if levels > 0 {
+                    let duration = settings.windowDuration(settings.appendRelaxDuration, system: large)
+                    settings.relax(&configuration, system: large, random: random,
+                                   for: settings.appendRelaxSpread ? duration.uniformlyShortened(random: random) : duration)
+                }
                 progress.advance()
                 return configuration
             }
@@ -151,5 +166,15 @@ public enum UpsampleStage {
             ("parent", NumPyArray(parents.map(Int64.init))),
         ]), as: "snapshots.npz")
         return try stage.finish()
+    }
+}
+
+private extension RegionDuration {
+    /// A duration drawn uniformly between zero and this one (a uniform time, or a uniform number of steps).
+    func uniformlyShortened(random: RandomStream) -> RegionDuration {
+        switch self {
+        case .time(let span): return .time(random.uniform(0, span))
+        case .steps(let count): return .steps(random.uniformInt(count + 1))
+        }
     }
 }

@@ -42,6 +42,10 @@ public struct SDETraining {
     public var likelihood = GaussianLikelihood(lambda: 1)
     public var plateau = ReduceLROnPlateau(factor: 0.5, patience: 5, minimumLearningRate: 5e-6)
     public var seed: UInt64 = 1
+    /// The final parameters are the mean of the parameters at the end of each of the last this many
+    /// epochs (tail, or Polyak–Ruppert, averaging: it cancels the optimizer's own noise around the
+    /// optimum); 0 or 1 keeps the last iterate, as the reference does.
+    public var averagedEpochs = 0
 
     public init() {}
 
@@ -59,7 +63,9 @@ public struct SDETraining {
     }
 
     /// Trains `model` on `pairs`, evaluating `validation` (λ = 1) after every epoch; `onEpoch` sees
-    /// each epoch as it ends (for progress, checkpoints, early stopping by throwing).
+    /// each epoch as it ends (for progress, checkpoints, early stopping by throwing). With
+    /// `averagedEpochs` > 1 the model is left with the averaged parameters (the history's losses
+    /// are those of the iterates).
     @discardableResult
     public func train(_ model: SDEModel, on pairs: PairSet, validation: PairSet? = nil,
                       onEpoch: (Epoch) throws -> Void = { _ in }) throws -> [Epoch] {
@@ -67,6 +73,7 @@ public struct SDETraining {
         var scheduler = plateau
         var history: [Epoch] = []
         let validationLikelihood = GaussianLikelihood(lambda: 1, epsilon: likelihood.epsilon)
+        var tail = TailAverage(model.parameters, from: epochs - averagedEpochs + 1)
         for epoch in stride(from: 1, through: epochs, by: 1) {
             let batches = miniBatches(count: pairs.count, batchSize: batchSize,
                                       random: RandomStream(seed: seed, stage: "train-sde", index: UInt64(epoch)))
@@ -87,8 +94,10 @@ public struct SDETraining {
             let report = Epoch(epoch: epoch, trainingLoss: trainingLoss, validationLoss: validationLoss, learningRate: optimizer.learningRate)
             history.append(report)
             optimizer.learningRate = scheduler.step(loss: trainingLoss, learningRate: optimizer.learningRate)
+            tail.add(epoch: epoch)
             try onEpoch(report)
         }
+        if averagedEpochs > 1 { tail.assign() }
         return history
     }
 
@@ -100,5 +109,36 @@ public struct SDETraining {
         }
         let dt = batch.dt
         return "batch of \(dt.count) pairs: z in \(range(batch.start.data)), next in \(range(batch.next.data)), δt in [\(dt.min() ?? 0), \(dt.max() ?? 0)]"
+    }
+}
+
+/// Running sums, in Double, of parameters over the epochs from `first` on, to replace them by their mean.
+struct TailAverage {
+    let parameters: [Parameter]
+    let first: Int
+    private var sums: [[Double]]
+    private var count = 0
+
+    init(_ parameters: [Parameter], from first: Int) {
+        self.parameters = parameters
+        self.first = first
+        sums = parameters.map { [Double](repeating: 0, count: $0.value.data.count) }
+    }
+
+    /// Adds the current parameters if `epoch` is in the tail.
+    mutating func add(epoch: Int) {
+        guard epoch >= first else { return }
+        for (p, parameter) in parameters.enumerated() {
+            for (i, value) in parameter.value.data.enumerated() { sums[p][i] += Double(value) }
+        }
+        count += 1
+    }
+
+    /// Sets every parameter to its mean over the epochs added.
+    func assign() {
+        guard count > 0 else { return }
+        for (p, parameter) in parameters.enumerated() {
+            for i in parameter.value.data.indices { parameter.value.data[i] = Float(sums[p][i] / Double(count)) }
+        }
     }
 }

@@ -39,6 +39,8 @@ struct TrainSDE: ParsableCommand {
     var learningRate = 1e-3
     @Flag(help: "Measure time in units of the mean δt of the training pairs (stored with the model).")
     var rescaleTime = false
+    @Option(help: "Average the parameters over the last this many epochs (0: keep the last iterate).")
+    var averageEpochs = 0
     @OptionGroup var stage: StageOptions
 
     func validate() throws {
@@ -46,6 +48,7 @@ struct TrainSDE: ParsableCommand {
         guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
         guard epochs >= 1, batchSize >= 1, learningRate > 0 else { throw ValidationError("--epochs, --batch-size and --learning-rate must be positive") }
         guard !widths.isEmpty, widths.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--hidden must be positive integers, e.g. 64,64,64") }
+        guard (0...epochs).contains(averageEpochs) else { throw ValidationError("--average-epochs must be between 0 and --epochs (\(epochs))") }
     }
 
     var widths: [Int] { hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
@@ -62,6 +65,7 @@ struct TrainSDE: ParsableCommand {
         settings.batchSize = batchSize
         settings.learningRate = learningRate
         settings.rescaleTime = rescaleTime
+        settings.averagedEpochs = averageEpochs
         let manifest = try TrainSDEStage.run(pairs: URL(fileURLWithPath: pairs), validation: validation.map { URL(fileURLWithPath: $0) },
                                              settings: settings, seed: stage.seed, directory: stage.directory)
         let history = try NPZArchive.read(stage.directory.appendingPathComponent("history.npz"))

@@ -24,6 +24,8 @@ public struct SDEFitting: Sendable {
     public var batchSize = 1024
     public var learningRate = 1e-3
     public var rescaleTime = false
+    /// Epochs at the end whose parameters are averaged into the model (0: the last iterate).
+    public var averagedEpochs = 0
 
     public init() {}
 
@@ -31,7 +33,7 @@ public struct SDEFitting: Sendable {
         ["mode": .string(mode.rawValue), "hidden": .array(hidden.map { .number(Double($0)) }),
          "constantStart": .string(constantStart.rawValue), "lambda": .string(lambda.description), "epsilon": .number(epsilon),
          "epochs": .number(Double(epochs)), "batchSize": .number(Double(batchSize)), "learningRate": .number(learningRate),
-         "rescaleTime": .bool(rescaleTime)]
+         "rescaleTime": .bool(rescaleTime), "averagedEpochs": .number(Double(averagedEpochs))]
     }
 }
 
@@ -84,6 +86,7 @@ public enum TrainSDEStage {
         training.learningRate = settings.learningRate
         training.likelihood = GaussianLikelihood(lambda: lambda, epsilon: settings.epsilon)
         training.seed = seed
+        training.averagedEpochs = settings.averagedEpochs
         let modelURL = directory.appendingPathComponent("model.safetensors")
         let progress = Progress("train-sde", total: settings.epochs)
         let history = try training.train(model, on: pairs, validation: validation) { _ in
@@ -91,6 +94,7 @@ public enum TrainSDEStage {
             progress.advance()
         }
         progress.finish()
+        if settings.averagedEpochs > 1 { try checkpoint.save(to: modelURL) }
         stage.recordOutput("model.safetensors")
         try stage.write(NPZArchive([
             ("epoch", NumPyArray(history.map { Int64($0.epoch) })),

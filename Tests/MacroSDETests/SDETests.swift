@@ -237,3 +237,23 @@ final class RolloutTests: XCTestCase {
         XCTAssertTrue(blown.trajectories.data[(0 * 6 + 5) * 2].isFinite && blown.trajectories.data[(2 * 6 + 5) * 2].isFinite)
     }
 }
+
+final class TailAveragingTests: XCTestCase {
+    /// With `averagedEpochs` = 3 the trained model holds the mean of the parameters seen at the
+    /// end of the last three epochs (recorded here from `onEpoch`), not the last iterate.
+    func testAveragedParametersAreTheMeanOfTheLastEpochs() throws {
+        let pairs = ornsteinUhlenbeckPairs(count: 2000, dt: 0.2, drift: [1, 0.5, -0.3, 0.8], noise: [0.6, 0, 0.3, 0.4], seed: 7)
+        let model = SDEModel(dimension: 2, mode: .diagonal, hidden: [8], random: RandomStream(seed: 8, stage: "m"))
+        var training = SDETraining()
+        training.epochs = 6
+        training.batchSize = 200
+        training.learningRate = 1e-2
+        training.averagedEpochs = 3
+        var iterates: [[Float]] = []
+        try training.train(model, on: pairs) { _ in iterates.append(model.parameters.flatMap(\.value.data)) }
+        let final = model.parameters.flatMap(\.value.data)
+        let mean = (0..<final.count).map { i in iterates.suffix(3).reduce(0.0) { $0 + Double($1[i]) } / 3 }
+        XCTAssertNotEqual(final, iterates.last!, "not the last iterate")
+        for i in final.indices { XCTAssertEqual(Double(final[i]), mean[i], accuracy: 1e-6 * max(1, abs(mean[i]))) }
+    }
+}

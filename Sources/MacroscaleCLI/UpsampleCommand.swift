@@ -46,7 +46,7 @@ struct Upsample: ParsableCommand {
     @Option(help: "Relax the appended configurations for this physical time per window instead (0: not at all).")
     var appendRelaxTime: Double?
 
-    @Flag(help: "Relax each appended configuration for a time drawn uniformly between 0 and its relax time, covering the whole relaxation from the random state.")
+    @Flag(help: "Relax each appended configuration for a fraction u² (u uniform) of its relax time, covering the whole relaxation from the random state.")
     var appendRelaxSpread = false
 
     @Option(help: "Records to skip at the start of every input trajectory.")

@@ -58,7 +58,7 @@ final class UpsampleAndEvolveTests: XCTestCase {
     /// Appended configurations are the large system's own initial states (random magnetization m,
     /// random arrangement: domain-wall density (1 − m²)/2), relaxed like the upsampled ones by
     /// default — which lowers ρ towards equilibrium — or kept as drawn with an append relaxation
-    /// time of 0, or relaxed for uniformly drawn times with the spread. The small-system shape is
+    /// time of 0, or relaxed for a random fraction u² of the time with the spread. The small-system shape is
     /// recorded for the patch default.
     func testAppendedConfigurationsAreRelaxedOnlyAsAsked() throws {
         /// (m, ρ) of each appended configuration.
@@ -86,10 +86,10 @@ final class UpsampleAndEvolveTests: XCTestCase {
         let healed = { (states: [(m: Double, rho: Double)]) in states.map { (1 - $0.m * $0.m) / 2 - $0.rho } }
         XCTAssertLessThan(mean(healed(drawn).map(abs)), 0.03, "random arrangements")
         XCTAssertLessThan(mean(relaxed.map(\.rho)), mean(drawn.map(\.rho)) - 0.05, "relaxed towards equilibrium (ρ ≈ 0.15)")
-        // Relaxed for uniform times in [0, 0.5] per window: healing saturates with time, so the mean
-        // healing over uniform times lies between half and all of the full time's (measured 0.75).
+        // Relaxed for times 0.5·u² per window: healing saturates with time, so the mean healing is a
+        // fraction of the full time's — 0.61 measured with u², 0.75 for uniform times, 1 without the spread.
         let spread = try healed(appended(relax: .time(0.5), spread: true)), full = try healed(appended(relax: .time(0.5)))
-        XCTAssertEqual(mean(spread) / mean(full), 0.7, accuracy: 0.2, "spread \(mean(spread)), full \(mean(full))")
+        XCTAssertEqual(mean(spread) / mean(full), 0.6, accuracy: 0.12, "spread \(mean(spread)), full \(mean(full))")
         guard case .object(let config) = try StageManifest.read(from: dir.file("up-default-false")).config else { return XCTFail("no config") }
         XCTAssertEqual(config["smallShape"], .array([.number(8), .number(8)]))
     }

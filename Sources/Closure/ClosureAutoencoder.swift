@@ -4,7 +4,7 @@ import Learning
 import Random
 import Systems
 
-/// A closure autoencoder (spec §2 item 4, §3): the per-item encoder averaged over each
+/// A closure autoencoder (Docs/METHOD.md §2 item 4, §3): the per-item encoder averaged over each
 /// configuration's patches gives the closure variables ẑ; the decoder reconstructs the
 /// configuration from the latent z = (z*, ẑ), z* the macroscopic observables.
 ///

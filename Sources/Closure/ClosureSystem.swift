@@ -4,7 +4,7 @@ import Learning
 import Random
 import Systems
 
-/// A system with learned closure variables (spec §3): how its configurations are cut into the
+/// A system with learned closure variables (Docs/METHOD.md §3): how its configurations are cut into the
 /// items a per-patch encoder sees, what the decoder reconstructs, and the reference networks.
 ///
 /// The encoder maps each item to `outputsPerItem` numbers; every run of `patchesPerConfiguration`
@@ -21,7 +21,7 @@ public protocol ClosureSystem: MicroscopicSystem {
     /// The reference encoder (per item) and decoder (latent → reconstruction), and the loss between them.
     func closureNetworks(patchShape: [Int], closureDimension: Int, random: RandomStream) -> ClosureNetworks
 
-    /// How latents are normalised (spec §3).
+    /// How latents are normalised (Docs/METHOD.md §3).
     static var latentNormalisation: LatentNormalisation { get }
 }
 
@@ -59,7 +59,7 @@ extension IsingModel: ClosureSystem {
         configuration.values.map { (Float($0) + 1) / 2 }
     }
 
-    /// Spec §3: blocks of [Conv 3×3 → BatchNorm → LeakyReLU(0.2) → MaxPool 2] with 32, 64, 128, …
+    /// Docs/METHOD.md §3: blocks of [Conv 3×3 → BatchNorm → LeakyReLU(0.2) → MaxPool 2] with 32, 64, 128, …
     /// channels, log2(L_s/2) of them (3 for L_s ≥ 16 here, at least 1), then Linear → closure; the
     /// decoder from (m, ρ, ẑ) through transposed convolutions up to L, channels halving (min 16),
     /// Sigmoid; BCE on (s + 1)/2; weights N(0, 0.02).
@@ -92,7 +92,7 @@ extension PredatorPreyModel: ClosureSystem {
 
     public func reconstructionTarget(_ configuration: Grid<Float>) -> [Float] { configuration.values }
 
-    /// Spec §3: one MLP L_s → 32 → 32 → 1 (ReLU) applied to each species' patches, averaged over the
+    /// Docs/METHOD.md §3: one MLP L_s → 32 → 32 → 1 (ReLU) applied to each species' patches, averaged over the
     /// K patches (one closure variable per species); decoder MLP 4 → 32 → 32 → 2n; MSE; Xavier init.
     public func closureNetworks(patchShape: [Int], closureDimension: Int, random: RandomStream) -> ClosureNetworks {
         ClosureNetworks(encoder: Architectures.multilayerPerceptron([patchShape[0], 32, 32, 1], random: random),

@@ -4,7 +4,7 @@ import Learning
 import Random
 import Systems
 
-/// Optimizer settings for a closure autoencoder, with the spec §3 reference values per system.
+/// Optimizer settings for a closure autoencoder, with the Docs/METHOD.md §3 reference values per system.
 public struct ClosureTraining: Sendable {
     public var epochs = 10
     public var batchSize: Int

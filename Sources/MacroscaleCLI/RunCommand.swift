@@ -12,7 +12,9 @@ struct Run: ParsableCommand {
             when it ran before with the same arguments on the same upstream outputs and its outputs are \
             unchanged; it re-runs when anything upstream changed. An interrupted run (Ctrl-C, kill -9) \
             resumes by running the same command: a stage without a finished manifest runs again. Every \
-            stage's options are checked before anything runs.
+            stage's options are checked before anything runs. --dry-run prints what would run and why; \
+            --set STAGE.OPTION=VALUE overrides an option of a stage (of every copy of a swept one) after \
+            the profile's, and is recorded in the stage's run record.
             """)
 
     @Argument(help: "The pipeline file (YAML).")
@@ -31,11 +33,15 @@ struct Run: ParsableCommand {
     var threads: Int?
     @Flag(help: "Print no progress reports.")
     var quiet = false
+    @Flag(help: "Print which stages would run and why, and run nothing.")
+    var dryRun = false
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override an option: STAGE.OPTION=VALUE (repeatable).", valueName: "STAGE.OPTION=VALUE"))
+    var settings: [String] = []
 
     func run() throws {
         let definition = try PipelineDefinition(contentsOf: URL(fileURLWithPath: pipeline))
         let root = URL(fileURLWithPath: out ?? "Data/runs/\(definition.name)/\(profile)")
-        let plan = try PipelinePlan(definition, profile: profile, root: root)
+        let plan = try PipelinePlan(definition, profile: profile, root: root, settings: try settings.map(OptionSetting.init))
         let passThrough = (threads.map { ["--threads", String($0)] } ?? []) + (quiet ? ["--quiet"] : [])
         // Every stage's command line must parse, and the sizes must fit together, before anything runs.
         var commands: [(String, ParsableCommand)] = []
@@ -47,16 +53,21 @@ struct Run: ParsableCommand {
             }
         }
         try Run.checkSizes(commands)
-        for name in [from, only].compactMap({ $0 }) where !plan.steps.contains(where: { $0.name == name }) {
-            throw ValidationError("no stage '\(name)' (stages: \(plan.steps.map(\.name).joined(separator: ", ")))")
+        let schedule = try RunSchedule(plan, from: from, only: only, force: force)
+        if dryRun {
+            print("pipeline \(plan.pipeline), profile \(plan.profile) → \(root.path) (dry run)")
+            let width = schedule.entries.map(\.step.name.count).max() ?? 0
+            for entry in schedule.entries {
+                let name = entry.step.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                print("  \(name)  " + (entry.reason.map { "would run: \($0)\n    macroscale \(entry.step.arguments.joined(separator: " "))" } ?? "up to date"))
+            }
+            return
         }
-        let fromIndex = from.flatMap { name in plan.steps.firstIndex { $0.name == name } }
         var summary: [(String, String, Double)] = []
         let started = Date()
-        for (index, step) in plan.steps.enumerated() {
-            if let only, step.name != only { continue }
-            let forced = force || only != nil || (fromIndex.map { index >= $0 } ?? false)
-            if !forced && RunRecord.isUpToDate(plan, step) {
+        for entry in schedule.entries {
+            let step = entry.step
+            guard entry.reason != nil else {
                 summary.append((step.name, "up to date", (try? StageManifest.read(from: step.directory).wallSeconds) ?? 0))
                 continue
             }

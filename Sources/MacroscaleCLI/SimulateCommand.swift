@@ -124,7 +124,7 @@ struct SimulateCurieWeiss: ParsableCommand {
 struct SimulatePredatorPrey: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predator-prey",
-        abstract: "1D stochastic predator–prey SPDE with Neumann boundaries (reference: METHOD.md §4.1).")
+        abstract: "1D stochastic predator–prey SPDE with Neumann boundaries (reference: Docs/METHOD.md §4.1).")
 
     @Option(help: "Grid points n.")
     var points = 100

@@ -12,7 +12,7 @@ struct TrainClosure: ParsableCommand {
         discussion: """
             The per-patch encoder, averaged over each snapshot's patches, gives the closure variables; the \
             decoder reconstructs the snapshot from (observables, closure). Optimizer defaults are the \
-            reference's for the system (spec §3). Writes closure.safetensors (every epoch, and at the end with \
+            reference's for the system (Docs/METHOD.md §3). Writes closure.safetensors (every epoch, and at the end with \
             the latent normalisation) and history.npz.
             """)
 

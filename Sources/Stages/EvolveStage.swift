@@ -46,14 +46,18 @@ public struct PartialEvolution: Sendable {
 public enum EvolveStage {
     /// Evolves one patch of every snapshot and writes `evolved.npz`: `patchBefore` and `patchAfter`
     /// `[snapshots, (components,) patch…]`, `patchIndex` `[snapshots]` (int64, I in 0..<K),
-    /// `patchOrigin` `[snapshots, rank]` (int64) and `dt` `[snapshots]` (float64); with the
-    /// Richardson estimator also `patchMidway` and `dtMidway`, the patch and the time half-way.
+    /// `patchOrigin` `[snapshots, rank]` (int64), `dt` `[snapshots]` (float64) and `snapshotIndex`
+    /// `[snapshots]` (int64, each start state's index in `origin`'s file: `indices`, default 0, 1, …);
+    /// with the Richardson estimator also `patchMidway` and `dtMidway`, the patch and the time half-way.
+    /// `origin`, recorded in the manifest, is what `encode` and `check-estimator` find the start states by.
     @discardableResult
     public static func run<System: MicroscopicSystem>(
-        _ system: System, snapshots: [Grid<System.Site>], settings: PartialEvolution, seed: UInt64,
-        inputs: [StageManifest.Input], directory: URL
+        _ system: System, snapshots: [Grid<System.Site>], indices: [Int]? = nil, origin: SnapshotOrigin? = nil,
+        settings: PartialEvolution, seed: UInt64, inputs: [StageManifest.Input], directory: URL
     ) throws -> StageManifest {
         guard !snapshots.isEmpty else { throw ConfigurationError("no snapshots to evolve") }
+        let indices = indices ?? Array(snapshots.indices)
+        guard indices.count == snapshots.count else { throw ConfigurationError("\(indices.count) snapshot indices for \(snapshots.count) snapshots") }
         let shape = system.spatialShape
         guard settings.patchShape.count == shape.count,
               zip(shape, settings.patchShape).allSatisfy({ $1 >= 1 && $0 % $1 == 0 }) else {
@@ -65,7 +69,7 @@ public enum EvolveStage {
         let legs = settings.estimator == .richardson ? try PartialEvolution.halves(of: duration) : [duration]
         let stage = try StageRun(stage: "evolve", directory: directory,
                                  config: ["system": .object(system.configuration), "evolve": settings.configuration(for: system),
-                                          "patches": .number(Double(origins.count))],
+                                          "patches": .number(Double(origins.count)), "snapshots": origin?.json(relativeTo: directory) ?? .null],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let progress = Progress("evolve patches", total: snapshots.count)
         let results = parallelMap(snapshots.count) { j in
@@ -94,6 +98,7 @@ public enum EvolveStage {
             ("patchIndex", NumPyArray(results.map { Int64($0.patch) })),
             ("patchOrigin", try NumPyArray(results.flatMap { origins[$0.patch].map(Int64.init) }, shape: [results.count, shape.count])),
             ("dt", NumPyArray(results.map { $0.times[legs.count] })),
+            ("snapshotIndex", NumPyArray(indices.map(Int64.init))),
         ] + midway), as: "evolved.npz")
         return try stage.finish()
     }

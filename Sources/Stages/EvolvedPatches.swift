@@ -2,19 +2,24 @@ import Artifacts
 import Foundation
 import Systems
 
-/// The patches an evolve stage wrote to `evolved.npz`: before and after, the elapsed times, and the
-/// half-way patches and times where the Richardson estimator recorded them.
+/// The patches an evolve stage wrote to `evolved.npz`: before and after, the elapsed times, the
+/// half-way patches and times where the Richardson estimator recorded them, and the index of each
+/// patch's start state in the snapshot file.
 public struct EvolvedPatches<Site: NumPyElement & Equatable> {
     public var before: [Grid<Site>]
     public var after: [Grid<Site>]
     public var dt: [Double]
     public var midway: (patches: [Grid<Site>], dt: [Double])?
+    /// Per patch, the index of its start state among the snapshot file's states (`SnapshotOrigin`).
+    public var snapshotIndex: [Int]
 
-    public init(before: [Grid<Site>], after: [Grid<Site>], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil) {
+    public init(before: [Grid<Site>], after: [Grid<Site>], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil,
+                snapshotIndex: [Int]? = nil) {
         self.before = before
         self.after = after
         self.dt = dt
         self.midway = midway
+        self.snapshotIndex = snapshotIndex ?? Array(before.indices)
     }
 
     /// The spatial shape of one patch.
@@ -32,11 +37,15 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
         let midway = try archive.names.contains("patchMidway")
             ? (patches: patches("patchMidway"), dt: archive.array("dtMidway", in: file.path).doubleValues())
             : nil
-        guard after.count == before.count, dt.count == before.count,
-              midway.map({ $0.patches.count == before.count && $0.dt.count == before.count }) ?? true else {
-            throw ArtifactError(file.path, "patchBefore, patchAfter, dt (and patchMidway, dtMidway) must have one entry per evolved patch (\(before.count))")
+        guard archive.names.contains("snapshotIndex") else {
+            throw ArtifactError(file.path, "has no snapshotIndex (written before evolve recorded its start states); run evolve again")
         }
-        return EvolvedPatches(before: before, after: after, dt: dt, midway: midway)
+        let snapshotIndex = try archive.array("snapshotIndex", in: file.path).elements(as: Int64.self).map(Int.init)
+        guard after.count == before.count, dt.count == before.count, snapshotIndex.count == before.count,
+              midway.map({ $0.patches.count == before.count && $0.dt.count == before.count }) ?? true else {
+            throw ArtifactError(file.path, "patchBefore, patchAfter, dt, snapshotIndex (and patchMidway, dtMidway) must have one entry per evolved patch (\(before.count))")
+        }
+        return EvolvedPatches(before: before, after: after, dt: dt, midway: midway, snapshotIndex: snapshotIndex)
     }
 
     /// Per patch, the two-time weights of the Richardson estimator (nil for single increments).

@@ -9,7 +9,7 @@ public final class StageRun {
     /// The stage directory.
     public let directory: URL
     private let stage: String
-    private let config: JSONValue
+    private var config: JSONValue
     private let seed: UInt64?
     private let threads: Int
     private var inputs: [StageManifest.Input]
@@ -75,6 +75,13 @@ public final class StageRun {
     /// Adds an input found while the stage runs, with the checksum the caller has just verified.
     public func recordInput(_ input: StageManifest.Input) {
         inputs.append(.init(path: RelativePath.of(URL(fileURLWithPath: input.path), from: directory), sha256: input.sha256))
+    }
+
+    /// Adds a number the stage found while it ran (a count of failures) to its recorded configuration.
+    public func recordResult(_ key: String, _ value: JSONValue) {
+        guard case .object(var object) = config else { return }
+        object[key] = value
+        config = .object(object)
     }
 
     /// Lists a file the stage wrote by other means (a checkpoint, a report) among its outputs.

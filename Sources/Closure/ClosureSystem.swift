@@ -22,15 +22,9 @@ public protocol ClosureSystem: MicroscopicSystem {
     func closureNetworks(patchShape: [Int], closureDimension: Int, random: RandomStream) -> ClosureNetworks
 
     /// How latents are normalised (Docs/METHOD.md §3).
-    static var latentNormalisation: LatentNormalisation { get }
-}
-
-/// How the latent (z*, ẑ) is normalised before SDE learning.
-public enum LatentNormalisation: Sendable {
-    /// (z − mean)/std with statistics over the training latents (predator–prey).
-    case meanStd
-    /// (z − min)/(max − min) with the range over the validation latents, magnetization kept as is (Ising).
-    case minMaxKeepingMagnetization
+    static var latentNormalization: LatentNormalization.Scheme { get }
+    /// The reference optimizer settings of the closure autoencoder (Docs/METHOD.md §3).
+    static var referenceClosureTraining: ClosureTraining { get }
 }
 
 /// A per-item encoder, a decoder, and how reconstructions are scored.
@@ -43,7 +37,10 @@ public struct ClosureNetworks {
 }
 
 extension IsingModel: ClosureSystem {
-    public static let latentNormalisation = LatentNormalisation.minMaxKeepingMagnetization
+    public static let latentNormalization = LatentNormalization.Scheme.minMaxKeepingMagnetization
+    /// AdamW (AMSGrad), learning rate 2·10⁻⁴, batch 512.
+    public static let referenceClosureTraining = ClosureTraining(batchSize: 512, learningRate: 2e-4, weightDecay: .decoupled(0),
+                                                                 betas: (0.9, 0.999), amsgrad: true)
 
     public func closureItems(of configuration: Grid<Int8>, patchShape: [Int]) -> [Float] {
         Grid<Int8>.tilingOrigins(of: spatialShape, patchSize: patchShape).flatMap { origin in
@@ -76,7 +73,10 @@ extension IsingModel: ClosureSystem {
 }
 
 extension PredatorPreyModel: ClosureSystem {
-    public static let latentNormalisation = LatentNormalisation.meanStd
+    public static let latentNormalization = LatentNormalization.Scheme.meanStd
+    /// Adam, learning rate 10⁻⁴, weight decay 10⁻⁴, betas (0.9, 0.95), batch 256.
+    public static let referenceClosureTraining = ClosureTraining(batchSize: 256, learningRate: 1e-4, weightDecay: .l2(1e-4),
+                                                                 betas: (0.9, 0.95), amsgrad: false)
 
     public func closureItems(of configuration: Grid<Float>, patchShape: [Int]) -> [Float] {
         let n = configuration.siteCount, width = patchShape[0]

@@ -48,7 +48,7 @@ struct TrainClosure: ParsableCommand {
     }
 
     private func train<System: ClosureSystem>(_ system: System, source: SnapshotSource) throws {
-        var settings = ClosureTraining(referenceFor: system)
+        var settings = System.referenceClosureTraining
         settings.epochs = epochs
         if let batchSize { settings.batchSize = batchSize }
         if let learningRate { settings.learningRate = learningRate }

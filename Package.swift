@@ -28,7 +28,9 @@ let package = Package(
 
         // Pure Swift foundations.
         .target(name: "Execution"),
-        .target(name: "Artifacts"),
+        // The git commit is stamped at build time (scripts/build-provenance), not looked up when run.
+        .target(name: "Artifacts", plugins: ["BuildProvenance"]),
+        .plugin(name: "BuildProvenance", capability: .buildTool()),
 
         // Microscopic systems and their dynamics.
         .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),

@@ -51,7 +51,7 @@ struct Evolve: ParsableCommand {
     }
 
     private func evolve<System: MicroscopicSystem>(_ system: System, source: SnapshotSource) throws {
-        var settings = PartialEvolution(patchShape: try source.patchShape(size: patchSize))
+        var settings = PartialEvolution(patchShape: try source.tiling(patchSize: patchSize).patchShape)
         settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         settings.estimator = estimator

@@ -2,6 +2,7 @@ import ArgumentParser
 import Artifacts
 import Foundation
 import Pipeline
+import Systems
 
 /// `macroscale run`: a whole pipeline from a YAML file, make-like and resumable.
 struct Run: ParsableCommand {
@@ -92,16 +93,17 @@ struct Run: ParsableCommand {
     }
 
     /// Follows system sizes from simulate through upsample to evolve and train-closure stages and
-    /// rejects impossible combinations: a target size that is not the small size times a power of
-    /// the factor, a patch size that does not tile the lattice.
+    /// rejects impossible combinations (`Tiling`): a target size that is not the small size times a
+    /// power of the factor, a patch size that does not tile the lattice.
     static func checkSizes(_ commands: [(String, ParsableCommand)]) throws {
         /// Each stage's (large, small) linear size: the lattice it holds and the one it was built from.
         var sizes: [String: (large: Int, small: Int)] = [:]
-        func fail(_ stage: String, _ message: String) -> ValidationError { ValidationError("stage '\(stage)': \(message)") }
+        func check(_ stage: String, _ body: () throws -> Void) throws {
+            do { try body() } catch { throw ValidationError("stage '\(stage)': \(error)") }
+        }
         func checkTiling(_ stage: String, input: String, patchSize: Int?) throws {
             guard let (large, small) = sizes[input] else { return }
-            let patch = patchSize ?? small
-            guard large % patch == 0 else { throw fail(stage, "patch size \(patch) does not tile the lattice of size \(large)") }
+            try check(stage) { _ = try Tiling(small: [small], large: [large], patch: patchSize.map { [$0] }) }
         }
         for (stage, command) in commands {
             switch command {
@@ -110,11 +112,7 @@ struct Run: ParsableCommand {
             case let c as SimulatePredatorPrey: sizes[c.options.stage.out] = (c.points, c.points)
             case let c as Upsample:
                 if let (small, _) = sizes[c.input] {
-                    var size = small
-                    while size < c.targetSize { size *= c.factor }
-                    guard size == c.targetSize else {
-                        throw fail(stage, "target size \(c.targetSize) is not the input size \(small) times a power of \(c.factor)")
-                    }
+                    try check(stage) { _ = try Tiling.upsamplingLevels(from: [small], to: [c.targetSize], factor: c.factor) }
                     sizes[c.stage.out] = (c.targetSize, small)
                 }
             case let c as Evolve: try checkTiling(stage, input: c.input, patchSize: c.patchSize)

@@ -14,7 +14,7 @@ struct Simulate: ParsableCommand {
             validation. Run r draws its randomness from the stream (seed, "simulate", r): use a \
             different --seed for validation and test sets than for training.
             """,
-        subcommands: [SimulateIsing.self, SimulateCurieWeiss.self, SimulatePredatorPrey.self])
+        subcommands: [SimulateIsing.self, SimulateCurieWeiss.self, SimulatePredatorPrey.self, SimulateSystem.self])
 }
 
 /// Options shared by every system's simulation.
@@ -100,7 +100,7 @@ struct SimulateIsing: ParsableCommand {
     }
 
     func run() throws {
-        let model = IsingModel(size: spin.size, temperature: spin.temperature ?? 2.5, field: spin.field,
+        let model = IsingModel(size: spin.size, temperature: spin.temperature ?? IsingModel.referenceTemperature, field: spin.field,
                                dynamics: dynamics, initialCondition: try spin.initialCondition())
         try options.run(model)
     }
@@ -115,7 +115,7 @@ struct SimulateCurieWeiss: ParsableCommand {
     @OptionGroup var options: SimulationOptions
 
     func run() throws {
-        let model = CurieWeissModel(size: spin.size, temperature: spin.temperature ?? 1.1, field: spin.field,
+        let model = CurieWeissModel(size: spin.size, temperature: spin.temperature ?? CurieWeissModel.referenceTemperature, field: spin.field,
                                     initialCondition: try spin.initialCondition())
         try options.run(model)
     }

@@ -55,7 +55,7 @@ struct TrainClosure: ParsableCommand {
         let validationSource = try validation.map { try SnapshotSource(directory: URL(fileURLWithPath: $0)) }
         let manifest = try TrainClosureStage.run(
             system, training: try source.snapshots(of: system), validation: try validationSource?.snapshots(of: system) ?? [],
-            patchShape: try source.patchShape(size: patchSize), closureDimension: closureDimension,
+            patchShape: try source.tiling(patchSize: patchSize).patchShape, closureDimension: closureDimension,
             settings: settings, seed: stage.seed, inputs: [source.input] + (validationSource.map { [$0.input] } ?? []),
             directory: stage.directory)
         print("train-closure \(System.identifier): \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s → \(stage.out)")

@@ -61,7 +61,7 @@ public enum EncodeStage {
             let estimate = estimatedIncrement(before: patchBefore[j], midway: patchMidway?[j], after: patchAfter[j], weights: weights?[j])
             partialNext += zip(start[j], estimate).map { $0 + $1 }
         }
-        let patches = Grid<System.Site>.tilingOrigins(of: system.spatialShape, patchSize: patchShape).count
+        let patches = try Tiling(large: system.spatialShape, patch: patchShape).patches
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: evolved.dt, dimension: n, patches: patches,
                                         varianceFactor: weights?.map(\.varianceFactor)), as: "partial.npz")
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: patchAfter.flatMap { $0 }, dt: evolved.dt, dimension: n, patches: patches),

@@ -59,11 +59,7 @@ public enum EvolveStage {
         let indices = indices ?? Array(snapshots.indices)
         guard indices.count == snapshots.count else { throw ConfigurationError("\(indices.count) snapshot indices for \(snapshots.count) snapshots") }
         let shape = system.spatialShape
-        guard settings.patchShape.count == shape.count,
-              zip(shape, settings.patchShape).allSatisfy({ $1 >= 1 && $0 % $1 == 0 }) else {
-            throw ConfigurationError("patch \(settings.patchShape) does not tile the lattice \(shape)")
-        }
-        let origins = Grid<System.Site>.tilingOrigins(of: shape, patchSize: settings.patchShape)
+        let origins = try Tiling(large: shape, patch: settings.patchShape).origins
         let duration = settings.duration ?? system.defaultRegionDuration(sites: settings.patchShape.reduce(1, *))
         let boundary = settings.boundary ?? System.referencePatchBoundary
         let legs = settings.estimator == .richardson ? try PartialEvolution.halves(of: duration) : [duration]

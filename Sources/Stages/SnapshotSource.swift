@@ -18,9 +18,10 @@ public struct SnapshotSource {
     /// The snapshot file with the checksum it was verified against, for the next stage's manifest.
     public var input: StageManifest.Input { stage.input(file) }
 
-    /// The patch shape: `size` sites along every axis if given, else the small system's shape.
-    public func patchShape(size: Int?) throws -> [Int] {
-        try size.map { [Int](repeating: $0, count: system.spatialShape.count) } ?? smallShape()
+    /// The snapshots' tiling: patches of `size` sites along every axis if given, else of the small
+    /// system's shape; fails if they do not tile the lattice.
+    public func tiling(patchSize size: Int?) throws -> Tiling {
+        try Tiling(small: smallShape(), large: system.spatialShape, patch: size.map { [Int](repeating: $0, count: system.spatialShape.count) })
     }
 
     /// The spatial shape of the small system the snapshots were built from — the natural patch

@@ -15,9 +15,7 @@ public enum TrainClosureStage {
         _ system: System, training: [Grid<System.Site>], validation: [Grid<System.Site>], patchShape: [Int],
         closureDimension: Int, settings: ClosureTraining, seed: UInt64, inputs: [StageManifest.Input], directory: URL
     ) throws -> StageManifest {
-        guard zip(system.spatialShape, patchShape).allSatisfy({ $1 >= 1 && $0 % $1 == 0 }) else {
-            throw ConfigurationError("patch \(patchShape) does not tile the lattice \(system.spatialShape)")
-        }
+        _ = try Tiling(large: system.spatialShape, patch: patchShape)
         AllocationPolicy.reuseLargeAllocations()
         let autoencoder = ClosureAutoencoder(system: system, patchShape: patchShape, closureDimension: closureDimension,
                                              random: RandomStream(seed: seed, stage: "closure-init"))

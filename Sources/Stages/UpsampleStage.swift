@@ -48,18 +48,7 @@ public struct Upsampling: Sendable {
 
     /// Levels needed to grow `shape` to the target, or an error saying why it cannot be done.
     public func levels(from shape: [Int]) throws -> Int {
-        guard shape.count == targetShape.count, factor >= 2 || shape == targetShape else {
-            throw ConfigurationError("cannot upsample \(shape) to \(targetShape) with factor \(factor)")
-        }
-        var current = shape, levels = 0
-        while current != targetShape {
-            current = current.map { $0 * factor }
-            levels += 1
-            guard zip(current, targetShape).allSatisfy({ $0 <= $1 }) else {
-                throw ConfigurationError("target size \(targetShape) is not the small size \(shape) times a power of \(factor)")
-            }
-        }
-        return levels
+        try Tiling.upsamplingLevels(from: shape, to: targetShape, factor: factor)
     }
 
     /// LocalRelax of one configuration: every window in a fixed order.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `scripts/build-provenance`, which the BuildProvenance plugin runs before every build: the commit
@@ -9,17 +10,9 @@ final class BuildProvenanceTests: XCTestCase {
 
     @discardableResult
     func shell(_ arguments: [String], in directory: URL) throws -> String {
-        let process = Process(), output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, arguments.joined(separator: " "))
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let (status, output) = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), arguments, in: directory)
+        XCTAssertEqual(status, 0, arguments.joined(separator: " "))
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func stamped(_ tree: URL, _ output: URL) throws -> String {

@@ -45,16 +45,9 @@ final class RunLineageTests: CommandTestCase {
 
     /// Standard output of the `macroscale` executable.
     func output(_ arguments: [String]) throws -> String {
-        let process = Process(), pipe = Pipe()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "macroscale \(arguments.joined(separator: " "))")
-        return String(decoding: data, as: UTF8.self)
+        let (status, output) = try Subprocess.run(try executable(), arguments)
+        XCTAssertEqual(status, 0, "macroscale \(arguments.joined(separator: " "))")
+        return output
     }
 
     func testAMovedRunIsUpToDateAndDryRunSaysSo() throws {

@@ -38,7 +38,7 @@ public final class ClosureAutoencoder<System: ClosureSystem> {
 
     /// K: the patches of one configuration of `system`.
     static func patches(_ system: System, _ patchShape: [Int]) -> Int {
-        zip(system.spatialShape, patchShape).reduce(1) { $0 * $1.0 / $1.1 }
+        Tiling.patches(of: system.spatialShape, patchShape: patchShape)
     }
 
     /// Every trainable parameter.

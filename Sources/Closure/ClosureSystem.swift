@@ -50,7 +50,7 @@ extension IsingModel: ClosureSystem {
 
     public func closureItemShape(patchShape: [Int]) -> [Int] { [1] + patchShape }
 
-    public func closureItemCount(patchShape: [Int]) -> Int { (size / patchShape[0]) * (size / patchShape[1]) }
+    public func closureItemCount(patchShape: [Int]) -> Int { Tiling.patches(of: spatialShape, patchShape: patchShape) }
 
     public func reconstructionTarget(_ configuration: Grid<Int8>) -> [Float] {
         configuration.values.map { (Float($0) + 1) / 2 }
@@ -88,7 +88,7 @@ extension PredatorPreyModel: ClosureSystem {
 
     public func closureItemShape(patchShape: [Int]) -> [Int] { patchShape }
 
-    public func closureItemCount(patchShape: [Int]) -> Int { 2 * (points / patchShape[0]) }
+    public func closureItemCount(patchShape: [Int]) -> Int { 2 * Tiling.patches(of: spatialShape, patchShape: patchShape) }
 
     public func reconstructionTarget(_ configuration: Grid<Float>) -> [Float] { configuration.values }
 

@@ -53,7 +53,8 @@ struct MMDCommand: ParsableCommand {
             x = scale.standardised(x)
             y = scale.standardised(y)
         }
-        let (v, u) = MMD(bandwidths: parsedBandwidths!).overTime(x, y, times: times, dimension: dimension)
+        guard let parsedBandwidths else { throw ValidationError("--bandwidths must be positive numbers separated by commas") }
+        let (v, u) = MMD(bandwidths: parsedBandwidths).overTime(x, y, times: times, dimension: dimension)
         print(String(format: "MMD² V-statistic (biased) %.6g, U-statistic (unbiased) %.6g, mean over %d time steps",
                      v.reduce(0, +) / Double(times), u.reduce(0, +) / Double(times), times))
         if let out {

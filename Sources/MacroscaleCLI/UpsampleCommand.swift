@@ -77,6 +77,7 @@ struct Upsample: ParsableCommand {
         settings.boundary = boundary
         settings.appendInitial = appendInitial
         settings.appendRelaxDuration = appendRelaxTime.map(RegionDuration.time)
+        settings.burnIn = burnIn
         let manifest = try UpsampleStage.run(system, pool: try source.snapshots(of: system, burnIn: burnIn), settings: settings,
                                              seed: stage.seed, inputs: [source.input], directory: stage.directory)
         print("upsample \(System.identifier): \(system.spatialShape) → \(settings.targetShape), \(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")

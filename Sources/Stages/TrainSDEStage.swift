@@ -44,6 +44,7 @@ public enum TrainSDEStage {
         guard start.shape.count == 2, start.shape == next.shape, dt.count == start.batch else {
             throw ArtifactError(url.path, "pairs must be start [P, n_z], next [P, n_z], dt [P]; got \(start.shape), \(next.shape), [\(dt.count)]")
         }
+        guard start.batch >= 1, start.itemCount >= 1 else { throw ArtifactError(url.path, "holds no pairs") }
         guard dt.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ArtifactError(url.path, "every dt must be positive and finite") }
         let varianceFactor = try archive.names.contains("varianceFactor") ? archive.array("varianceFactor", in: url.path).doubleValues() : nil
         if let varianceFactor {
@@ -67,8 +68,8 @@ public enum TrainSDEStage {
         let timeScale = settings.rescaleTime ? pairs.dt.reduce(0, +) / Double(pairs.count) : 1
         pairs.dt = pairs.dt.map { $0 / timeScale }
         if let unscaled = validation?.dt { validation?.dt = unscaled.map { $0 / timeScale } }
-        if let validation, validation.start.itemCount != pairs.start.itemCount {
-            throw ArtifactError(validationURL!.path, "validation latents have \(validation.start.itemCount) components, training \(pairs.start.itemCount)")
+        if let validation, let validationURL, validation.start.itemCount != pairs.start.itemCount {
+            throw ArtifactError(validationURL.path, "validation latents have \(validation.start.itemCount) components, training \(pairs.start.itemCount)")
         }
         let lambda = try settings.lambda.resolved(in: archive, from: pairsURL)
         let stage = try StageRun(stage: "train-sde", directory: directory,

@@ -31,6 +31,9 @@ public struct Upsampling: Sendable {
     /// structure to heal, and a long relaxation carries them to the states the others cover
     /// already; a short one keeps the far-from-equilibrium states test trajectories start from.
     public var appendRelaxDuration: RegionDuration?
+    /// Records the caller skipped at the start of every input trajectory to make the pool
+    /// (recorded in the manifest with the other settings).
+    public var burnIn = 0
 
     public init(targetShape: [Int], snapshots: Int) {
         self.targetShape = targetShape
@@ -43,7 +46,7 @@ public struct Upsampling: Sendable {
          "factor": .number(Double(factor)), "window": .number(Double(window)), "stride": .number(Double(stride)),
          "relax": relaxDuration.map { .string($0.description) } ?? "default", "boundary": .string(boundary.rawValue),
          "appendInitial": .number(Double(appendInitial)),
-         "appendRelax": appendRelaxDuration.map { .string($0.description) } ?? "as the others"]
+         "appendRelax": appendRelaxDuration.map { .string($0.description) } ?? "as the others", "burnIn": .number(Double(burnIn))]
     }
 
     /// Levels needed to grow `shape` to the target, or an error saying why it cannot be done.

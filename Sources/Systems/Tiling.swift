@@ -30,7 +30,12 @@ public struct Tiling: Equatable, Sendable {
     }
 
     /// K, the number of patches.
-    public var patches: Int { zip(largeShape, patchShape).reduce(1) { $0 * $1.0 / $1.1 } }
+    public var patches: Int { Self.patches(of: largeShape, patchShape: patchShape) }
+
+    /// K for a patch shape already known to tile `shape` (a lone patch: 1).
+    public static func patches(of shape: [Int], patchShape: [Int]) -> Int {
+        zip(shape, patchShape).reduce(1) { $0 * $1.0 / $1.1 }
+    }
 
     /// The patches' origins, in C order.
     public var origins: [[Int]] { Grid<Int8>.tilingOrigins(of: largeShape, patchSize: patchShape) }

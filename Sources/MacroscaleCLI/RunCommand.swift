@@ -92,28 +92,32 @@ struct Run: ParsableCommand {
         }
     }
 
-    /// Follows system sizes from simulate through upsample to evolve and train-closure stages and
+    /// Follows system shapes from simulate through upsample to evolve and train-closure stages and
     /// rejects impossible combinations (`Tiling`): a target size that is not the small size times a
-    /// power of the factor, a patch size that does not tile the lattice.
+    /// power of the factor, a patch size that does not tile the lattice. Any system's simulation
+    /// takes part, through the system its options describe.
     static func checkSizes(_ commands: [(String, ParsableCommand)]) throws {
-        /// Each stage's (large, small) linear size: the lattice it holds and the one it was built from.
-        var sizes: [String: (large: Int, small: Int)] = [:]
+        /// Each stage's (large, small) spatial shape: the lattice it holds and the one it was built from.
+        var shapes: [String: (large: [Int], small: [Int])] = [:]
         func check(_ stage: String, _ body: () throws -> Void) throws {
             do { try body() } catch { throw ValidationError("stage '\(stage)': \(error)") }
         }
         func checkTiling(_ stage: String, input: String, patchSize: Int?) throws {
-            guard let (large, small) = sizes[input] else { return }
-            try check(stage) { _ = try Tiling(small: [small], large: [large], patch: patchSize.map { [$0] }) }
+            guard let (large, small) = shapes[input] else { return }
+            try check(stage) { _ = try Tiling(small: small, large: large, patch: patchSize.map { [Int](repeating: $0, count: large.count) }) }
         }
         for (stage, command) in commands {
             switch command {
-            case let c as SimulateIsing: sizes[c.options.stage.out] = (c.spin.size, c.spin.size)
-            case let c as SimulateCurieWeiss: sizes[c.options.stage.out] = (c.spin.size, c.spin.size)
-            case let c as SimulatePredatorPrey: sizes[c.options.stage.out] = (c.points, c.points)
+            case let c as any SystemSimulation:
+                try check(stage) {
+                    let shape = try c.system().spatialShape
+                    shapes[c.options.stage.out] = (shape, shape)
+                }
             case let c as Upsample:
-                if let (small, _) = sizes[c.input] {
-                    try check(stage) { _ = try Tiling.upsamplingLevels(from: [small], to: [c.targetSize], factor: c.factor) }
-                    sizes[c.stage.out] = (c.targetSize, small)
+                if let (small, _) = shapes[c.input] {
+                    let target = [Int](repeating: c.targetSize, count: small.count)
+                    try check(stage) { _ = try Tiling.upsamplingLevels(from: small, to: target, factor: c.factor) }
+                    shapes[c.stage.out] = (target, small)
                 }
             case let c as Evolve: try checkTiling(stage, input: c.input, patchSize: c.patchSize)
             case let c as TrainClosure: try checkTiling(stage, input: c.input, patchSize: c.patchSize)

@@ -4,7 +4,7 @@ import Systems
 
 /// `macroscale simulate system ID --parameter KEY=VALUE …`: any registered system, built from the
 /// parameters its manifests record, so that a new system needs no command of its own.
-struct SimulateSystem: ParsableCommand {
+struct SimulateSystem: SystemSimulation {
     static let configuration = CommandConfiguration(
         commandName: "system",
         abstract: "Any registered system, from the parameters its manifests record (e.g. simulate system ising --parameter size=16).",
@@ -35,7 +35,7 @@ struct SimulateSystem: ParsableCommand {
         return SystemConfiguration(values)
     }
 
-    func run() throws {
-        try options.run(try SystemRegistry.system(from: configuration()))
+    func system() throws -> any MicroscopicSystem {
+        try SystemRegistry.system(from: configuration())
     }
 }

@@ -57,6 +57,8 @@ public struct Tiling: Equatable, Sendable {
         return levels
     }
 
-    /// A shape as `64` (one axis) or `64×64`.
-    static func text(_ shape: [Int]) -> String { shape.map(String.init).joined(separator: "×") }
+    /// A shape as its linear size where every axis has it (`64`, as `--target-size` gives it), else `64×32`.
+    static func text(_ shape: [Int]) -> String {
+        Set(shape).count == 1 ? String(shape[0]) : shape.map(String.init).joined(separator: "×")
+    }
 }

@@ -108,4 +108,20 @@ final class ToySystemTests: CommandTestCase {
             """, [path("upsample/snapshots.npz"), path("evolve/evolved.npz"), path("encode/partial.npz")])
         XCTAssertEqual(checked, "ok\n")
     }
+
+    /// `macroscale run` checks the sizes of a pipeline on the toy system before anything runs.
+    func testRunChecksTheToySystemsSizes() throws {
+        try SystemRegistry.register(ToyFlips.self)
+        try """
+            pipeline: toy
+            stages:
+              - {name: simulate, run: simulate system toy-flips, with: {parameter: size=8, runs: 2, steps: 2}}
+              - {name: upsample, run: upsample, with: {input: $simulate, target-size: 24}}
+            """.write(to: dir.file("toy.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try runMacroscale(["run", path("toy.yaml"), "--profile", "default", "--out", path("never")])) { error in
+            XCTAssertTrue(Run.message(for: error).contains("stage 'upsample': target size 24 is not the input size 8 times a power of 2"),
+                          Run.message(for: error))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("never")), "nothing ran")
+    }
 }

@@ -55,11 +55,10 @@ struct Evolve: ParsableCommand {
         settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         settings.estimator = estimator
-        let (indices, snapshots) = try source.selection(of: system, burnIn: burnIn)
-        let manifest = try EvolveStage.run(system, snapshots: snapshots, indices: indices, origin: SnapshotOrigin(source, burnIn: burnIn),
-                                           settings: settings, seed: stage.seed, inputs: [source.input], directory: stage.directory)
-        let rate = Double(snapshots.count) / max(manifest.wallSeconds, 1e-9)
-        print("evolve \(System.identifier): \(snapshots.count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s (\(String(format: "%.3g", rate)) patches/s) → \(stage.out)")
+        let manifest = try EvolveStage.run(system, source: source, burnIn: burnIn, settings: settings, seed: stage.seed, directory: stage.directory)
+        let count = manifest.outputs.flatMap(\.arrays).first { $0.name == "dt" }?.shape.first ?? 0
+        let rate = Double(count) / max(manifest.wallSeconds, 1e-9)
+        print("evolve \(System.identifier): \(count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s (\(String(format: "%.3g", rate)) patches/s) → \(stage.out)")
     }
 }
 extension PartialEstimator: ExpressibleByArgument {}

@@ -44,6 +44,18 @@ public struct PartialEvolution: Sendable {
 }
 
 public enum EvolveStage {
+    /// Evolves one patch of each snapshot of `source` after `burnIn` (every record for upsampled
+    /// snapshots), recording the file, its digest, the burn-in and each start state's index as
+    /// the lineage `encode` and `check-estimator` follow.
+    @discardableResult
+    public static func run<System: MicroscopicSystem>(
+        _ system: System, source: SnapshotSource, burnIn: Int, settings: PartialEvolution, seed: UInt64, directory: URL
+    ) throws -> StageManifest {
+        let (indices, snapshots) = try source.selection(of: system, burnIn: burnIn)
+        return try run(system, snapshots: snapshots, indices: indices, origin: SnapshotOrigin(source, burnIn: burnIn),
+                       settings: settings, seed: seed, inputs: [source.input], directory: directory)
+    }
+
     /// Evolves one patch of every snapshot and writes `evolved.npz`: `patchBefore` and `patchAfter`
     /// `[snapshots, (components,) patch…]`, `patchIndex` `[snapshots]` (int64, I in 0..<K),
     /// `patchOrigin` `[snapshots, rank]` (int64), `dt` `[snapshots]` (float64) and `snapshotIndex`

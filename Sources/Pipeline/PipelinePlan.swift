@@ -153,8 +153,9 @@ public struct RunRecord: Codable, Equatable {
 
     /// Why `step` must run, or nil if it is up to date.
     public static func staleness(_ plan: PipelinePlan, _ step: PipelinePlan.Step) -> String? {
-        guard let data = try? Data(contentsOf: url(plan, step)), let stored = try? JSONDecoder().decode(RunRecord.self, from: data) else {
-            return "no run record"
+        guard let data = try? Data(contentsOf: url(plan, step)) else { return "no run record" }
+        guard let stored = try? JSONDecoder().decode(RunRecord.self, from: data) else {
+            return "its run record is unreadable (written by an earlier version?)"
         }
         let now = current(plan, step)
         if stored.arguments != now.arguments { return "its arguments changed" }

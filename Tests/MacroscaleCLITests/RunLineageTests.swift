@@ -72,6 +72,9 @@ final class RunLineageTests: CommandTestCase {
         let printed = try output(["run", try pipelineFile(), "--out", path("moved"), "--dry-run"])
         XCTAssertTrue(printed.contains("would run: upstream 'encode' runs"), printed)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("moved/encode/manifest.json")), "a dry run runs nothing")
+        // A record in the format before relocatable runs (absolute arguments, no overrides) is stale.
+        try Data(#"{"arguments": ["simulate"], "upstream": {}}"#.utf8).write(to: dir.file("moved/.pipeline/simulate.json"))
+        XCTAssertEqual(try schedule("moved")["simulate"], "its run record is unreadable (written by an earlier version?)")
     }
 
     func testSetOverridesAnOptionAndIsRecorded() throws {

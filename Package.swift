@@ -28,7 +28,9 @@ let package = Package(
 
         // Pure Swift foundations.
         .target(name: "Execution"),
-        .target(name: "Artifacts"),
+        // The git commit is stamped at build time (scripts/build-provenance), not looked up when run.
+        .target(name: "Artifacts", plugins: ["BuildProvenance"]),
+        .plugin(name: "BuildProvenance", capability: .buildTool()),
 
         // Microscopic systems and their dynamics.
         .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),
@@ -75,6 +77,6 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], exclude: ["tiny-curie-weiss.yaml", "tiny-predator-prey.yaml"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
-        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Stages", "TestSupport"]),
+        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Pipeline", "Stages", "TestSupport"]),
     ]
 )

@@ -9,7 +9,7 @@ public final class StageRun {
     /// The stage directory.
     public let directory: URL
     private let stage: String
-    private let config: JSONValue
+    private var config: JSONValue
     private let seed: UInt64?
     private let threads: Int
     private var inputs: [StageManifest.Input]
@@ -24,13 +24,15 @@ public final class StageRun {
 
     /// Starts `stage` in `directory` with inputs whose checksums the caller has just verified
     /// (against the manifest of the stage that wrote them), so large inputs are not read twice.
+    /// Input paths are recorded relative to `directory`, so a moved run keeps its lineage.
     public init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, checkedInputs: [StageManifest.Input], threads: Int) throws {
         self.directory = directory
         self.stage = stage
         self.config = config
         self.seed = seed
         self.threads = threads
-        self.inputs = checkedInputs
+        self.inputs = []
+        checkedInputs.forEach(recordInput)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let manifest = directory.appendingPathComponent(StageManifest.fileName)
         if FileManager.default.fileExists(atPath: manifest.path) {
@@ -72,7 +74,14 @@ public final class StageRun {
 
     /// Adds an input found while the stage runs, with the checksum the caller has just verified.
     public func recordInput(_ input: StageManifest.Input) {
-        inputs.append(input)
+        inputs.append(.init(path: RelativePath.of(URL(fileURLWithPath: input.path), from: directory), sha256: input.sha256))
+    }
+
+    /// Adds a number the stage found while it ran (a count of failures) to its recorded configuration.
+    public func recordResult(_ key: String, _ value: JSONValue) {
+        guard case .object(var object) = config else { return }
+        object[key] = value
+        config = .object(object)
     }
 
     /// Lists a file the stage wrote by other means (a checkpoint, a report) among its outputs.

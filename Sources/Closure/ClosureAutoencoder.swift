@@ -4,12 +4,12 @@ import Learning
 import Random
 import Systems
 
-/// A closure autoencoder (spec §2 item 4, §3): the per-item encoder averaged over each
+/// A closure autoencoder (Docs/METHOD.md §2 item 4, §3): the per-item encoder averaged over each
 /// configuration's patches gives the closure variables ẑ; the decoder reconstructs the
 /// configuration from the latent z = (z*, ẑ), z* the macroscopic observables.
 ///
 /// `latent(of:)` is the normalised latent φ(x) = (z − offset) / scale with the statistics fixed by
-/// `fitNormalisation` (as `System.latentNormalisation` says) and saved with the model, the same map
+/// `fitNormalisation` (in the scheme `System.latentNormalization` names) and saved with the model, the same map
 /// for whole configurations and for single patches (a patch is a configuration of one patch).
 public final class ClosureAutoencoder<System: ClosureSystem> {
     public let system: System
@@ -17,9 +17,8 @@ public final class ClosureAutoencoder<System: ClosureSystem> {
     public let closureDimension: Int
     let networks: ClosureNetworks
     let average: PatchAverage
-    /// Latent normalisation (observables, then closure variables).
-    public let latentMean: Buffer
-    public let latentStd: Buffer
+    /// The saved offset and scale of the latent normalisation (observables, then closure variables).
+    private let latentOffset: Buffer, latentScale: Buffer
 
     /// Indices of the macroscopic observables among the system's observables.
     let observableIndices: [Int]
@@ -31,14 +30,15 @@ public final class ClosureAutoencoder<System: ClosureSystem> {
         self.closureDimension = system.closureItemCount(patchShape: patchShape) / Self.patches(system, patchShape) * networks.outputsPerItem
         average = PatchAverage(groupSize: Self.patches(system, patchShape))
         let latent = System.macroscopicObservables.count + self.closureDimension
-        latentMean = Buffer("latent_mean", Tensor(zeros: [latent]))
-        latentStd = Buffer("latent_std", Tensor(shape: [latent], data: [Float](repeating: 1, count: latent)))
+        let identity = LatentNormalization(identityIn: System.latentNormalization, dimension: latent)
+        latentOffset = Buffer(identity.tensorNames.offset, Tensor(shape: [latent], data: identity.offset))
+        latentScale = Buffer(identity.tensorNames.scale, Tensor(shape: [latent], data: identity.scale))
         observableIndices = System.macroscopicObservables.map { System.observableNames.firstIndex(of: $0)! }
     }
 
     /// K: the patches of one configuration of `system`.
     static func patches(_ system: System, _ patchShape: [Int]) -> Int {
-        zip(system.spatialShape, patchShape).reduce(1) { $0 * $1.0 / $1.1 }
+        Tiling.patches(of: system.spatialShape, patchShape: patchShape)
     }
 
     /// Every trainable parameter.
@@ -47,7 +47,19 @@ public final class ClosureAutoencoder<System: ClosureSystem> {
     /// Everything saved: encoder, decoder, normalisation.
     public var state: [(name: String, tensor: StateTensor)] {
         networks.encoder.state.map { ("encoder.\($0.name)", $0.tensor) } + networks.decoder.state.map { ("decoder.\($0.name)", $0.tensor) }
-            + [("latent_mean", .buffer(latentMean)), ("latent_std", .buffer(latentStd))]
+            + [(latentOffset.name, .buffer(latentOffset)), (latentScale.name, .buffer(latentScale))]
+    }
+
+    /// The latent normalisation as fitted (the identity before `fitNormalisation`) or loaded.
+    public var normalization: LatentNormalization {
+        get {
+            LatentNormalization(identityIn: System.latentNormalization, dimension: latentOffset.value.count)
+                .with(offset: latentOffset.value.data, scale: latentScale.value.data)
+        }
+        set {
+            latentOffset.value = Tensor(shape: latentOffset.value.shape, data: newValue.offset)
+            latentScale.value = Tensor(shape: latentScale.value.shape, data: newValue.scale)
+        }
     }
 
     public var isTraining: Bool {
@@ -86,33 +98,21 @@ public final class ClosureAutoencoder<System: ClosureSystem> {
         return normalise(Tensor.concatenatingColumns(observables(configurations, on: grid), closure(configurations, on: grid)))
     }
 
-    /// (z − mean) / std.
+    /// (z − offset) / scale.
     func normalise(_ z: Tensor) -> Tensor {
         let n = z.itemCount
-        return Tensor(shape: z.shape, data: z.data.enumerated().map { ($0.element - latentMean.value.data[$0.offset % n]) / latentStd.value.data[$0.offset % n] })
+        return Tensor(shape: z.shape, data: z.data.enumerated().map { ($0.element - latentOffset.value.data[$0.offset % n]) / latentScale.value.data[$0.offset % n] })
     }
 
-    /// Fixes the normalisation from the raw latents of `configurations`: mean and standard deviation,
-    /// or minimum and range with the magnetization left as it is.
+    /// Fixes the normalisation from the raw latents of `configurations` in the system's scheme:
+    /// mean and standard deviation, or minimum and range with the magnetization left as it is.
     public func fitNormalisation(_ configurations: [Grid<System.Site>]) {
-        latentMean.value = Tensor(zeros: latentMean.value.shape)
-        latentStd.value = Tensor(shape: latentStd.value.shape, data: [Float](repeating: 1, count: latentStd.value.count))
+        normalization = LatentNormalization(identityIn: System.latentNormalization, dimension: latentOffset.value.count)
         let raw = latent(of: configurations, on: system)
-        let n = raw.itemCount, count = Double(raw.batch)
-        for k in 0..<n {
-            let column = (0..<raw.batch).map { Double(raw.data[$0 * n + k]) }
-            let offset: Double, scale: Double
-            switch System.latentNormalisation {
-            case .meanStd:
-                offset = column.reduce(0, +) / count
-                scale = (column.map { ($0 - offset) * ($0 - offset) }.reduce(0, +) / count).squareRoot()
-            case .minMaxKeepingMagnetization:
-                let isMagnetization = k < System.macroscopicObservables.count && System.macroscopicObservables[k] == "magnetization"
-                offset = isMagnetization ? 0 : column.min()!
-                scale = isMagnetization ? 1 : column.max()! - column.min()!
-            }
-            latentMean.value.data[k] = Float(offset)
-            latentStd.value.data[k] = Float(scale > 1e-12 ? scale : 1)
+        let n = raw.itemCount
+        let columns = (0..<n).map { k in (0..<raw.batch).map { Double(raw.data[$0 * n + k]) } }
+        normalization = LatentNormalization(fitting: System.latentNormalization, columns: columns) { k in
+            k < System.macroscopicObservables.count && System.macroscopicObservables[k] == "magnetization"
         }
     }
 

@@ -4,7 +4,7 @@ import Learning
 import Random
 import Systems
 
-/// A system with learned closure variables (spec §3): how its configurations are cut into the
+/// A system with learned closure variables (Docs/METHOD.md §3): how its configurations are cut into the
 /// items a per-patch encoder sees, what the decoder reconstructs, and the reference networks.
 ///
 /// The encoder maps each item to `outputsPerItem` numbers; every run of `patchesPerConfiguration`
@@ -21,16 +21,10 @@ public protocol ClosureSystem: MicroscopicSystem {
     /// The reference encoder (per item) and decoder (latent → reconstruction), and the loss between them.
     func closureNetworks(patchShape: [Int], closureDimension: Int, random: RandomStream) -> ClosureNetworks
 
-    /// How latents are normalised (spec §3).
-    static var latentNormalisation: LatentNormalisation { get }
-}
-
-/// How the latent (z*, ẑ) is normalised before SDE learning.
-public enum LatentNormalisation: Sendable {
-    /// (z − mean)/std with statistics over the training latents (predator–prey).
-    case meanStd
-    /// (z − min)/(max − min) with the range over the validation latents, magnetization kept as is (Ising).
-    case minMaxKeepingMagnetization
+    /// How latents are normalised (Docs/METHOD.md §3).
+    static var latentNormalization: LatentNormalization.Scheme { get }
+    /// The reference optimizer settings of the closure autoencoder (Docs/METHOD.md §3).
+    static var referenceClosureTraining: ClosureTraining { get }
 }
 
 /// A per-item encoder, a decoder, and how reconstructions are scored.
@@ -43,7 +37,10 @@ public struct ClosureNetworks {
 }
 
 extension IsingModel: ClosureSystem {
-    public static let latentNormalisation = LatentNormalisation.minMaxKeepingMagnetization
+    public static let latentNormalization = LatentNormalization.Scheme.minMaxKeepingMagnetization
+    /// AdamW (AMSGrad), learning rate 2·10⁻⁴, batch 512.
+    public static let referenceClosureTraining = ClosureTraining(batchSize: 512, learningRate: 2e-4, weightDecay: .decoupled(0),
+                                                                 betas: (0.9, 0.999), amsgrad: true)
 
     public func closureItems(of configuration: Grid<Int8>, patchShape: [Int]) -> [Float] {
         Grid<Int8>.tilingOrigins(of: spatialShape, patchSize: patchShape).flatMap { origin in
@@ -53,13 +50,13 @@ extension IsingModel: ClosureSystem {
 
     public func closureItemShape(patchShape: [Int]) -> [Int] { [1] + patchShape }
 
-    public func closureItemCount(patchShape: [Int]) -> Int { (size / patchShape[0]) * (size / patchShape[1]) }
+    public func closureItemCount(patchShape: [Int]) -> Int { Tiling.patches(of: spatialShape, patchShape: patchShape) }
 
     public func reconstructionTarget(_ configuration: Grid<Int8>) -> [Float] {
         configuration.values.map { (Float($0) + 1) / 2 }
     }
 
-    /// Spec §3: blocks of [Conv 3×3 → BatchNorm → LeakyReLU(0.2) → MaxPool 2] with 32, 64, 128, …
+    /// Docs/METHOD.md §3: blocks of [Conv 3×3 → BatchNorm → LeakyReLU(0.2) → MaxPool 2] with 32, 64, 128, …
     /// channels, log2(L_s/2) of them (3 for L_s ≥ 16 here, at least 1), then Linear → closure; the
     /// decoder from (m, ρ, ẑ) through transposed convolutions up to L, channels halving (min 16),
     /// Sigmoid; BCE on (s + 1)/2; weights N(0, 0.02).
@@ -76,7 +73,10 @@ extension IsingModel: ClosureSystem {
 }
 
 extension PredatorPreyModel: ClosureSystem {
-    public static let latentNormalisation = LatentNormalisation.meanStd
+    public static let latentNormalization = LatentNormalization.Scheme.meanStd
+    /// Adam, learning rate 10⁻⁴, weight decay 10⁻⁴, betas (0.9, 0.95), batch 256.
+    public static let referenceClosureTraining = ClosureTraining(batchSize: 256, learningRate: 1e-4, weightDecay: .l2(1e-4),
+                                                                 betas: (0.9, 0.95), amsgrad: false)
 
     public func closureItems(of configuration: Grid<Float>, patchShape: [Int]) -> [Float] {
         let n = configuration.siteCount, width = patchShape[0]
@@ -88,11 +88,11 @@ extension PredatorPreyModel: ClosureSystem {
 
     public func closureItemShape(patchShape: [Int]) -> [Int] { patchShape }
 
-    public func closureItemCount(patchShape: [Int]) -> Int { 2 * (points / patchShape[0]) }
+    public func closureItemCount(patchShape: [Int]) -> Int { 2 * Tiling.patches(of: spatialShape, patchShape: patchShape) }
 
     public func reconstructionTarget(_ configuration: Grid<Float>) -> [Float] { configuration.values }
 
-    /// Spec §3: one MLP L_s → 32 → 32 → 1 (ReLU) applied to each species' patches, averaged over the
+    /// Docs/METHOD.md §3: one MLP L_s → 32 → 32 → 1 (ReLU) applied to each species' patches, averaged over the
     /// K patches (one closure variable per species); decoder MLP 4 → 32 → 32 → 2n; MSE; Xavier init.
     public func closureNetworks(patchShape: [Int], closureDimension: Int, random: RandomStream) -> ClosureNetworks {
         ClosureNetworks(encoder: Architectures.multilayerPerceptron([patchShape[0], 32, 32, 1], random: random),

@@ -4,7 +4,8 @@ import Learning
 import Random
 import Systems
 
-/// Optimizer settings for a closure autoencoder, with the spec §3 reference values per system.
+/// Optimizer settings for a closure autoencoder; each closure system's reference values
+/// (Docs/METHOD.md §3) are its `referenceClosureTraining`.
 public struct ClosureTraining: Sendable {
     public var epochs = 10
     public var batchSize: Int
@@ -13,22 +14,18 @@ public struct ClosureTraining: Sendable {
     public var betas: (Double, Double)
     public var amsgrad: Bool
 
-    /// Ising: AdamW (AMSGrad) lr 2e-4, batch 512. Predator–prey (and others): Adam lr 1e-4,
-    /// weight decay 1e-4, betas (0.9, 0.95), batch 256. Ten epochs.
-    public init<System: ClosureSystem>(referenceFor system: System) {
-        if system is IsingModel {
-            batchSize = 512
-            learningRate = 2e-4
-            weightDecay = .decoupled(0)
-            betas = (0.9, 0.999)
-            amsgrad = true
-        } else {
-            batchSize = 256
-            learningRate = 1e-4
-            weightDecay = .l2(1e-4)
-            betas = (0.9, 0.95)
-            amsgrad = false
-        }
+    /// A reconstruction loss that became NaN or infinite, with the epoch.
+    public struct Divergence: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Settings for ten epochs.
+    public init(batchSize: Int, learningRate: Double, weightDecay: Adam.WeightDecay, betas: (Double, Double), amsgrad: Bool) {
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+        self.weightDecay = weightDecay
+        self.betas = betas
+        self.amsgrad = amsgrad
     }
 
     public var configuration: JSONValue {
@@ -60,13 +57,13 @@ public struct ClosureTraining: Sendable {
                 onBatch(indices.count)
             }
             guard sum.isFinite else {
-                throw ConfigurationError("the reconstruction loss became \(sum) in epoch \(epoch)")
+                throw Divergence(description: "the reconstruction loss became \(sum) in epoch \(epoch)")
             }
             autoencoder.isTraining = false
             let validationLoss = validation.isEmpty ? nil : autoencoder.step(validation, optimizer: nil)
             try onEpoch(epoch, sum / Double(training.count), validationLoss)
         }
-        switch System.latentNormalisation {
+        switch System.latentNormalization {
         case .meanStd: autoencoder.fitNormalisation(training)
         case .minMaxKeepingMagnetization: autoencoder.fitNormalisation(validation.isEmpty ? training : validation)
         }

@@ -1,6 +1,6 @@
 import Random
 
-/// Builders for the network shapes the method uses (spec §3), free of any physics.
+/// Builders for the network shapes the method uses (Docs/METHOD.md §3), free of any physics.
 public enum Architectures {
     /// Fully connected layers of the given widths with `activation` between them (none after the last).
     public static func multilayerPerceptron(_ widths: [Int], activation: () -> Layer = { ReLU() },

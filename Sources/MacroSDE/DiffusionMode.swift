@@ -1,4 +1,4 @@
-/// How the diffusion matrix σ(z) of the macroscopic SDE is parametrised (spec §3).
+/// How the diffusion matrix σ(z) of the macroscopic SDE is parametrised (Docs/METHOD.md §3).
 public enum DiffusionMode: String, Sendable, CaseIterable, Codable {
     /// An MLP n_z → … → n_z², reshaped to a full n_z × n_z matrix.
     case arbitrary

@@ -20,7 +20,7 @@ public struct PairBatch {
     }
 }
 
-/// The λ-scaled Gaussian negative log-likelihood of spec §2 item 5:
+/// The λ-scaled Gaussian negative log-likelihood of Docs/METHOD.md §2 item 5:
 ///
 ///     L = mean over pairs of rᵀA⁻¹r + log det A,  r = Δz − b(z)δt,  A = λ c σ(z)σ(z)ᵀ δt + ε I,
 ///

@@ -4,36 +4,66 @@ import Random
 
 /// The macroscopic SDE dz = b(z) dt + σ(z) dW: a drift MLP and a diffusion parametrised by `mode`.
 public final class SDEModel {
+    /// How σ(z) is computed: an MLP for the z-dependent modes, one learned parameter for the constant ones.
+    enum Diffusion {
+        /// An MLP n_z → … → n_z², reshaped to a full matrix.
+        case full(Sequential)
+        /// An MLP n_z → … → n_z on the diagonal.
+        case diagonal(Sequential)
+        /// A learned vector on the diagonal.
+        case constantDiagonal(Parameter)
+        /// A learned n_z × n_z matrix.
+        case constant(Parameter)
+    }
+
     public let dimension: Int
-    public let mode: DiffusionMode
     /// b: n_z → n_z.
     public let drift: Sequential
-    /// σ for the z-dependent modes (an MLP), or a single learned parameter for the constant ones.
-    let diffusionNetwork: Sequential?
-    let diffusionConstant: Parameter?
+    let diffusion: Diffusion
 
     /// A model with the given hidden widths (reference: 64, 64, 64) and ReLU activations.
     public init(dimension: Int, mode: DiffusionMode, hidden: [Int] = [64, 64, 64],
                 constantStart: ConstantDiffusionStart = .ones, random: RandomStream) {
         self.dimension = dimension
-        self.mode = mode
         drift = Architectures.multilayerPerceptron([dimension] + hidden + [dimension], random: random)
         switch mode {
         case .arbitrary:
-            diffusionNetwork = Architectures.multilayerPerceptron([dimension] + hidden + [dimension * dimension], random: random)
-            diffusionConstant = nil
+            diffusion = .full(Architectures.multilayerPerceptron([dimension] + hidden + [dimension * dimension], random: random))
         case .diagonal:
-            diffusionNetwork = Architectures.multilayerPerceptron([dimension] + hidden + [dimension], random: random)
-            diffusionConstant = nil
+            diffusion = .diagonal(Architectures.multilayerPerceptron([dimension] + hidden + [dimension], random: random))
         case .constantDiagonal:
-            diffusionNetwork = nil
-            diffusionConstant = Parameter("sigma", Tensor(shape: [dimension], data: [Float](repeating: 1, count: dimension)))
+            diffusion = .constantDiagonal(Parameter("sigma", Tensor(shape: [dimension], data: [Float](repeating: 1, count: dimension))))
         case .constant:
-            diffusionNetwork = nil
             let start = (0..<(dimension * dimension)).map { k -> Float in
                 constantStart == .ones || k / dimension == k % dimension ? 1 : 0
             }
-            diffusionConstant = Parameter("sigma", Tensor(shape: [dimension, dimension], data: start))
+            diffusion = .constant(Parameter("sigma", Tensor(shape: [dimension, dimension], data: start)))
+        }
+    }
+
+    /// How σ(z) is parametrised.
+    public var mode: DiffusionMode {
+        switch diffusion {
+        case .full: return .arbitrary
+        case .diagonal: return .diagonal
+        case .constantDiagonal: return .constantDiagonal
+        case .constant: return .constant
+        }
+    }
+
+    /// The diffusion MLP of the z-dependent modes.
+    private var diffusionNetwork: Sequential? {
+        switch diffusion {
+        case .full(let network), .diagonal(let network): return network
+        case .constantDiagonal, .constant: return nil
+        }
+    }
+
+    /// The learned σ of the constant modes.
+    var diffusionConstant: Parameter? {
+        switch diffusion {
+        case .constantDiagonal(let sigma), .constant(let sigma): return sigma
+        case .full, .diagonal: return nil
         }
     }
 
@@ -55,34 +85,34 @@ public final class SDEModel {
     /// Diffusion matrices σ(z) for a batch, [B, n_z × n_z] row-major.
     public func diffusionMatrices(_ z: Tensor) -> Tensor {
         let n = dimension, batch = z.batch
-        switch mode {
-        case .arbitrary:
-            return diffusionNetwork!.forward(z)
-        case .diagonal:
-            return Self.diagonalMatrices(diffusionNetwork!.forward(z), n: n)
-        case .constantDiagonal:
-            return Self.diagonalMatrices(Tensor(shape: [batch, n], data: (0..<batch).flatMap { _ in diffusionConstant!.value.data }), n: n)
-        case .constant:
-            return Tensor(shape: [batch, n * n], data: (0..<batch).flatMap { _ in diffusionConstant!.value.data })
+        switch diffusion {
+        case .full(let network):
+            return network.forward(z)
+        case .diagonal(let network):
+            return Self.diagonalMatrices(network.forward(z), n: n)
+        case .constantDiagonal(let sigma):
+            return Self.diagonalMatrices(Tensor(shape: [batch, n], data: (0..<batch).flatMap { _ in sigma.value.data }), n: n)
+        case .constant(let sigma):
+            return Tensor(shape: [batch, n * n], data: (0..<batch).flatMap { _ in sigma.value.data })
         }
     }
 
     /// Backward of `diffusionMatrices` (after a forward on the same batch): accumulates parameter gradients.
     func diffusionBackward(_ matrixGradient: Tensor) {
         let n = dimension, batch = matrixGradient.batch
-        switch mode {
-        case .arbitrary:
-            _ = diffusionNetwork!.backward(matrixGradient)
-        case .diagonal:
-            _ = diffusionNetwork!.backward(Self.diagonals(matrixGradient, n: n))
-        case .constantDiagonal:
+        switch diffusion {
+        case .full(let network):
+            _ = network.backward(matrixGradient)
+        case .diagonal(let network):
+            _ = network.backward(Self.diagonals(matrixGradient, n: n))
+        case .constantDiagonal(let sigma):
             let diagonal = Self.diagonals(matrixGradient, n: n)
             for row in 0..<batch {
-                for i in 0..<n { diffusionConstant!.gradient.data[i] += diagonal.data[row * n + i] }
+                for i in 0..<n { sigma.gradient.data[i] += diagonal.data[row * n + i] }
             }
-        case .constant:
+        case .constant(let sigma):
             for row in 0..<batch {
-                for k in 0..<(n * n) { diffusionConstant!.gradient.data[k] += matrixGradient.data[row * n * n + k] }
+                for k in 0..<(n * n) { sigma.gradient.data[k] += matrixGradient.data[row * n * n + k] }
             }
         }
     }

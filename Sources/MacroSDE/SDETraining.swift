@@ -32,7 +32,7 @@ public struct PairSet {
     public var all: PairBatch { PairBatch(start: start, next: next, dt: dt, varianceFactor: varianceFactor) }
 }
 
-/// Fitting an `SDEModel` by the λ-scaled likelihood (spec §3 reference settings as defaults):
+/// Fitting an `SDEModel` by the λ-scaled likelihood (Docs/METHOD.md §3 reference settings as defaults):
 /// AdamW with AMSGrad and no weight decay, ReduceLROnPlateau on the training loss (factor 0.5,
 /// patience 5, min lr 5·10⁻⁶), batch 1024, 100 epochs; validation with λ = 1 on true pairs.
 public struct SDETraining {

@@ -5,7 +5,7 @@ import Learning
 import Linalg
 import Random
 
-/// `macroscale bench learn`: training-step throughput of the reference networks (spec §3).
+/// `macroscale bench learn`: training-step throughput of the reference networks (Docs/METHOD.md §3).
 struct BenchLearn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",

@@ -18,8 +18,7 @@ struct CheckEstimator: ParsableCommand {
             mean difference of any observable exceeds --max-bias standard errors (unless --allow-bias).
             """)
 
-    @Option(help: "Evolve stage directory.")
-    var evolved: String
+    @OptionGroup var evolve: EvolvedOptions
 
     @Option(help: "Samples to use (the first ones).")
     var samples = 2000
@@ -39,19 +38,15 @@ struct CheckEstimator: ParsableCommand {
 
     func run() throws {
         stage.apply()
-        let evolve = try StageSource(directory: URL(fileURLWithPath: evolved))
-        guard let snapshotPath = evolve.manifest.inputs.first?.path else {
-            throw ArtifactError(evolved, "the evolve manifest names no snapshot input")
-        }
-        let source = try SnapshotSource(directory: URL(fileURLWithPath: snapshotPath).deletingLastPathComponent())
-        try check(evolve.system, evolve: evolve, source: source)
+        let evolve = try self.evolve.open()
+        try check(evolve.system, evolve: evolve)
     }
 
-    private func check<System: MicroscopicSystem>(_ system: System, evolve: StageSource, source: SnapshotSource) throws {
-        let file = try evolve.output(["evolved.npz"])
+    private func check<System: MicroscopicSystem>(_ system: System, evolve: EvolveSource) throws {
+        let (snapshots, patches) = try evolve.read(system)
         try EstimatorCheck.run(
-            system, snapshots: try source.snapshots(of: system), patches: try EvolvedPatches.read(file, of: system), samples: samples,
-            seed: stage.seed, inputs: [evolve.input(file), source.input], directory: stage.directory
+            system, snapshots: snapshots, patches: patches, samples: samples,
+            seed: stage.seed, inputs: evolve.inputs, directory: stage.directory
         ) { summary in
             print(EstimatorCheckReport.text(summary))
             let biased = summary.observables.indices.filter { abs(summary.biasInStandardErrors[$0]) > maxBias }

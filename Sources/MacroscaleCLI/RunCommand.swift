@@ -2,6 +2,7 @@ import ArgumentParser
 import Artifacts
 import Foundation
 import Pipeline
+import Systems
 
 /// `macroscale run`: a whole pipeline from a YAML file, make-like and resumable.
 struct Run: ParsableCommand {
@@ -12,7 +13,9 @@ struct Run: ParsableCommand {
             when it ran before with the same arguments on the same upstream outputs and its outputs are \
             unchanged; it re-runs when anything upstream changed. An interrupted run (Ctrl-C, kill -9) \
             resumes by running the same command: a stage without a finished manifest runs again. Every \
-            stage's options are checked before anything runs.
+            stage's options are checked before anything runs. --dry-run prints what would run and why; \
+            --set STAGE.OPTION=VALUE overrides an option of a stage (of every copy of a swept one) after \
+            the profile's, and is recorded in the stage's run record.
             """)
 
     @Argument(help: "The pipeline file (YAML).")
@@ -31,11 +34,15 @@ struct Run: ParsableCommand {
     var threads: Int?
     @Flag(help: "Print no progress reports.")
     var quiet = false
+    @Flag(help: "Print which stages would run and why, and run nothing.")
+    var dryRun = false
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override an option: STAGE.OPTION=VALUE (repeatable).", valueName: "STAGE.OPTION=VALUE"))
+    var settings: [String] = []
 
     func run() throws {
         let definition = try PipelineDefinition(contentsOf: URL(fileURLWithPath: pipeline))
         let root = URL(fileURLWithPath: out ?? "Data/runs/\(definition.name)/\(profile)")
-        let plan = try PipelinePlan(definition, profile: profile, root: root)
+        let plan = try PipelinePlan(definition, profile: profile, root: root, settings: try settings.map(OptionSetting.init))
         let passThrough = (threads.map { ["--threads", String($0)] } ?? []) + (quiet ? ["--quiet"] : [])
         // Every stage's command line must parse, and the sizes must fit together, before anything runs.
         var commands: [(String, ParsableCommand)] = []
@@ -47,16 +54,21 @@ struct Run: ParsableCommand {
             }
         }
         try Run.checkSizes(commands)
-        for name in [from, only].compactMap({ $0 }) where !plan.steps.contains(where: { $0.name == name }) {
-            throw ValidationError("no stage '\(name)' (stages: \(plan.steps.map(\.name).joined(separator: ", ")))")
+        let schedule = try RunSchedule(plan, from: from, only: only, force: force)
+        if dryRun {
+            print("pipeline \(plan.pipeline), profile \(plan.profile) → \(root.path) (dry run)")
+            let width = schedule.entries.map(\.step.name.count).max() ?? 0
+            for entry in schedule.entries {
+                let name = entry.step.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                print("  \(name)  " + (entry.reason.map { "would run: \($0)\n    macroscale \(entry.step.arguments.joined(separator: " "))" } ?? "up to date"))
+            }
+            return
         }
-        let fromIndex = from.flatMap { name in plan.steps.firstIndex { $0.name == name } }
         var summary: [(String, String, Double)] = []
         let started = Date()
-        for (index, step) in plan.steps.enumerated() {
-            if let only, step.name != only { continue }
-            let forced = force || only != nil || (fromIndex.map { index >= $0 } ?? false)
-            if !forced && RunRecord.isUpToDate(plan, step) {
+        for entry in schedule.entries {
+            let step = entry.step
+            guard entry.reason != nil else {
                 summary.append((step.name, "up to date", (try? StageManifest.read(from: step.directory).wallSeconds) ?? 0))
                 continue
             }
@@ -80,31 +92,32 @@ struct Run: ParsableCommand {
         }
     }
 
-    /// Follows system sizes from simulate through upsample to evolve and train-closure stages and
-    /// rejects impossible combinations: a target size that is not the small size times a power of
-    /// the factor, a patch size that does not tile the lattice.
+    /// Follows system shapes from simulate through upsample to evolve and train-closure stages and
+    /// rejects impossible combinations (`Tiling`): a target size that is not the small size times a
+    /// power of the factor, a patch size that does not tile the lattice. Any system's simulation
+    /// takes part, through the system its options describe.
     static func checkSizes(_ commands: [(String, ParsableCommand)]) throws {
-        /// Each stage's (large, small) linear size: the lattice it holds and the one it was built from.
-        var sizes: [String: (large: Int, small: Int)] = [:]
-        func fail(_ stage: String, _ message: String) -> ValidationError { ValidationError("stage '\(stage)': \(message)") }
+        /// Each stage's (large, small) spatial shape: the lattice it holds and the one it was built from.
+        var shapes: [String: (large: [Int], small: [Int])] = [:]
+        func check(_ stage: String, _ body: () throws -> Void) throws {
+            do { try body() } catch { throw ValidationError("stage '\(stage)': \(error)") }
+        }
         func checkTiling(_ stage: String, input: String, patchSize: Int?) throws {
-            guard let (large, small) = sizes[input] else { return }
-            let patch = patchSize ?? small
-            guard large % patch == 0 else { throw fail(stage, "patch size \(patch) does not tile the lattice of size \(large)") }
+            guard let (large, small) = shapes[input] else { return }
+            try check(stage) { _ = try Tiling(small: small, large: large, patch: patchSize.map { [Int](repeating: $0, count: large.count) }) }
         }
         for (stage, command) in commands {
             switch command {
-            case let c as SimulateIsing: sizes[c.options.stage.out] = (c.spin.size, c.spin.size)
-            case let c as SimulateCurieWeiss: sizes[c.options.stage.out] = (c.spin.size, c.spin.size)
-            case let c as SimulatePredatorPrey: sizes[c.options.stage.out] = (c.points, c.points)
+            case let c as any SystemSimulation:
+                try check(stage) {
+                    let shape = try c.system().spatialShape
+                    shapes[c.options.stage.out] = (shape, shape)
+                }
             case let c as Upsample:
-                if let (small, _) = sizes[c.input] {
-                    var size = small
-                    while size < c.targetSize { size *= c.factor }
-                    guard size == c.targetSize else {
-                        throw fail(stage, "target size \(c.targetSize) is not the input size \(small) times a power of \(c.factor)")
-                    }
-                    sizes[c.stage.out] = (c.targetSize, small)
+                if let (small, _) = shapes[c.input] {
+                    let target = [Int](repeating: c.targetSize, count: small.count)
+                    try check(stage) { _ = try Tiling.upsamplingLevels(from: small, to: target, factor: c.factor) }
+                    shapes[c.stage.out] = (target, small)
                 }
             case let c as Evolve: try checkTiling(stage, input: c.input, patchSize: c.patchSize)
             case let c as TrainClosure: try checkTiling(stage, input: c.input, patchSize: c.patchSize)

@@ -14,7 +14,21 @@ struct Simulate: ParsableCommand {
             validation. Run r draws its randomness from the stream (seed, "simulate", r): use a \
             different --seed for validation and test sets than for training.
             """,
-        subcommands: [SimulateIsing.self, SimulateCurieWeiss.self, SimulatePredatorPrey.self])
+        subcommands: [SimulateIsing.self, SimulateCurieWeiss.self, SimulatePredatorPrey.self, SimulateSystem.self])
+}
+
+/// A `simulate` subcommand: the system it would simulate and the options every simulation shares.
+/// `run` checks a pipeline's sizes with it before anything runs.
+protocol SystemSimulation: ParsableCommand {
+    /// The system, as the command's options describe it.
+    func system() throws -> any MicroscopicSystem
+    var options: SimulationOptions { get }
+}
+
+extension SystemSimulation {
+    func run() throws {
+        try options.run(try system())
+    }
 }
 
 /// Options shared by every system's simulation.
@@ -81,7 +95,7 @@ struct SpinOptions: ParsableArguments {
     }
 }
 
-struct SimulateIsing: ParsableCommand {
+struct SimulateIsing: SystemSimulation {
     static let configuration = CommandConfiguration(
         commandName: "ising",
         abstract: "2D Ising model, periodic, J = 1: rejection-free Glauber dynamics or heat-bath sweeps.")
@@ -99,14 +113,13 @@ struct SimulateIsing: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let model = IsingModel(size: spin.size, temperature: spin.temperature ?? 2.5, field: spin.field,
-                               dynamics: dynamics, initialCondition: try spin.initialCondition())
-        try options.run(model)
+    func system() throws -> any MicroscopicSystem {
+        IsingModel(size: spin.size, temperature: spin.temperature ?? IsingModel.referenceTemperature, field: spin.field,
+                   dynamics: dynamics, initialCondition: try spin.initialCondition())
     }
 }
 
-struct SimulateCurieWeiss: ParsableCommand {
+struct SimulateCurieWeiss: SystemSimulation {
     static let configuration = CommandConfiguration(
         commandName: "curie-weiss",
         abstract: "Curie–Weiss mean-field spins with continuous-time Glauber dynamics (one step = N events).")
@@ -114,17 +127,16 @@ struct SimulateCurieWeiss: ParsableCommand {
     @OptionGroup var spin: SpinOptions
     @OptionGroup var options: SimulationOptions
 
-    func run() throws {
-        let model = CurieWeissModel(size: spin.size, temperature: spin.temperature ?? 1.1, field: spin.field,
-                                    initialCondition: try spin.initialCondition())
-        try options.run(model)
+    func system() throws -> any MicroscopicSystem {
+        CurieWeissModel(size: spin.size, temperature: spin.temperature ?? CurieWeissModel.referenceTemperature, field: spin.field,
+                        initialCondition: try spin.initialCondition())
     }
 }
 
-struct SimulatePredatorPrey: ParsableCommand {
+struct SimulatePredatorPrey: SystemSimulation {
     static let configuration = CommandConfiguration(
         commandName: "predator-prey",
-        abstract: "1D stochastic predator–prey SPDE with Neumann boundaries (reference: METHOD.md §4.1).")
+        abstract: "1D stochastic predator–prey SPDE with Neumann boundaries (reference: Docs/METHOD.md §4.1).")
 
     @Option(help: "Grid points n.")
     var points = 100
@@ -162,7 +174,7 @@ struct SimulatePredatorPrey: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func system() throws -> any MicroscopicSystem {
         var model = PredatorPreyModel(points: points)
         model.dt = dt
         model.scheme = scheme
@@ -174,7 +186,7 @@ struct SimulatePredatorPrey: ParsableCommand {
         model.predatorDiffusion = predatorDiffusion
         model.noise = noise
         model.interpolation = interpolation
-        try options.run(model)
+        return model
     }
 }
 

@@ -12,7 +12,7 @@ struct TrainClosure: ParsableCommand {
         discussion: """
             The per-patch encoder, averaged over each snapshot's patches, gives the closure variables; the \
             decoder reconstructs the snapshot from (observables, closure). Optimizer defaults are the \
-            reference's for the system (spec §3). Writes closure.safetensors (every epoch, and at the end with \
+            reference's for the system (Docs/METHOD.md §3). Writes closure.safetensors (every epoch, and at the end with \
             the latent normalisation) and history.npz.
             """)
 
@@ -48,14 +48,14 @@ struct TrainClosure: ParsableCommand {
     }
 
     private func train<System: ClosureSystem>(_ system: System, source: SnapshotSource) throws {
-        var settings = ClosureTraining(referenceFor: system)
+        var settings = System.referenceClosureTraining
         settings.epochs = epochs
         if let batchSize { settings.batchSize = batchSize }
         if let learningRate { settings.learningRate = learningRate }
         let validationSource = try validation.map { try SnapshotSource(directory: URL(fileURLWithPath: $0)) }
         let manifest = try TrainClosureStage.run(
             system, training: try source.snapshots(of: system), validation: try validationSource?.snapshots(of: system) ?? [],
-            patchShape: try source.patchShape(size: patchSize), closureDimension: closureDimension,
+            patchShape: try source.tiling(patchSize: patchSize).patchShape, closureDimension: closureDimension,
             settings: settings, seed: stage.seed, inputs: [source.input] + (validationSource.map { [$0.input] } ?? []),
             directory: stage.directory)
         print("train-closure \(System.identifier): \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s → \(stage.out)")

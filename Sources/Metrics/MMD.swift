@@ -1,7 +1,7 @@
 import Foundation
 import Linalg
 
-/// Maximum mean discrepancy between two samples with a sum of Gaussian kernels (spec §5).
+/// Maximum mean discrepancy between two samples with a sum of Gaussian kernels (Docs/METHOD.md §5).
 ///
 ///     MMD² = (1/|S|) Σ_{σ∈S} [ mean k_σ(X, X) + mean k_σ(Y, Y) − 2 mean k_σ(X, Y) ],  k_σ(a, b) = exp(−‖a − b‖² / 2σ²)
 ///
@@ -77,7 +77,7 @@ public struct MMD: Sendable {
     }
 }
 
-/// The relative error of ensemble means (spec §5) for one test condition:
+/// The relative error of ensemble means (Docs/METHOD.md §5) for one test condition:
 /// Σ_{t,d} (z̄_pred − z̄_true)² / Σ_{t,d} z̄_true², z̄ the mean over trajectories, both [trajectories, times, d].
 public func relativeErrorOfMeans(predicted: [Double], true truth: [Double], times: Int, dimension d: Int) -> Double {
     let predictedMean = ensembleMean(predicted, times: times, dimension: d)

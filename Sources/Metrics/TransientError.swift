@@ -6,7 +6,7 @@ import Foundation
 public func relaxationIndex(ofMean mean: [Double], times: Int, dimension d: Int) -> Int {
     let final = Array(mean[((times - 1) * d)..<(times * d)])
     let excursion = (0..<times).map { t in (0..<d).reduce(0.0) { $0 + pow(mean[t * d + $1] - final[$1], 2) }.squareRoot() }
-    let tolerance = 0.1 * excursion.max()!
+    let tolerance = 0.1 * (excursion.max() ?? 0)
     return excursion.lastIndex { $0 > tolerance }.map { $0 + 1 } ?? 0
 }
 

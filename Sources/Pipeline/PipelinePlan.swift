@@ -7,10 +7,15 @@ public struct PipelinePlan {
         public var name: String
         /// The arguments of `macroscale`, `--out` included.
         public var arguments: [String]
+        /// The arguments with the run root written `$root`, as the run record keeps them, so that a
+        /// moved run directory is still up to date.
+        public var recordedArguments: [String]
         /// The earlier stages whose outputs this one reads.
         public var upstream: [String]
         /// The stage's output directory.
         public var directory: URL
+        /// The command-line overrides (`--set`) that changed this stage's options, as `OPTION=VALUE`.
+        public var overrides: [String]
     }
 
     public var pipeline: String
@@ -18,10 +23,14 @@ public struct PipelinePlan {
     public var root: URL
     public var steps: [Step]
 
-    /// Resolves `definition` with `profile`'s overrides into argument lists under `root`.
-    public init(_ definition: PipelineDefinition, profile: String, root: URL) throws {
+    /// Resolves `definition` with `profile`'s overrides, then the command line's (`settings`), into
+    /// argument lists under `root`.
+    public init(_ definition: PipelineDefinition, profile: String, root: URL, settings: [OptionSetting] = []) throws {
         guard let overrides = definition.profiles[profile] ?? (profile == "default" ? [:] : nil) else {
             throw PipelineError("pipeline '\(definition.name)' has no profile '\(profile)' (profiles: \(definition.profiles.keys.sorted().joined(separator: ", ")))")
+        }
+        for setting in settings where !definition.stages.contains(where: { $0.name == setting.stage }) {
+            throw PipelineError("--set \(setting): no stage '\(setting.stage)' (stages: \(definition.stages.map(\.name).joined(separator: ", ")))")
         }
         pipeline = definition.name
         self.profile = profile
@@ -33,13 +42,14 @@ public struct PipelinePlan {
         for stage in definition.stages {
             var options = stage.options
             var matrix = stage.matrix
-            for (key, value) in overrides[stage.name] ?? [] {
+            let stageSettings = settings.filter { $0.stage == stage.name }
+            for (key, value) in (overrides[stage.name] ?? []) + stageSettings.map({ ($0.option, $0.value) }) {
                 if key == matrix?.key {
                     // A profile's value for the swept option replaces the sweep's values.
                     switch value {
                     case .list(let items) where !items.isEmpty: matrix?.values = items
                     case .scalar(let text): matrix?.values = [text]
-                    default: throw PipelineError("profile '\(profile)', stage '\(stage.name)': the swept option '\(key)' needs a value or a list of values")
+                    default: throw PipelineError("profile '\(profile)' or --set, stage '\(stage.name)': the swept option '\(key)' needs a value or a list of values")
                     }
                 } else if let index = options.firstIndex(where: { $0.key == key }) { options[index].value = value } else { options.append((key, value)) }
             }
@@ -64,8 +74,9 @@ public struct PipelinePlan {
                 if let key = matrix?.key, let value = values.last {
                     if let index = copyOptions.firstIndex(where: { $0.key == key }) { copyOptions[index].value = .scalar(value) } else { copyOptions.append((key, .scalar(value))) }
                 }
-                var arguments = stage.command, upstream: [String] = []
-                func resolve(_ text: String) throws -> String {
+                var upstream: [String] = []
+                /// `$stage…` as a path under `rootPath`; other text as is.
+                func resolve(_ text: String, under rootPath: String) throws -> String {
                     guard text.hasPrefix("$") else { return text }
                     let reference = text.dropFirst()
                     var target = String(reference.prefix { $0 != "/" && $0 != ":" })
@@ -76,37 +87,53 @@ public struct PipelinePlan {
                     // The copy of a swept input that matches this one: the values of the axes they share.
                     if let inputSweep = sweeps[target] { target = Sweep.name(target, values.prefix(inputSweep.axes.count)) }
                     if !upstream.contains(target) { upstream.append(target) }
-                    return root.appendingPathComponent(target).path + rest
+                    return Self.path(target, under: rootPath) + rest
                 }
-                for (key, value) in copyOptions {
-                    switch value {
-                    case .flag(true): arguments.append("--\(key)")
-                    case .flag(false): break
-                    // --key=value, so that negative numbers are not taken for options.
-                    case .scalar(let text): arguments.append("--\(key)=\(try resolve(text))")
-                    case .list(let items): for item in items { arguments.append("--\(key)=\(try resolve(item))") }
+                func arguments(under rootPath: String) throws -> [String] {
+                    var arguments = stage.command
+                    for (key, value) in copyOptions {
+                        switch value {
+                        case .flag(true): arguments.append("--\(key)")
+                        case .flag(false): break
+                        // --key=value, so that negative numbers are not taken for options.
+                        case .scalar(let text): arguments.append("--\(key)=\(try resolve(text, under: rootPath))")
+                        case .list(let items): for item in items { arguments.append("--\(key)=\(try resolve(item, under: rootPath))") }
+                        }
                     }
+                    return arguments + ["--out=\(Self.path(name, under: rootPath))"]
                 }
-                let directory = root.appendingPathComponent(name)
-                arguments.append("--out=\(directory.path)")
-                steps.append(Step(name: name, arguments: arguments, upstream: upstream, directory: directory))
+                steps.append(Step(name: name, arguments: try arguments(under: root.path), recordedArguments: try arguments(under: Self.recordedRoot),
+                                  upstream: upstream, directory: root.appendingPathComponent(name),
+                                  overrides: stageSettings.map { "\($0.option)=\($0.value)" }))
             }
             earlier.append(stage.name)
         }
         self.steps = steps
     }
+
+    /// How run records write the run root.
+    static let recordedRoot = "$root"
+
+    /// The directory of stage `name` under `rootPath`.
+    private static func path(_ name: String, under rootPath: String) -> String {
+        rootPath.hasSuffix("/") ? rootPath + name : rootPath + "/" + name
+    }
 }
 
 /// What a finished pipeline step ran with, kept in `<root>/.pipeline/<stage>.json`: a step is up
-/// to date when its arguments are the same, its upstream stages' manifests are the ones it read,
-/// and its own manifest still vouches for its outputs.
+/// to date when its arguments (with the run root written `$root`) and command-line overrides are
+/// the same, its upstream stages' manifests are the ones it read, and its own manifest still
+/// vouches for its outputs. Nothing in it names the root, so a moved run directory stays up to date.
 public struct RunRecord: Codable, Equatable {
     public var arguments: [String]
+    /// The `--set` overrides that applied to the step, as `OPTION=VALUE`.
+    public var overrides: [String]
     /// SHA-256 of each upstream stage's manifest.json when this step ran.
     public var upstream: [String: String]
 
-    public init(arguments: [String], upstream: [String: String]) {
+    public init(arguments: [String], overrides: [String], upstream: [String: String]) {
         self.arguments = arguments
+        self.overrides = overrides
         self.upstream = upstream
     }
 
@@ -121,20 +148,28 @@ public struct RunRecord: Codable, Equatable {
             let manifest = plan.root.appendingPathComponent(name).appendingPathComponent(StageManifest.fileName)
             upstream[name] = (try? SHA256.hex(fileAt: manifest)) ?? "missing"
         }
-        return RunRecord(arguments: step.arguments, upstream: upstream)
+        return RunRecord(arguments: step.recordedArguments, overrides: step.overrides, upstream: upstream)
     }
 
-    /// Whether `step` can be skipped.
-    public static func isUpToDate(_ plan: PipelinePlan, _ step: PipelinePlan.Step) -> Bool {
-        guard let data = try? Data(contentsOf: url(plan, step)), let stored = try? JSONDecoder().decode(RunRecord.self, from: data),
-              stored == current(plan, step), let manifest = try? StageManifest.read(from: step.directory) else { return false }
-        return manifest.changedOutputs(in: step.directory).isEmpty
+    /// Why `step` must run, or nil if it is up to date.
+    public static func staleness(_ plan: PipelinePlan, _ step: PipelinePlan.Step) -> String? {
+        guard let data = try? Data(contentsOf: url(plan, step)) else { return "no run record" }
+        guard let stored = try? JSONDecoder().decode(RunRecord.self, from: data) else {
+            return "its run record is unreadable (written by an earlier version?)"
+        }
+        let now = current(plan, step)
+        if stored.arguments != now.arguments { return "its arguments changed" }
+        if stored.overrides != now.overrides { return "its --set overrides changed" }
+        if let changed = step.upstream.first(where: { stored.upstream[$0] != now.upstream[$0] }) { return "upstream '\(changed)' changed" }
+        guard let manifest = try? StageManifest.read(from: step.directory) else { return "no finished manifest" }
+        let changed = manifest.changedOutputs(in: step.directory)
+        return changed.isEmpty ? nil : "outputs changed: \(changed.joined(separator: ", "))"
     }
 
     /// Records that `step` has just finished.
     public static func save(_ plan: PipelinePlan, _ step: PipelinePlan.Step) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(current(plan, step)), to: url(plan, step))
     }
 }

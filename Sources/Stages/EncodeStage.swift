@@ -18,19 +18,19 @@ import Systems
 /// next state and δt the mean over the replicas, and `varianceFactor` divided by R;
 /// (both also hold `patches`, the number K of tiling patches)
 /// and, given a large-system simulate stage written with `--pairs`, `validation.npz` from its true
-/// one-step pairs. φ of a patch is the same map evaluated on the patch alone. With a closure model
+/// one-step pairs. Each patch is paired with the snapshot it was cut from through the evolve
+/// stage's lineage (`EvolveSource`). φ of a patch is the same map evaluated on the patch alone. With a closure model
 /// the latents are normalised by its stored statistics (differences scale with them).
 public enum EncodeStage {
     @discardableResult
-    public static func run(evolved evolveDirectory: URL, validation simulateDirectory: URL?, closure closureDirectory: URL? = nil,
+    public static func run(evolve: EvolveSource, validation simulateDirectory: URL?, closure closureDirectory: URL? = nil,
                            directory: URL) throws -> StageManifest {
-        let evolve = try StageSource(directory: evolveDirectory)
         return try Encoding(evolve: evolve, validation: simulateDirectory, directory: directory)
             .withLatentMap(for: evolve.system, closure: closureDirectory)
     }
 
     private struct Encoding: LatentMapConsumer {
-        let evolve: StageSource
+        let evolve: EvolveSource
         let validation: URL?
         let directory: URL
 
@@ -42,26 +42,17 @@ public enum EncodeStage {
 
     /// Writes the pair files with `phi(configurations, system of their size)`.
     fileprivate static func encode<System: MicroscopicSystem>(
-        _ system: System, evolve: StageSource, validation simulateDirectory: URL?, directory: URL, latentNames: [String],
+        _ system: System, evolve: EvolveSource, validation simulateDirectory: URL?, directory: URL, latentNames: [String],
         extraInputs: [StageManifest.Input], normalisation: String,
         phi: ([Grid<System.Site>], System) throws -> [[Double]]
     ) throws -> StageManifest {
-        guard let snapshotPath = evolve.manifest.inputs.first?.path else {
-            throw ArtifactError(evolve.directory.path, "the evolve manifest names no snapshot input")
-        }
-        let source = try SnapshotSource(directory: URL(fileURLWithPath: snapshotPath).deletingLastPathComponent())
-        let file = try evolve.output(["evolved.npz"])
-        let evolved = try EvolvedPatches.read(file, of: system)
-        let patchShape = evolved.patchShape, patchSystem = system.resized(to: patchShape)
-        let weights = try evolved.richardsonWeights(source: file.path)
-        let snapshots = try source.snapshots(of: system)
-        guard snapshots.count == evolved.snapshotCount else {
-            throw ArtifactError(file.path, "\(evolved.before.count) evolved patches (\(evolved.replicas) per snapshot) for \(snapshots.count) snapshots")
-        }
         let stage = try StageRun(stage: "encode", directory: directory,
                                  config: ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
                                           "normalisation": .string(normalisation)],
-                                 seed: nil, checkedInputs: [evolve.input(file), source.input] + extraInputs, threads: ThreadCount.current)
+                                 seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current)
+        let (snapshots, evolved) = try evolve.read(system)
+        let patchShape = evolved.patchShape, patchSystem = system.resized(to: patchShape)
+        let weights = try evolved.richardsonWeights(source: evolve.file.path)
         let start = try phi(snapshots, system)
         let patchBefore = try phi(evolved.before, patchSystem), patchAfter = try phi(evolved.after, patchSystem)
         let patchMidway = try evolved.midway.map { try phi($0.patches, patchSystem) }
@@ -81,7 +72,7 @@ public enum EncodeStage {
             partialFactor.append(entries.reduce(0) { $0 + (weights?[$1].varianceFactor ?? 1) } / (replicas * replicas))
         }
         let averaged = evolved.replicas > 1
-        let patches = Grid<System.Site>.tilingOrigins(of: system.spatialShape, patchSize: patchShape).count
+        let patches = try Tiling(large: system.spatialShape, patch: patchShape).patches
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches,
                                         varianceFactor: weights != nil || averaged ? partialFactor : nil), as: "partial.npz")
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: naiveNext, dt: dt, dimension: n, patches: patches,

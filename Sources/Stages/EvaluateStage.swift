@@ -7,7 +7,7 @@ import Metrics
 import Reports
 import Systems
 
-/// The evaluation stage (spec §5): SDE rollouts against true large-system trajectories.
+/// The evaluation stage (Docs/METHOD.md §5): SDE rollouts against true large-system trajectories.
 ///
 /// Test trajectories come from simulate stages of the large system; runs with the same initial
 /// parameters form one test condition. Every record is encoded with the latent map; where record

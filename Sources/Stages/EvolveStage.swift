@@ -51,31 +51,43 @@ public struct PartialEvolution: Sendable {
 }
 
 public enum EvolveStage {
+    /// Evolves `settings.replicas` patches of each snapshot of `source` after `burnIn` (every
+    /// record for upsampled snapshots), recording the file, its digest, the burn-in and each start state's index as
+    /// the lineage `encode` and `check-estimator` follow.
+    @discardableResult
+    public static func run<System: MicroscopicSystem>(
+        _ system: System, source: SnapshotSource, burnIn: Int, settings: PartialEvolution, seed: UInt64, directory: URL
+    ) throws -> StageManifest {
+        let (indices, snapshots) = try source.selection(of: system, burnIn: burnIn)
+        return try run(system, snapshots: snapshots, indices: indices, origin: SnapshotOrigin(source, burnIn: burnIn),
+                       settings: settings, seed: seed, inputs: [source.input], directory: directory)
+    }
+
     /// Evolves `replicas` patches of every snapshot and writes `evolved.npz`, one entry per patch
     /// evolution, the R entries of snapshot j at j·R ..< (j + 1)·R: `patchBefore` and `patchAfter`
     /// `[entries, (components,) patch…]`, `patchIndex` `[entries]` (int64, I in 0..<K),
-    /// `patchOrigin` `[entries, rank]` (int64), `dt` `[entries]` (float64) and `replicas` (int64,
-    /// 0-d); with the Richardson estimator also `patchMidway` and `dtMidway`, the patch and the
-    /// time half-way.
+    /// `patchOrigin` `[entries, rank]` (int64), `dt` `[entries]` (float64), `replicas` (int64, 0-d)
+    /// and `snapshotIndex` `[entries]` (int64, each start state's index in `origin`'s file:
+    /// `indices`, default 0, 1, …); with the Richardson estimator also `patchMidway` and
+    /// `dtMidway`, the patch and the time half-way. `origin`, recorded in the manifest, is what
+    /// `encode` and `check-estimator` find the start states by.
     @discardableResult
     public static func run<System: MicroscopicSystem>(
-        _ system: System, snapshots: [Grid<System.Site>], settings: PartialEvolution, seed: UInt64,
-        inputs: [StageManifest.Input], directory: URL
+        _ system: System, snapshots: [Grid<System.Site>], indices: [Int]? = nil, origin: SnapshotOrigin? = nil,
+        settings: PartialEvolution, seed: UInt64, inputs: [StageManifest.Input], directory: URL
     ) throws -> StageManifest {
         guard !snapshots.isEmpty else { throw ConfigurationError("no snapshots to evolve") }
         guard settings.replicas >= 1 else { throw ConfigurationError("replicas must be at least 1; got \(settings.replicas)") }
+        let indices = indices ?? Array(snapshots.indices)
+        guard indices.count == snapshots.count else { throw ConfigurationError("\(indices.count) snapshot indices for \(snapshots.count) snapshots") }
         let shape = system.spatialShape
-        guard settings.patchShape.count == shape.count,
-              zip(shape, settings.patchShape).allSatisfy({ $1 >= 1 && $0 % $1 == 0 }) else {
-            throw ConfigurationError("patch \(settings.patchShape) does not tile the lattice \(shape)")
-        }
-        let origins = Grid<System.Site>.tilingOrigins(of: shape, patchSize: settings.patchShape)
+        let origins = try Tiling(large: shape, patch: settings.patchShape).origins
         let duration = settings.duration ?? system.defaultRegionDuration(sites: settings.patchShape.reduce(1, *))
         let boundary = settings.boundary ?? System.referencePatchBoundary
         let legs = settings.estimator == .richardson ? try PartialEvolution.halves(of: duration) : [duration]
         let stage = try StageRun(stage: "evolve", directory: directory,
                                  config: ["system": .object(system.configuration), "evolve": settings.configuration(for: system),
-                                          "patches": .number(Double(origins.count))],
+                                          "patches": .number(Double(origins.count)), "snapshots": origin?.json(relativeTo: directory) ?? .null],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let progress = Progress("evolve patches", total: snapshots.count)
         let perSnapshot = parallelMap(snapshots.count) { j in
@@ -109,6 +121,7 @@ public enum EvolveStage {
             ("patchOrigin", try NumPyArray(results.flatMap { origins[$0.patch].map(Int64.init) }, shape: [results.count, shape.count])),
             ("dt", NumPyArray(results.map { $0.times[legs.count] })),
             ("replicas", try NumPyArray([Int64(settings.replicas)], shape: [])),
+            ("snapshotIndex", NumPyArray(indices.flatMap { [Int64](repeating: Int64($0), count: settings.replicas) })),
         ] + midway), as: "evolved.npz")
         return try stage.finish()
     }

@@ -2,23 +2,27 @@ import Artifacts
 import Foundation
 import Systems
 
-/// The patches an evolve stage wrote to `evolved.npz`: before and after, the elapsed times, and the
-/// half-way patches and times where the Richardson estimator recorded them; one entry per patch
-/// evolution, `replicas` consecutive entries per snapshot.
+/// The patches an evolve stage wrote to `evolved.npz`: before and after, the elapsed times, the
+/// half-way patches and times where the Richardson estimator recorded them, and the index of each
+/// patch's start state in the snapshot file; one entry per patch evolution, `replicas`
+/// consecutive entries per snapshot.
 public struct EvolvedPatches<Site: NumPyElement & Equatable> {
     public var before: [Grid<Site>]
     public var after: [Grid<Site>]
     public var dt: [Double]
     public var midway: (patches: [Grid<Site>], dt: [Double])?
+    /// Per patch, the index of its start state among the snapshot file's states (`SnapshotOrigin`).
+    public var snapshotIndex: [Int]
     /// Patch evolutions per snapshot: entry e belongs to snapshot e / replicas.
     public var replicas: Int
 
     public init(before: [Grid<Site>], after: [Grid<Site>], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil,
-                replicas: Int = 1) {
+                snapshotIndex: [Int]? = nil, replicas: Int = 1) {
         self.before = before
         self.after = after
         self.dt = dt
         self.midway = midway
+        self.snapshotIndex = snapshotIndex ?? (0..<(before.count / replicas)).flatMap { [Int](repeating: $0, count: replicas) }
         self.replicas = replicas
     }
 
@@ -43,16 +47,20 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
         let midway = try archive.names.contains("patchMidway")
             ? (patches: patches("patchMidway"), dt: archive.array("dtMidway", in: file.path).doubleValues())
             : nil
-        guard after.count == before.count, dt.count == before.count,
+        guard archive.names.contains("snapshotIndex"), archive.names.contains("replicas") else {
+            throw ArtifactError(file.path, "has no snapshotIndex or replicas (written by an older evolve); run evolve again")
+        }
+        let snapshotIndex = try archive.array("snapshotIndex", in: file.path).elements(as: Int64.self).map(Int.init)
+        guard after.count == before.count, dt.count == before.count, snapshotIndex.count == before.count,
               midway.map({ $0.patches.count == before.count && $0.dt.count == before.count }) ?? true else {
-            throw ArtifactError(file.path, "patchBefore, patchAfter, dt (and patchMidway, dtMidway) must have one entry per evolved patch (\(before.count))")
+            throw ArtifactError(file.path, "patchBefore, patchAfter, dt, snapshotIndex (and patchMidway, dtMidway) must have one entry per evolved patch (\(before.count))")
         }
-        // Written since replicas were introduced; a file without it has one entry per snapshot.
-        let replicas = try archive.names.contains("replicas") ? archive.array("replicas", in: file.path).elements(as: Int64.self) : [1]
-        guard replicas.count == 1, let count = replicas.first, count >= 1, count <= before.count, before.count % Int(count) == 0 else {
-            throw ArtifactError(file.path, "replicas must be one integer ≥ 1 that divides the \(before.count) entries; got \(replicas)")
+        let replicas = try archive.array("replicas", in: file.path).elements(as: Int64.self)
+        guard replicas.count == 1, let count = replicas.first.map(Int.init), count >= 1, count <= before.count, before.count % count == 0,
+              stride(from: 0, to: before.count, by: count).allSatisfy({ start in snapshotIndex[start..<(start + count)].allSatisfy { $0 == snapshotIndex[start] } }) else {
+            throw ArtifactError(file.path, "replicas must be one integer ≥ 1 that divides the \(before.count) entries, whose consecutive groups share their snapshotIndex; got \(replicas)")
         }
-        return EvolvedPatches(before: before, after: after, dt: dt, midway: midway, replicas: Int(count))
+        return EvolvedPatches(before: before, after: after, dt: dt, midway: midway, snapshotIndex: snapshotIndex, replicas: count)
     }
 
     /// Per patch, the two-time weights of the Richardson estimator (nil for single increments).

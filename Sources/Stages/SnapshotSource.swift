@@ -18,9 +18,10 @@ public struct SnapshotSource {
     /// The snapshot file with the checksum it was verified against, for the next stage's manifest.
     public var input: StageManifest.Input { stage.input(file) }
 
-    /// The patch shape: `size` sites along every axis if given, else the small system's shape.
-    public func patchShape(size: Int?) throws -> [Int] {
-        try size.map { [Int](repeating: $0, count: system.spatialShape.count) } ?? smallShape()
+    /// The snapshots' tiling: patches of `size` sites along every axis if given, else of the small
+    /// system's shape; fails if they do not tile the lattice.
+    public func tiling(patchSize size: Int?) throws -> Tiling {
+        try Tiling(small: smallShape(), large: system.spatialShape, patch: size.map { [Int](repeating: $0, count: system.spatialShape.count) })
     }
 
     /// The spatial shape of the small system the snapshots were built from — the natural patch
@@ -41,16 +42,39 @@ public struct SnapshotSource {
 
     /// The snapshots as configurations of `system`'s grid (all records after `burnIn` of every run).
     public func snapshots<System: MicroscopicSystem>(of system: System, burnIn: Int = 0) throws -> [Grid<System.Site>] {
+        try selection(of: system, burnIn: burnIn).configurations
+    }
+
+    /// The snapshots after `burnIn` with their indices among the file's states, flattened run-major
+    /// for trajectories (`run * records + record`): what an evolve stage records as its start states.
+    public func selection<System: MicroscopicSystem>(of system: System, burnIn: Int = 0) throws
+        -> (indices: [Int], configurations: [Grid<System.Site>]) {
+        let (records, all) = try flattenedStates(of: system)
+        guard burnIn >= 0, burnIn < records else {
+            throw ArtifactError(file.path, "burn-in \(burnIn) leaves no records of the \(records) per run")
+        }
+        let indices = (0..<(all.count / records)).flatMap { run in (run * records + burnIn)..<((run + 1) * records) }
+        return (indices, indices.map { all[$0] })
+    }
+
+    /// The states at `indices` among the file's flattened states (see `selection`).
+    public func snapshots<System: MicroscopicSystem>(of system: System, at indices: [Int]) throws -> [Grid<System.Site>] {
+        let all = try flattenedStates(of: system).configurations
+        if let bad = indices.first(where: { !all.indices.contains($0) }) {
+            throw ArtifactError(file.path, "holds \(all.count) states; no state \(bad)")
+        }
+        return indices.map { all[$0] }
+    }
+
+    /// Every state of the file in order, with the records per run (a snapshot file is one run of records).
+    private func flattenedStates<System: MicroscopicSystem>(of system: System) throws -> (records: Int, configurations: [Grid<System.Site>]) {
         let states = try NPZArchive.read(file).array("states", in: file.path)
         guard file.lastPathComponent == "trajectories.npz" else {
-            return try configurations(states, of: system, spatialShape: system.spatialShape, source: file.path)
+            let all = try configurations(states, of: system, spatialShape: system.spatialShape, source: file.path)
+            return (all.count, all)
         }
-        // Trajectories: [runs, records, …] → the records after burn-in of every run.
-        guard states.shape.count >= 2, burnIn >= 0, burnIn < states.shape[1] else {
-            throw ArtifactError(file.path, "burn-in \(burnIn) leaves no records of states shaped \(NumPyArray.describe(states.shape))")
-        }
-        let (runs, records, all) = try trajectoryRecords(states, of: system, source: file.path)
-        return (0..<runs).flatMap { run in all[(run * records + burnIn)..<((run + 1) * records)] }
+        let (_, records, all) = try trajectoryRecords(states, of: system, source: file.path)
+        return (records, all)
     }
 }
 

@@ -15,17 +15,16 @@ public enum TrainClosureStage {
         _ system: System, training: [Grid<System.Site>], validation: [Grid<System.Site>], patchShape: [Int],
         closureDimension: Int, settings: ClosureTraining, seed: UInt64, inputs: [StageManifest.Input], directory: URL
     ) throws -> StageManifest {
-        guard zip(system.spatialShape, patchShape).allSatisfy({ $1 >= 1 && $0 % $1 == 0 }) else {
-            throw ConfigurationError("patch \(patchShape) does not tile the lattice \(system.spatialShape)")
-        }
-        let stage = try StageRun(stage: "train-closure", directory: directory,
-                                 config: ["system": .object(system.configuration), "training": settings.configuration,
-                                          "patchShape": .array(patchShape.map { .number(Double($0)) }),
-                                          "closureDimension": .number(Double(closureDimension))],
-                                 seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
+        _ = try Tiling(large: system.spatialShape, patch: patchShape)
         AllocationPolicy.reuseLargeAllocations()
         let autoencoder = ClosureAutoencoder(system: system, patchShape: patchShape, closureDimension: closureDimension,
                                              random: RandomStream(seed: seed, stage: "closure-init"))
+        // The closure dimension the networks have (predator–prey: one per species, whatever was asked).
+        let stage = try StageRun(stage: "train-closure", directory: directory,
+                                 config: ["system": .object(system.configuration), "training": settings.configuration,
+                                          "patchShape": .array(patchShape.map { .number(Double($0)) }),
+                                          "closureDimension": .number(Double(autoencoder.closureDimension))],
+                                 seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let url = directory.appendingPathComponent("closure.safetensors")
         var history: [(Int, Double, Double)] = []
         let progress = Progress("train-closure (snapshots × epochs)", total: settings.epochs * training.count)

@@ -46,6 +46,7 @@ public enum TrainSDEStage {
         guard start.shape.count == 2, start.shape == next.shape, dt.count == start.batch else {
             throw ArtifactError(url.path, "pairs must be start [P, n_z], next [P, n_z], dt [P]; got \(start.shape), \(next.shape), [\(dt.count)]")
         }
+        guard start.batch >= 1, start.itemCount >= 1 else { throw ArtifactError(url.path, "holds no pairs") }
         guard dt.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ArtifactError(url.path, "every dt must be positive and finite") }
         let varianceFactor = try archive.names.contains("varianceFactor") ? archive.array("varianceFactor", in: url.path).doubleValues() : nil
         if let varianceFactor {
@@ -69,8 +70,8 @@ public enum TrainSDEStage {
         let timeScale = settings.rescaleTime ? pairs.dt.reduce(0, +) / Double(pairs.count) : 1
         pairs.dt = pairs.dt.map { $0 / timeScale }
         if let unscaled = validation?.dt { validation?.dt = unscaled.map { $0 / timeScale } }
-        if let validation, validation.start.itemCount != pairs.start.itemCount {
-            throw ArtifactError(validationURL!.path, "validation latents have \(validation.start.itemCount) components, training \(pairs.start.itemCount)")
+        if let validation, let validationURL, validation.start.itemCount != pairs.start.itemCount {
+            throw ArtifactError(validationURL.path, "validation latents have \(validation.start.itemCount) components, training \(pairs.start.itemCount)")
         }
         let lambda = try settings.lambda.resolved(in: archive, from: pairsURL)
         let stage = try StageRun(stage: "train-sde", directory: directory,
@@ -103,32 +104,5 @@ public enum TrainSDEStage {
             ("learningRate", NumPyArray(history.map(\.learningRate))),
         ]), as: "history.npz")
         return try stage.finish()
-    }
-}
-
-/// The rollout stage: Euler–Maruyama trajectories of a trained SDE from given initial latents.
-public enum RolloutStage {
-    /// Loads the model of a train-sde directory, rolls out `steps` steps of physical length `dt`
-    /// from every row of `initial` ([T, n_z]), and writes `rollouts.npz` (`trajectories`
-    /// [T, steps + 1, n_z], `times` [steps + 1]) with the count of non-finite trajectories in the manifest.
-    @discardableResult
-    public static func run(model modelDirectory: URL, initial: NumPyArray, initialSource: URL, steps: Int, dt: Double,
-                           seed: UInt64, directory: URL) throws -> (manifest: StageManifest, nonFinite: Int) {
-        let modelURL = modelDirectory.appendingPathComponent("model.safetensors")
-        let checkpoint = try SDECheckpoint.load(from: modelURL)
-        let start = try TrainSDEStage.floats(initial)
-        guard start.shape.count == 2, start.itemCount == checkpoint.model.dimension else {
-            throw ArtifactError(initialSource.path, "initial latents have shape \(start.shape), the model needs [T, \(checkpoint.model.dimension)]")
-        }
-        let result = Rollout.run(checkpoint.model, initial: start, steps: steps, dt: dt / checkpoint.timeScale, seed: seed)
-        let stage = try StageRun(stage: "rollout", directory: directory,
-                                 config: ["steps": .number(Double(steps)), "dt": .number(dt), "trajectories": .number(Double(start.batch)),
-                                          "nonFiniteTrajectories": .number(Double(result.nonFinite))],
-                                 seed: seed, inputs: [modelURL, initialSource], threads: ThreadCount.current)
-        try stage.write(NPZArchive([
-            ("trajectories", try NumPyArray(result.trajectories.data, shape: result.trajectories.shape)),
-            ("times", NumPyArray((0...steps).map { Double($0) * dt })),
-        ]), as: "rollouts.npz")
-        return (try stage.finish(), result.nonFinite)
     }
 }

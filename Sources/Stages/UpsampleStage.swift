@@ -37,6 +37,9 @@ public struct Upsampling: Sendable {
     /// structure has healed at magnetizations the small runs never visit. Squaring puts half of
     /// them in the first quarter of the time, where the local structure changes fastest.
     public var appendRelaxSpread = false
+    /// Records the caller skipped at the start of every input trajectory to make the pool
+    /// (recorded in the manifest with the other settings).
+    public var burnIn = 0
 
     public init(targetShape: [Int], snapshots: Int) {
         self.targetShape = targetShape
@@ -50,23 +53,12 @@ public struct Upsampling: Sendable {
          "relax": relaxDuration.map { .string($0.description) } ?? "default", "boundary": .string(boundary.rawValue),
          "appendInitial": .number(Double(appendInitial)),
          "appendRelax": appendRelaxDuration.map { .string($0.description) } ?? "as the others",
-         "appendRelaxSpread": .bool(appendRelaxSpread)]
+         "appendRelaxSpread": .bool(appendRelaxSpread), "burnIn": .number(Double(burnIn))]
     }
 
     /// Levels needed to grow `shape` to the target, or an error saying why it cannot be done.
     public func levels(from shape: [Int]) throws -> Int {
-        guard shape.count == targetShape.count, factor >= 2 || shape == targetShape else {
-            throw ConfigurationError("cannot upsample \(shape) to \(targetShape) with factor \(factor)")
-        }
-        var current = shape, levels = 0
-        while current != targetShape {
-            current = current.map { $0 * factor }
-            levels += 1
-            guard zip(current, targetShape).allSatisfy({ $0 <= $1 }) else {
-                throw ConfigurationError("target size \(targetShape) is not the small size \(shape) times a power of \(factor)")
-            }
-        }
-        return levels
+        try Tiling.upsamplingLevels(from: shape, to: targetShape, factor: factor)
     }
 
     /// LocalRelax of one configuration: every window in a fixed order.

@@ -16,7 +16,7 @@ public protocol MicroscopicSystem: Sendable {
     /// Names of the macroscopic observables, in the order `observables(of:)` returns them.
     static var observableNames: [String] { get }
 
-    /// The observables that form the latent z* of the macroscopic model (spec §4): a subset of
+    /// The observables that form the latent z* of the macroscopic model (Docs/METHOD.md §4): a subset of
     /// `observableNames`, e.g. (m, ρ) for Ising, whose energy is recorded but not modelled.
     static var macroscopicObservables: [String] { get }
 
@@ -26,7 +26,7 @@ public protocol MicroscopicSystem: Sendable {
     /// Whether the grid wraps around (lattice spins) or has ends (predator–prey on [0, 1]).
     static var isPeriodic: Bool { get }
 
-    /// The boundary the reference method uses when it evolves one patch (spec §4): an isolated
+    /// The boundary the reference method uses when it evolves one patch (Docs/METHOD.md §4): an isolated
     /// periodic patch for Ising, the global mean field for Curie–Weiss, ghost cells for predator–prey.
     static var referencePatchBoundary: RegionBoundary { get }
 

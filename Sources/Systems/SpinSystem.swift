@@ -12,6 +12,8 @@ public protocol SpinSystem: MicroscopicSystem where Site == Int8 {
     var field: Double { get }
     /// How each run's initial spins are drawn.
     var initialCondition: SpinInitialCondition { get }
+    /// The temperature of the reference experiments (Docs/METHOD.md §4), the default of `simulate`.
+    static var referenceTemperature: Double { get }
 }
 
 extension SpinSystem {

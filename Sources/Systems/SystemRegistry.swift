@@ -1,7 +1,35 @@
+import Foundation
+
 /// Every microscopic system Macroscale knows, by identifier.
+///
+/// A new system is a folder under `Sources/Systems/` with its conformance to `MicroscopicSystem`
+/// and one line in `builtIn`; code outside the package (a test's toy system, a plugin) adds its own
+/// with `register(_:)` before it runs a command (Docs/ARCHITECTURE.md, *Adding a system*).
 public enum SystemRegistry {
-    /// The conforming types.
-    public static let systems: [any MicroscopicSystem.Type] = [IsingModel.self, CurieWeissModel.self, PredatorPreyModel.self]
+    /// The systems that ship with Macroscale.
+    static let builtIn: [any MicroscopicSystem.Type] = [IsingModel.self, CurieWeissModel.self, PredatorPreyModel.self]
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var registered: [any MicroscopicSystem.Type] = builtIn
+
+    /// The conforming types: the built-in ones, then those registered.
+    public static var systems: [any MicroscopicSystem.Type] {
+        lock.lock()
+        defer { lock.unlock() }
+        return registered
+    }
+
+    /// Adds `type`, so that manifests naming its identifier can be read and `simulate system` runs it;
+    /// registering the same type again does nothing, another type with a known identifier is refused.
+    public static func register(_ type: any MicroscopicSystem.Type) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = registered.first(where: { $0.identifier == type.identifier }) {
+            guard ObjectIdentifier(known) == ObjectIdentifier(type) else { throw ConfigurationError("a system '\(type.identifier)' is already registered (\(known))") }
+            return
+        }
+        registered.append(type)
+    }
 
     /// The identifiers, as the command line and manifests spell them.
     public static var identifiers: [String] { systems.map { $0.identifier } }

@@ -62,7 +62,7 @@ final class ManifestTests: XCTestCase {
         XCTAssertEqual(reread.seed, 42)
         XCTAssertEqual(reread.threads, 2)
         XCTAssertEqual(reread.config, ["L": 16, "system": "ising"])
-        XCTAssertEqual(reread.inputs.map(\.path), [input.path])
+        XCTAssertEqual(reread.inputs.map(\.path), ["../input.npy"], "relative to the stage directory")
         XCTAssertEqual(reread.outputs.map(\.path), ["states.npy", "observables.npz"])
         XCTAssertEqual(reread.outputs[0].arrays, [StageManifest.ArrayRecord(name: "states", dtype: "|i1", shape: [2, 16])])
         XCTAssertEqual(reread.outputs[1].arrays.map(\.name), ["m", "t"])
@@ -76,7 +76,7 @@ final class ManifestTests: XCTestCase {
             m = json.load(open(os.path.join(sys.argv[1], 'manifest.json')))
             for o in m['outputs']:
                 print(hashlib.sha256(open(os.path.join(sys.argv[1], o['path']), 'rb').read()).hexdigest() == o['sha256'])
-            print(hashlib.sha256(open(m['inputs'][0]['path'], 'rb').read()).hexdigest() == m['inputs'][0]['sha256'])
+            print(hashlib.sha256(open(os.path.join(sys.argv[1], m['inputs'][0]['path']), 'rb').read()).hexdigest() == m['inputs'][0]['sha256'])
             """, [stageDir.path])
         XCTAssertEqual(hashes, "True\nTrue\nTrue\n")
 

@@ -66,7 +66,8 @@ final class ClosureTests: XCTestCase {
         let patch = snapshots[0].patch(origin: [10], size: [10])
         let patchLatent = autoencoder.latent(of: [patch], on: model.resized(to: [10]))
         let meanU = Double(patch.values[0..<10].reduce(0, +)) / 10
-        XCTAssertEqual(Double(patchLatent.data[0]), (meanU - Double(autoencoder.latentMean.value.data[0])) / Double(autoencoder.latentStd.value.data[0]), accuracy: 1e-4)
+        guard case .meanStd(let mean, let std) = autoencoder.normalization else { return XCTFail("predator–prey latents are standardised") }
+        XCTAssertEqual(Double(patchLatent.data[0]), (meanU - Double(mean[0])) / Double(std[0]), accuracy: 1e-4)
     }
 
     /// Ising latents: magnetization as it is, ρ and the closure variables mapped onto [0, 1] by their range.
@@ -84,5 +85,8 @@ final class ClosureTests: XCTestCase {
             XCTAssertEqual(column.min()!, 0, accuracy: 1e-5)
             XCTAssertEqual(column.max()!, 1, accuracy: 1e-5)
         }
+        guard case .minMax(let minimum, let range) = autoencoder.normalization else { return XCTFail("Ising latents are min–max normalised") }
+        XCTAssertEqual([minimum[0], range[0]], [0, 1], "the magnetization is kept as it is")
+        XCTAssertEqual(autoencoder.state.suffix(2).map(\.name), ["latent_min", "latent_range"], "saved under what they hold")
     }
 }

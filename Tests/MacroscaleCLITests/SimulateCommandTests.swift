@@ -97,7 +97,7 @@ final class StageChainTests: CommandTestCase {
         guard case .object(let config) = manifest.config, case .object(let settings)? = config["evolve"] else { return XCTFail() }
         XCTAssertEqual(settings["boundary"], .string("frozen-halo"), "Curie–Weiss patches feel the global mean field by default")
         XCTAssertEqual(settings["duration"], .string("64 steps"))
-        XCTAssertEqual(manifest.inputs.map(\.path), [dir.file("up/snapshots.npz").path])
+        XCTAssertEqual(manifest.inputs.map(\.path), ["../up/snapshots.npz"], "relative to the evolve stage")
 
         // An interrupted (manifest-less) input stage is refused with a clear message.
         try FileManager.default.removeItem(at: dir.file("up/manifest.json"))

@@ -11,7 +11,7 @@ final class MMDTests: XCTestCase {
         return (0..<(count * d)).map { _ in random.gaussian() + shift }
     }
 
-    /// V and U statistics over time against an independent NumPy transcription of spec §5.
+    /// V and U statistics over time against an independent NumPy transcription of Docs/METHOD.md §5.
     func testAgreesWithNumPyOnTheSameFiles() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }

@@ -97,7 +97,7 @@ final class UpsampleAndEvolveTests: XCTestCase {
     func testImpossibleSizesAreRejected() {
         var settings = Upsampling(targetShape: [24, 24], snapshots: 2)
         XCTAssertThrowsError(try UpsampleStage.run(small, pool: pool(2), settings: settings, seed: 1, inputs: [], directory: dir.url)) { error in
-            XCTAssertTrue("\(error)".contains("not the small size"), "\(error)")
+            XCTAssertTrue("\(error)".contains("not the input size"), "\(error)")
         }
         settings = Upsampling(targetShape: [16, 16], snapshots: 2)
         settings.window = 32

@@ -14,6 +14,8 @@ public struct CurieWeissModel: SpinSystem {
     public var size: Int
     /// Temperature T (T_c = 1).
     public var temperature: Double
+    /// T = 1.1 (Docs/METHOD.md §4.2).
+    public static let referenceTemperature = 1.1
     /// External field h.
     public var field: Double
     public var initialCondition: SpinInitialCondition

@@ -22,6 +22,8 @@ public struct IsingModel: SpinSystem {
     public var size: Int
     /// Temperature T (k_B = 1).
     public var temperature: Double
+    /// T = 2.5 (Docs/METHOD.md §4.3).
+    public static let referenceTemperature = 2.5
     /// External field h.
     public var field: Double
     public var dynamics: Dynamics

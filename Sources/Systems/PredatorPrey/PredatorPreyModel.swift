@@ -47,7 +47,7 @@ public struct PredatorPreyModel: MicroscopicSystem {
     public var points: Int
     public var a = 3.0
     public var b = 0.4
-    /// Diffusion coefficient of the prey u (D in the spec; 0 in the reference).
+    /// Diffusion coefficient of the prey u (D in Docs/METHOD.md §4.1; 0 in the reference).
     public var preyDiffusion = 0.0
     /// Diffusion coefficient of the predator v (1 in the reference).
     public var predatorDiffusion = 1.0

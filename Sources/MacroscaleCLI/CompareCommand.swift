@@ -1,0 +1,48 @@
+import ArgumentParser
+import Artifacts
+import Foundation
+import Stages
+
+/// `macroscale compare`: which setting is better?
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare evaluated runs: average MMD² (V, U), relative and transient errors beside their noise floors, best marked.",
+        discussion: """
+            Each argument is an evaluate stage directory or its metrics.json. With --group-suffix, runs whose \
+            labels agree once a last -<number> is removed (evaluate-16-10, evaluate-16-11 → evaluate-16: the \
+            seeds of a matrix) form one row: mean ± sample standard deviation of every metric and the number of runs.
+            """)
+
+    @Argument(help: "Evaluate directories or metrics.json files.")
+    var runs: [String]
+    @Option(help: "Row labels, comma-separated (default: the runs' directory names).")
+    var labels: String?
+    @Option(help: "Sort by mmd-v, mmd-u, relative-error, transient-error or name.")
+    var sort = Comparison.Column.mmdV
+    @Option(help: "Output format: text, markdown or csv.")
+    var format = Comparison.Format.text
+    @Option(help: "Also write an HTML page with the table and plots of the metrics against the runs.")
+    var html: String?
+    @Flag(help: "One row per label without its last -<number> (the seed): mean ± std over those runs.")
+    var groupSuffix = false
+
+    func validate() throws {
+        guard !runs.isEmpty else { throw ValidationError("give at least one evaluated run") }
+        if let labels, labels.split(separator: ",", omittingEmptySubsequences: false).count != runs.count {
+            throw ValidationError("--labels needs one label per run (\(runs.count))")
+        }
+    }
+
+    func run() throws {
+        let comparison = try Comparison(paths: runs.map { URL(fileURLWithPath: $0) },
+                                        labels: labels.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) },
+                                        groupSuffix: groupSuffix)
+        print(comparison.render(sortedBy: sort, format: format), terminator: "")
+        if let html {
+            try AtomicFile.write(Data(comparison.html(sortedBy: sort).utf8), to: URL(fileURLWithPath: html))
+        }
+    }
+}
+
+extension Comparison.Column: ExpressibleByArgument {}
+extension Comparison.Format: ExpressibleByArgument {}

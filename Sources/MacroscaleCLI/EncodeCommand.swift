@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import Stages
+
+/// `macroscale encode`: latent training pairs from an evolve stage.
+struct Encode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Encode an evolve stage into latent pairs: partial estimator, naive baseline, validation.",
+        discussion: """
+            Latents are the system's macroscopic observables (m for Curie–Weiss, (m, ρ) for Ising, (ū, v̄) for \
+            predator–prey), followed, with --closure, by the closure variables of a trained closure model, \
+            normalised by its statistics. Writes partial.npz and naive.npz (start, next, dt), and \
+            validation.npz from a simulate stage written with --pairs.
+            """)
+
+    @OptionGroup var evolve: EvolvedOptions
+    @Option(help: "Simulate stage of the large system with --pairs, for validation pairs.")
+    var validation: String?
+    @Option(help: "A train-closure stage whose closure variables join the latent.")
+    var closure: String?
+    @Option(help: "Output stage directory.")
+    var out: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        global.apply()
+        try EncodeStage.run(evolve: try evolve.open(), validation: validation.map { URL(fileURLWithPath: $0) },
+                            closure: closure.map { URL(fileURLWithPath: $0) }, directory: URL(fileURLWithPath: out))
+        print("encode → \(out)")
+    }
+}

@@ -31,8 +31,7 @@ final class ReplicaAveragingTests: XCTestCase {
         settings.estimator = .richardson
         settings.duration = .time(0.5)
         settings.replicas = replicas
-        try EvolveStage.run(large, snapshots: try source.snapshots(of: large), settings: settings, seed: 3,
-                            inputs: [source.input], directory: dir.file(name))
+        try EvolveStage.run(large, source: source, burnIn: 0, settings: settings, seed: 3, directory: dir.file(name))
         return dir.file(name)
     }
 
@@ -43,12 +42,13 @@ final class ReplicaAveragingTests: XCTestCase {
     func testEncodeAveragesTheReplicasOfEachSnapshot() throws {
         let single = try evolve(replicas: 1, snapshots: 40, name: "single")
         let replicated = try evolve(replicas: 3, snapshots: 40, name: "replicated")
-        try EncodeStage.run(evolved: replicated, validation: nil, directory: dir.file("encode"))
+        try EncodeStage.run(evolve: EvolveSource(directory: replicated), validation: nil, directory: dir.file("encode"))
         let output = try Python.run("""
             import numpy as np, sys
             one = np.load(sys.argv[1] + "/evolved.npz"); rep = np.load(sys.argv[2] + "/evolved.npz")
-            for name in ("patchBefore", "patchMidway", "patchAfter", "dt", "patchIndex"):
+            for name in ("patchBefore", "patchMidway", "patchAfter", "dt", "patchIndex", "snapshotIndex"):
                 assert np.array_equal(rep[name][::3], one[name]), name
+            assert np.array_equal(rep["snapshotIndex"], np.repeat(np.arange(40), 3))
             assert int(rep["replicas"]) == 3 and rep["patchBefore"].shape[0] == 120
             m = lambda name: rep[name].reshape(120, -1).astype(float).mean(axis=1)
             increment = (4 * (m("patchMidway") - m("patchBefore")) - (m("patchAfter") - m("patchBefore"))).reshape(40, 3).mean(axis=1)
@@ -67,8 +67,8 @@ final class ReplicaAveragingTests: XCTestCase {
     /// Averaging R independent evolutions divides the variance of the estimated increments about
     /// their mean by R: with 1 500 snapshots the measured ratio for R = 4 is within 15 % of 1/4.
     func testAveragedIncrementsHaveOneOverRTheVariance() throws {
-        try EncodeStage.run(evolved: try evolve(replicas: 1, snapshots: 1500, name: "one"), validation: nil, directory: dir.file("encode-one"))
-        try EncodeStage.run(evolved: try evolve(replicas: 4, snapshots: 1500, name: "four"), validation: nil, directory: dir.file("encode-four"))
+        try EncodeStage.run(evolve: EvolveSource(directory: evolve(replicas: 1, snapshots: 1500, name: "one")), validation: nil, directory: dir.file("encode-one"))
+        try EncodeStage.run(evolve: EvolveSource(directory: evolve(replicas: 4, snapshots: 1500, name: "four")), validation: nil, directory: dir.file("encode-four"))
         // Residuals about the exact drift, so the spread of start states does not enter.
         func residualVariance(_ name: String) throws -> Double {
             let pairs = try NPZArchive.read(dir.file("\(name)/partial.npz"))
@@ -83,11 +83,14 @@ final class ReplicaAveragingTests: XCTestCase {
         XCTAssertEqual(ratio, 0.25, accuracy: 0.25 * 0.15)
     }
 
-    /// A `replicas` member that is not one integer ≥ 1 dividing the entries is refused by name.
+    /// A `replicas` member that is not one integer ≥ 1 dividing the entries into groups of one
+    /// snapshot each is refused by name.
     func testEvolvedFileWithInconsistentReplicasIsRefused() throws {
         let archive = try NPZArchive.read(try evolve(replicas: 2, snapshots: 10, name: "evolved").appendingPathComponent("evolved.npz"))
         let large = CurieWeissModel(size: 16, temperature: 1.1, field: 0.1)
-        for replicas in [try NumPyArray([Int64(3)], shape: []), try NumPyArray([Int64(0)], shape: []), NumPyArray([Int64(2), 2])] {
+        // 20 entries from 10 snapshots: 3 does not divide them, 4 groups entries of different snapshots.
+        for replicas in [try NumPyArray([Int64(3)], shape: []), try NumPyArray([Int64(4)], shape: []), try NumPyArray([Int64(0)], shape: []),
+                         NumPyArray([Int64(2), 2])] {
             let file = dir.file("crafted.npz")
             try NPZArchive(try archive.names.map { ($0, $0 == "replicas" ? replicas : try archive.array($0)) }).write(to: file)
             XCTAssertThrowsError(try EvolvedPatches.read(file, of: large)) { error in

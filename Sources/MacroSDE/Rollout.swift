@@ -16,7 +16,10 @@ public enum Rollout {
         public var nonFinite: Int
     }
 
-    public static func run(_ model: SDEModel, initial: Tensor, steps: Int, dt: Double, seed: UInt64) -> Result {
+    /// `steps` recorded steps of length `dt` (model time units) from every row of `initial`, each
+    /// taken as `substeps` Euler–Maruyama steps of dt / substeps.
+    public static func run(_ model: SDEModel, initial: Tensor, steps: Int, dt: Double, substeps: Int = 1, seed: UInt64) -> Result {
+        precondition(substeps >= 1, "rollout: at least one substep")
         let n = model.dimension, count = initial.batch
         precondition(initial.itemCount == n, "rollout: initial states have \(initial.itemCount) components, the model \(n)")
         let streams = (0..<count).map { RandomStream(seed: seed, stage: "rollout", index: UInt64($0)) }
@@ -29,15 +32,16 @@ public enum Rollout {
             }
         }
         store(0)
-        let root = dt.squareRoot()
-        for step in stride(from: 1, through: steps, by: 1) {
+        let h = dt / Double(substeps), root = h.squareRoot()
+        /// One Euler–Maruyama step of length h for every live trajectory.
+        func advance() {
             let drift = model.driftValues(state), sigma = model.diffusionMatrices(state)
             for j in 0..<count where alive[j] {
                 let noise = (0..<n).map { _ in streams[j].gaussian() }
                 var finite = true
                 var next = [Float](repeating: 0, count: n)
                 for i in 0..<n {
-                    var value = Double(state.data[j * n + i]) + Double(drift.data[j * n + i]) * dt
+                    var value = Double(state.data[j * n + i]) + Double(drift.data[j * n + i]) * h
                     for k in 0..<n { value += Double(sigma.data[j * n * n + i * n + k]) * root * noise[k] }
                     next[i] = Float(value)
                     finite = finite && next[i].isFinite
@@ -49,6 +53,9 @@ public enum Rollout {
                     for i in 0..<n { state.data[j * n + i] = 0 } // keeps the network's inputs finite
                 }
             }
+        }
+        for step in stride(from: 1, through: steps, by: 1) {
+            for _ in 0..<substeps { advance() }
             store(step)
         }
         return Result(trajectories: output, nonFinite: alive.filter { !$0 }.count)

@@ -33,14 +33,27 @@ public struct SDECheckpoint {
     public var timeScale: Double
     /// The range of the training pairs' start latents; nil for checkpoints written before it was recorded.
     public var startRange: LatentRange?
+    /// The training pairs' mean δt in model time units (1 with rescaled time): the longest
+    /// Euler–Maruyama step rollouts take. Nil for checkpoints written before it was recorded.
+    public var trainingStep: Double?
 
-    public init(model: SDEModel, hidden: [Int], lambda: Double, epsilon: Double, timeScale: Double, startRange: LatentRange? = nil) {
+    public init(model: SDEModel, hidden: [Int], lambda: Double, epsilon: Double, timeScale: Double, startRange: LatentRange? = nil,
+                trainingStep: Double? = nil) {
         self.model = model
         self.hidden = hidden
         self.lambda = lambda
         self.epsilon = epsilon
         self.timeScale = timeScale
         self.startRange = startRange
+        self.trainingStep = trainingStep
+    }
+
+    /// Euler–Maruyama steps to take over a physical interval `dt`: enough that none is longer than
+    /// the training pairs' δt, which is the step the model's drift and diffusion were fitted at
+    /// (one for checkpoints that do not record it).
+    public func substeps(over dt: Double) -> Int {
+        guard let trainingStep, trainingStep > 0 else { return 1 }
+        return max(1, Int((dt / timeScale / trainingStep * (1 - 1e-9)).rounded(.up)))
     }
 
     /// Writes the model and its description to `url` atomically.
@@ -50,6 +63,7 @@ public struct SDECheckpoint {
             "hidden": hidden.map(String.init).joined(separator: ","), "lambda": String(lambda),
             "epsilon": String(epsilon), "timeScale": String(timeScale),
         ]
+        if let trainingStep { metadata["trainingStep"] = String(trainingStep) }
         if let startRange {
             metadata["startLower"] = startRange.lower.map { String($0) }.joined(separator: ",")
             metadata["startUpper"] = startRange.upper.map { String($0) }.joined(separator: ",")
@@ -76,9 +90,14 @@ public struct SDECheckpoint {
             guard bounds.allSatisfy({ $0.count == dimension }) else { throw ArtifactError(url.path, "malformed start range: \(lower); \(upper)") }
             startRange = LatentRange(lower: bounds[0], upper: bounds[1])
         }
+        let trainingStep = try metadata["trainingStep"].map { text -> Double in
+            guard let step = Double(text), step > 0, step.isFinite else { throw ArtifactError(url.path, "malformed training step: \(text)") }
+            return step
+        }
         // The weights are overwritten by the load; the seed only shapes the throw-away initial values.
         let model = SDEModel(dimension: dimension, mode: mode, hidden: hidden, random: RandomStream(seed: 0, stage: "load"))
         try Checkpoint.load(state: model.state, from: url)
-        return SDECheckpoint(model: model, hidden: hidden, lambda: lambda, epsilon: epsilon, timeScale: timeScale, startRange: startRange)
+        return SDECheckpoint(model: model, hidden: hidden, lambda: lambda, epsilon: epsilon, timeScale: timeScale, startRange: startRange,
+                             trainingStep: trainingStep)
     }
 }

@@ -160,8 +160,8 @@ public enum EvaluateStage {
                     }
                     let (grid, truth) = EvaluateStage.onCommonGrid(latents: latents, times: times, runs: members, records: records, dimension: n)
                     let start = Tensor(shape: [members.count, n], data: members.flatMap { run in (0..<n).map { Float(latents[run * records][$0]) } })
-                    let rollout = Rollout.run(checkpoint.model, initial: start, steps: records - 1,
-                                              dt: (grid[1] - grid[0]) / checkpoint.timeScale, seed: seed &+ UInt64(conditions.count))
+                    let rollout = Rollout.run(checkpoint.model, initial: start, steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
+                                              substeps: checkpoint.substeps(over: grid[1] - grid[0]), seed: seed &+ UInt64(conditions.count))
                     let predicted = rollout.trajectories.data.map(Double.init)
                     let finitePredicted = EvaluateStage.finiteTrajectories(predicted, size: records * n)
                     let trueMoments = ensembleMoments(truth, times: records, dimension: n)

@@ -6,7 +6,8 @@ import MacroSDE
 /// The rollout stage: Euler–Maruyama trajectories of a trained SDE from given initial latents.
 public enum RolloutStage {
     /// Loads the model of a train-sde directory, rolls out `steps` steps of physical length `dt`
-    /// from every row of `initial` ([T, n_z]), and writes `rollouts.npz` (`trajectories`
+    /// (each in as many Euler–Maruyama substeps as keep them no longer than the training pairs'
+    /// δt) from every row of `initial` ([T, n_z]), and writes `rollouts.npz` (`trajectories`
     /// [T, steps + 1, n_z], `times` [steps + 1]) with the count of non-finite trajectories in the manifest.
     @discardableResult
     public static func run(model modelDirectory: URL, initial: NumPyArray, initialSource: URL, steps: Int, dt: Double,
@@ -20,7 +21,8 @@ public enum RolloutStage {
         let stage = try StageRun(stage: "rollout", directory: directory,
                                  config: ["steps": .number(Double(steps)), "dt": .number(dt), "trajectories": .number(Double(start.batch))],
                                  seed: seed, inputs: [modelURL, initialSource], threads: ThreadCount.current)
-        let result = Rollout.run(checkpoint.model, initial: start, steps: steps, dt: dt / checkpoint.timeScale, seed: seed)
+        let result = Rollout.run(checkpoint.model, initial: start, steps: steps, dt: dt / checkpoint.timeScale,
+                                 substeps: checkpoint.substeps(over: dt), seed: seed)
         stage.recordResult("nonFiniteTrajectories", .number(Double(result.nonFinite)))
         try stage.write(NPZArchive([
             ("trajectories", try NumPyArray(result.trajectories.data, shape: result.trajectories.shape)),

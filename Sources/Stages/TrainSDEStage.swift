@@ -80,7 +80,7 @@ public enum TrainSDEStage {
         let model = SDEModel(dimension: pairs.start.itemCount, mode: settings.mode, hidden: settings.hidden,
                              constantStart: settings.constantStart, random: RandomStream(seed: seed, stage: "sde-init"))
         let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: lambda, epsilon: settings.epsilon, timeScale: timeScale,
-                                       startRange: .init(of: pairs.start))
+                                       startRange: .init(of: pairs.start), trainingStep: pairs.dt.reduce(0, +) / Double(pairs.count))
         var training = SDETraining()
         training.epochs = settings.epochs
         training.batchSize = settings.batchSize

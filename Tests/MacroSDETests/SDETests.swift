@@ -3,6 +3,7 @@ import Learning
 import Linalg
 @testable import MacroSDE
 import Random
+import TestSupport
 import XCTest
 
 /// Pairs from one Euler–Maruyama step of dz = −B z dt + S dW from scattered starting points.
@@ -235,6 +236,32 @@ final class RolloutTests: XCTestCase {
         XCTAssertEqual(blown.nonFinite, 1)
         XCTAssertTrue(blown.trajectories.data[(1 * 6 + 5) * 2].isNaN)
         XCTAssertTrue(blown.trajectories.data[(0 * 6 + 5) * 2].isFinite && blown.trajectories.data[(2 * 6 + 5) * 2].isFinite)
+    }
+
+    /// A recorded step of dt in k substeps is the same Euler–Maruyama path as k recorded steps of
+    /// dt / k (the same noise draws in the same order), and rollouts take as many substeps as keep
+    /// each no longer than the training pairs' δt.
+    func testSubstepsFollowTheFinerPathAndAreNoLongerThanTheTrainingStep() throws {
+        let model = SDEModel(dimension: 2, mode: .diagonal, hidden: [4], random: RandomStream(seed: 6, stage: "m"))
+        let initial = Tensor(shape: [3, 2], data: [0.1, -0.2, 0.5, 0.3, -0.4, 0.0])
+        let coarse = Rollout.run(model, initial: initial, steps: 2, dt: 0.8, substeps: 4, seed: 3)
+        let fine = Rollout.run(model, initial: initial, steps: 8, dt: 0.2, seed: 3)
+        for j in 0..<3 {
+            for (c, f) in [(1, 4), (2, 8)] {
+                for i in 0..<2 {
+                    XCTAssertEqual(coarse.trajectories.data[(j * 3 + c) * 2 + i], fine.trajectories.data[(j * 9 + f) * 2 + i], accuracy: 1e-6)
+                }
+            }
+        }
+        var checkpoint = SDECheckpoint(model: model, hidden: [4], lambda: 1, epsilon: 1e-4, timeScale: 2, trainingStep: 1)
+        XCTAssertEqual(checkpoint.substeps(over: 2), 1, "one model time unit")
+        XCTAssertEqual(checkpoint.substeps(over: 5), 3, "2.5 model time units")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try checkpoint.save(to: dir.file("model.safetensors"))
+        XCTAssertEqual(try SDECheckpoint.load(from: dir.file("model.safetensors")).trainingStep, 1)
+        checkpoint.trainingStep = nil
+        XCTAssertEqual(checkpoint.substeps(over: 5), 1, "a checkpoint without its training step")
     }
 }
 

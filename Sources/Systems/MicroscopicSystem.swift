@@ -33,6 +33,16 @@ public protocol MicroscopicSystem: Sendable {
     /// Rebuilds a system from the parameters a manifest recorded (`configuration`).
     init(configuration: SystemConfiguration) throws
 
+    /// Throws a `ConfigurationError` naming the first parameter outside its domain (not finite, out
+    /// of range, or so extreme that the dynamics cannot be computed); run before any work.
+    func validateParameters() throws
+
+    /// Whether `value` is a state one site component can take: a spin of ±1, a finite non-negative density.
+    static func isValidSite(_ value: Site) -> Bool
+
+    /// The states a site component can take, for error messages (`spins must be -1 or +1`).
+    static var siteDomain: String { get }
+
     /// Every parameter, as recorded in manifests, including `"system": identifier`.
     var configuration: [String: JSONValue] { get }
 

@@ -19,6 +19,15 @@ public enum RegionDuration: Sendable, Equatable, CustomStringConvertible {
     /// A fixed physical time: the state is a sample of the continuous-time dynamics at that time.
     case time(Double)
 
+    /// Whether the duration can be run: a non-negative number of steps or a finite non-negative
+    /// time (a NaN or infinite time would never end).
+    public var isValid: Bool {
+        switch self {
+        case .steps(let count): return count >= 0
+        case .time(let span): return span.isFinite && span >= 0
+        }
+    }
+
     public var description: String {
         switch self {
         case .steps(let count): return "\(count) steps"

@@ -31,7 +31,7 @@ public final class StageRun {
         self.seed = seed
         self.threads = threads
         self.inputs = checkedInputs
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try DirectoryCreation.create(directory)
         let manifest = directory.appendingPathComponent(StageManifest.fileName)
         if FileManager.default.fileExists(atPath: manifest.path) {
             try FileManager.default.removeItem(at: manifest)

@@ -94,4 +94,16 @@ final class HostileInputTests: CommandTestCase {
             }
         }
     }
+
+    /// An `--out` that is a file, or lies under one, used to print Foundation's NSCocoaErrorDomain text (finding 9).
+    func testOutputPathBlockedByAFileIsNamed() throws {
+        try Data("keep".utf8).write(to: dir.file("occupied"))
+        for (out, fragment) in [(path("occupied"), "\(path("occupied")): is a file, not a directory"),
+                                (path("occupied/stage"), "\(path("occupied/stage")): cannot create the directory: \(path("occupied")) is a file")] {
+            XCTAssertThrowsError(try runMacroscale(["simulate", "ising", "--size", "4", "--runs", "1", "--steps", "1", "--out", out])) { error in
+                XCTAssertTrue(Macroscale.message(for: error).contains(fragment), Macroscale.message(for: error))
+            }
+        }
+        XCTAssertEqual(try String(contentsOf: dir.file("occupied"), encoding: .utf8), "keep")
+    }
 }

@@ -12,7 +12,7 @@ extension MicroscopicSystem {
         let values = try array.elements(as: Site.self)
         let size = stateShape.reduce(1, *)
         if let bad = values.firstIndex(where: { !Self.isValidSite($0) }) {
-            throw ArtifactError(source, "value \(values[bad]) in configuration \(bad / size) (element \(bad % size)) is not a \(Self.identifier) site state: \(Self.siteDomain)")
+            throw ArtifactError(source, "value \(values[bad]) in configuration \(bad / size) (element \(bad % size)) is not a valid \(Self.identifier) site state: \(Self.siteDomain)")
         }
         return (0..<array.shape[0]).map { k in
             Grid(components: components, spatialShape: spatialShape, values: Array(values[(k * size)..<((k + 1) * size)]))

@@ -41,7 +41,7 @@ final class HostileInputTests: CommandTestCase {
         var spins = [Int8](repeating: 1, count: 2 * 16)
         spins[21] = 2
         let bad = try simulateStage("ising", ising, values: spins, runs: 1, records: 2)
-        let expected = ["\(bad)/trajectories.npz", "value 2 in configuration 1 (element 5) is not a ising site state: spins must be -1 or +1"]
+        let expected = ["\(bad)/trajectories.npz", "value 2 in configuration 1 (element 5) is not a valid ising site state: spins must be -1 or +1"]
         assertRefused(["evolve", "--input", bad, "--patch-size", "2"], out: path("evolved"), mentioning: expected)
         assertRefused(["upsample", "--input", bad, "--target-size", "8", "--snapshots", "2"], out: path("upsampled"), mentioning: expected)
 
@@ -50,7 +50,7 @@ final class HostileInputTests: CommandTestCase {
         spins[3] = 0
         let zero = try simulateStage("cw", curieWeiss, values: spins, runs: 1, records: 1)
         assertRefused(["evolve", "--input", zero, "--patch-size", "2"], out: path("cw-evolved"),
-                      mentioning: ["value 0 in configuration 0 (element 3) is not a curie-weiss site state"])
+                      mentioning: ["value 0 in configuration 0 (element 3) is not a valid curie-weiss site state"])
     }
 
     /// NaN, infinite or negative densities used to pass upsample and evolve with exit 0.
@@ -60,7 +60,7 @@ final class HostileInputTests: CommandTestCase {
             var fields = [Float](repeating: 0.5, count: 16)
             fields[9] = value
             let bad = try simulateStage("pp-\(index)", model, values: fields, runs: 1, records: 1)
-            let expected = ["value \(value) in configuration 0 (element 9) is not a predator-prey site state: densities must be finite and non-negative"]
+            let expected = ["value \(value) in configuration 0 (element 9) is not a valid predator-prey site state: densities must be finite and non-negative"]
             assertRefused(["evolve", "--input", bad, "--patch-size", "4"], out: path("pp-evolved-\(index)"), mentioning: expected)
             assertRefused(["upsample", "--input", bad, "--target-size", "16", "--snapshots", "2"], out: path("pp-upsampled-\(index)"), mentioning: expected)
         }

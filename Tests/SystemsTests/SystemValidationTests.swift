@@ -58,6 +58,6 @@ final class SystemValidationTests: XCTestCase {
                                              spatialShape: [2, 2], source: "ok.npz")
         XCTAssertEqual(grids.map(\.values), [[1, -1, -1, 1], [1, 1, 1, 1]])
         XCTAssertEqual(message { _ = try model.configurations(from: try NumPyArray([Int8](arrayLiteral: 1, 1, 1, -128), shape: [1, 2, 2]), spatialShape: [2, 2], source: "bad.npz") },
-                       "bad.npz: value -128 in configuration 0 (element 3) is not a ising site state: spins must be -1 or +1")
+                       "bad.npz: value -128 in configuration 0 (element 3) is not a valid ising site state: spins must be -1 or +1")
     }
 }

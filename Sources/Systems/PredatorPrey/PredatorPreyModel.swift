@@ -126,10 +126,10 @@ public struct PredatorPreyModel: MicroscopicSystem {
 
     public var configuration: [String: JSONValue] {
         ["system": .string(Self.identifier), "points": .number(Double(points)), "a": .number(a), "b": .number(b),
-                "preyDiffusion": .number(preyDiffusion), "predatorDiffusion": .number(predatorDiffusion),
-                "noise": .number(noise), "dt": .number(dt), "stepsPerRecord": .number(Double(stepsPerRecord)),
-                "scheme": .string(scheme.rawValue), "spacing": .string(spacing.rawValue),
-                "interpolation": .string(interpolation.rawValue), "initial": .string(initialCondition.description)]
+         "preyDiffusion": .number(preyDiffusion), "predatorDiffusion": .number(predatorDiffusion),
+         "noise": .number(noise), "dt": .number(dt), "stepsPerRecord": .number(Double(stepsPerRecord)),
+         "scheme": .string(scheme.rawValue), "spacing": .string(spacing.rawValue),
+         "interpolation": .string(interpolation.rawValue), "initial": .string(initialCondition.description)]
     }
 
     public var components: Int { 2 }

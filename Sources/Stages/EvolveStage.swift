@@ -61,6 +61,7 @@ public enum EvolveStage {
         }
         let origins = Grid<System.Site>.tilingOrigins(of: shape, patchSize: settings.patchShape)
         let duration = settings.duration ?? system.defaultRegionDuration(sites: settings.patchShape.reduce(1, *))
+        try system.validate(duration)
         let boundary = settings.boundary ?? System.referencePatchBoundary
         let legs = settings.estimator == .richardson ? try PartialEvolution.halves(of: duration) : [duration]
         let stage = try StageRun(stage: "evolve", directory: directory,

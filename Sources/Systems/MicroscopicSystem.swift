@@ -78,9 +78,19 @@ public protocol MicroscopicSystem: Sendable {
     /// (the reference LocalRelax and partial evolution), one time step for fields.
     func defaultRegionDuration(sites: Int) -> RegionDuration
 
+    /// Throws a `ConfigurationError` unless `duration` can be run by `evolveRegion`: steps ≥ 0, a
+    /// finite time ≥ 0, and (for time-stepped systems) a step count that fits an integer.
+    func validate(_ duration: RegionDuration) throws
+
     /// Runs the dynamics inside the block of `size` sites at `origin` (wrapping periodically where the
     /// system is periodic) for `duration`, leaving every site outside the block untouched; returns
     /// the physical time that elapsed.
     func evolveRegion(_ configuration: inout Grid<Site>, origin: [Int], size: [Int], for duration: RegionDuration,
                       boundary: RegionBoundary, random: RandomStream) -> Double
+}
+
+extension MicroscopicSystem {
+    public func validate(_ duration: RegionDuration) throws {
+        try duration.checkRunnable()
+    }
 }

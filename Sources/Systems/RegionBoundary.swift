@@ -28,6 +28,13 @@ public enum RegionDuration: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Throws a `ConfigurationError` unless the duration `isValid`.
+    public func checkRunnable() throws {
+        guard isValid else {
+            throw ConfigurationError("a region duration must be a non-negative number of steps or a finite non-negative time, got \(self)")
+        }
+    }
+
     public var description: String {
         switch self {
         case .steps(let count): return "\(count) steps"

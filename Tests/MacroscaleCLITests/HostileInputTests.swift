@@ -86,6 +86,16 @@ final class HostileInputTests: CommandTestCase {
                       out: path("pp-a"), mentioning: ["a must be a finite number, got nan"])
     }
 
+    /// A finite but huge `--time` for predator–prey trapped converting time/dt to a step count.
+    func testPredatorPreyTimesBeyondAnyStepCountAreRefused() throws {
+        let model = PredatorPreyModel(points: 8)
+        let stage = try simulateStage("pp", model, values: [Float](repeating: 0.5, count: 16), runs: 1, records: 1)
+        assertRefused(["evolve", "--input", stage, "--patch-size", "4", "--time", "1e300"], out: path("pp-evolved"),
+                      mentioning: ["time 1e+300 is 1e+302 steps of dt = 0.01, more than 2147483647"])
+        assertRefused(["upsample", "--input", stage, "--target-size", "16", "--snapshots", "1", "--relax-time", "1e300"], out: path("pp-upsampled"),
+                      mentioning: ["time 1e+300 is 1e+302 steps of dt = 0.01"])
+    }
+
     /// `--relax-time nan|inf` and `--append-relax-time nan` looped forever at full CPU.
     func testNonFiniteRelaxTimesAreRefused() {
         for (option, value) in [("--relax-time", "nan"), ("--relax-time", "inf"), ("--append-relax-time", "nan")] {

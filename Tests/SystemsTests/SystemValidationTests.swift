@@ -37,6 +37,18 @@ final class SystemValidationTests: XCTestCase {
         XCTAssertThrowsError(try IsingModel(size: 4, temperature: model.temperature * 0.99, field: 0.1).validateParameters())
     }
 
+    /// Durations that could never end, or whose steps overflow, are refused before any work.
+    func testRegionDurationsAreChecked() throws {
+        let ising = IsingModel(size: 4, temperature: 2.5, field: 0)
+        for duration in [RegionDuration.time(.nan), .time(.infinity), .time(-1), .steps(-1)] {
+            XCTAssertThrowsError(try ising.validate(duration), "\(duration)")
+        }
+        try ising.validate(.time(1e300))
+        let pp = PredatorPreyModel(points: 8)
+        try pp.validate(.time(1e6))
+        XCTAssertTrue(message { try pp.validate(.time(1e8)) }.contains("time 100000000.0 is 10000000000.0 steps of dt = 0.01, more than 2147483647"))
+    }
+
     /// The `.fixed` initial condition is written to manifests and read back as itself.
     func testFixedPredatorPreyInitialConditionRoundTrips() throws {
         var model = PredatorPreyModel(points: 10)

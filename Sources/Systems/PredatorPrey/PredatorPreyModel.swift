@@ -214,6 +214,14 @@ public struct PredatorPreyModel: MicroscopicSystem {
     /// One time step.
     public func defaultRegionDuration(sites: Int) -> RegionDuration { .steps(1) }
 
+    /// A valid duration whose time, in steps of dt, fits an `Int32`.
+    public func validate(_ duration: RegionDuration) throws {
+        try duration.checkRunnable()
+        if case .time(let time) = duration, time / dt >= Double(Int32.max) {
+            throw ConfigurationError("time \(time) is \(time / dt) steps of dt = \(dt), more than \(Int32.max)")
+        }
+    }
+
     /// Time steps of the points in [origin, origin + size) (a duration in time is rounded to whole steps). With `frozenHalo` the window's
     /// Laplacian reads one ghost cell on each side from the frozen neighbours (replicate at the
     /// domain ends) and diffusion is explicit whatever the scheme (the cosine basis diagonalises

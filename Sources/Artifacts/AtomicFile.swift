@@ -14,7 +14,7 @@ public enum AtomicFile {
     /// Streams the file's contents through `body` and publishes it atomically at `url`.
     public static func write(to url: URL, _ body: (ByteSink) throws -> Void) throws {
         let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try DirectoryCreation.create(directory)
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {

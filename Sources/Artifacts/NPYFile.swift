@@ -10,7 +10,7 @@ public enum NPYFile {
     /// Decodes a complete `.npy` image; `source` names it in errors.
     public static func decode(_ data: Data, source: String) throws -> NumPyArray {
         let (header, offset) = try NPYHeader.decode(data, source: source)
-        let expected = try NumPyArray.byteCount(dtype: header.dtype, shape: header.shape)
+        let expected = try NumPyArray.byteCount(dtype: header.dtype, shape: header.shape, source: source)
         let available = data.count - offset
         let shapeText = "shape \(NumPyArray.describe(header.shape)) of \(header.dtype.numpyName)"
         guard available >= expected else {

@@ -35,9 +35,13 @@ public struct NPZArchive: Sendable {
     public static func decode(_ data: Data, source: String) throws -> NPZArchive {
         let zip = try ZipArchive(data, source: source)
         var entries: [(name: String, array: NumPyArray)] = []
+        var seen: [String: String] = [:]
         for member in zip.members {
-            let contents = try zip.contents(of: member)
             let name = member.name.hasSuffix(".npy") ? String(member.name.dropLast(4)) : member.name
+            if let earlier = seen.updateValue(member.name, forKey: name) {
+                throw ArtifactError(source, "two members, '\(earlier)' and '\(member.name)', both hold the array '\(name)'; NumPy would read the last one, so the archive is ambiguous and refused")
+            }
+            let contents = try zip.contents(of: member)
             entries.append((name, try NPYFile.decode(contents, source: "\(source):\(member.name)")))
         }
         return NPZArchive(entries)

@@ -80,13 +80,14 @@ public struct NumPyArray: Sendable, Equatable {
         }
     }
 
-    /// The byte length of an array of `shape` and `dtype`; throws on negative or overflowing extents.
-    static func byteCount(dtype: DType, shape: [Int]) throws -> Int {
+    /// The byte length of an array of `shape` and `dtype`; throws on negative or overflowing extents,
+    /// naming `source` (the file the shape was read from, or `<array>` for one built in memory).
+    static func byteCount(dtype: DType, shape: [Int], source: String = "<array>") throws -> Int {
         var total = dtype.itemSize
         for extent in shape {
-            guard extent >= 0 else { throw ArtifactError("<array>", "negative extent in shape \(describe(shape))") }
+            guard extent >= 0 else { throw ArtifactError(source, "negative extent in shape \(describe(shape))") }
             let (product, overflow) = total.multipliedReportingOverflow(by: extent)
-            guard !overflow else { throw ArtifactError("<array>", "shape \(describe(shape)) is too large to address") }
+            guard !overflow else { throw ArtifactError(source, "shape \(describe(shape)) of \(dtype.numpyName) is too large to address") }
             total = product
         }
         return total

@@ -46,15 +46,19 @@ public enum SafeTensors {
 
     /// Reads every tensor (in header order of offsets) and the metadata of the file at `url`.
     public static func read(_ url: URL) throws -> (entries: [Entry], metadata: [String: String]) {
-        let data = try NPYFile.mappedContents(of: url)
-        guard data.count >= 8 else { throw ArtifactError(url.path, "truncated: shorter than the 8-byte safetensors header length") }
+        try decode(try NPYFile.mappedContents(of: url), source: url.path)
+    }
+
+    /// Decodes a complete safetensors image; `source` names it in errors.
+    public static func decode(_ data: Data, source: String) throws -> (entries: [Entry], metadata: [String: String]) {
+        guard data.count >= 8 else { throw ArtifactError(source, "truncated: shorter than the 8-byte safetensors header length") }
         let length = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard length <= UInt64(data.count - 8) else {
-            throw ArtifactError(url.path, "truncated: the header claims \(length) bytes but the file has \(data.count - 8) after the length")
+            throw ArtifactError(source, "truncated: the header claims \(length) bytes but the file has \(data.count - 8) after the length")
         }
         let headerEnd = 8 + Int(length)
         guard let header = try? JSONSerialization.jsonObject(with: data[(data.startIndex + 8)..<(data.startIndex + headerEnd)]) as? [String: Any] else {
-            throw ArtifactError(url.path, "the safetensors header is not a JSON object")
+            throw ArtifactError(source, "the safetensors header is not a JSON object")
         }
         let metadata = header["__metadata__"] as? [String: String] ?? [:]
         let byName = Dictionary(uniqueKeysWithValues: dtypeNames.map { ($1, $0) })
@@ -62,18 +66,18 @@ public enum SafeTensors {
         for (name, value) in header where name != "__metadata__" {
             guard let info = value as? [String: Any], let dtypeName = info["dtype"] as? String,
                   let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2 else {
-                throw ArtifactError(url.path, "tensor '\(name)': malformed header entry")
+                throw ArtifactError(source, "tensor '\(name)': malformed header entry")
             }
-            guard let dtype = byName[dtypeName] else { throw ArtifactError(url.path, "tensor '\(name)': unsupported dtype \(dtypeName)") }
+            guard let dtype = byName[dtypeName] else { throw ArtifactError(source, "tensor '\(name)': unsupported dtype \(dtypeName)") }
+            guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= data.count - headerEnd else {
+                throw ArtifactError(source, "tensor '\(name)': data range \(offsets) lies outside the file")
+            }
             let start = headerEnd + offsets[0], end = headerEnd + offsets[1]
-            guard offsets[0] >= 0, offsets[0] <= offsets[1], end <= data.count else {
-                throw ArtifactError(url.path, "tensor '\(name)': data range \(offsets) lies outside the file")
-            }
             let bytes = data[(data.startIndex + start)..<(data.startIndex + end)]
             do {
                 entries.append((start, Entry(name, try NumPyArray(dtype: dtype, shape: shape, bytes: Data(bytes)))))
             } catch let error as ArtifactError {
-                throw ArtifactError(url.path, "tensor '\(name)': \(error.problem)")
+                throw ArtifactError(source, "tensor '\(name)': \(error.problem)")
             }
         }
         return (entries.sorted { $0.start < $1.start }.map(\.entry), metadata)

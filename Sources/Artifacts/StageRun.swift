@@ -33,7 +33,7 @@ public final class StageRun {
         self.threads = threads
         self.inputs = []
         checkedInputs.forEach(recordInput)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try DirectoryCreation.create(directory)
         let manifest = directory.appendingPathComponent(StageManifest.fileName)
         if FileManager.default.fileExists(atPath: manifest.path) {
             try FileManager.default.removeItem(at: manifest)

@@ -24,6 +24,10 @@ struct ZipArchive {
     private static let zip64LocatorSignature: UInt32 = 0x0706_4B50
     private static let zip64ExtraID: UInt16 = 0x0001
     private static let saturated32: UInt32 = 0xFFFF_FFFF
+    /// Bytes of a central directory entry before its name, extra field and comment.
+    private static let centralHeaderSize = 46
+    /// Bytes of a local header before its name and extra field.
+    private static let localHeaderSize = 30
 
     /// Parses the central directory of the archive in `data`; `source` names it in errors.
     init(_ data: Data, source: String) throws {
@@ -36,16 +40,20 @@ struct ZipArchive {
         var directorySize = Int(try reader.uint32())
         var directoryOffset = Int(try reader.uint32())
         if end >= 20, try reader.uint32(at: end - 20) == ZipArchive.zip64LocatorSignature {
-            let record = Int(try reader.uint64(at: end - 12))
-            guard try reader.uint32(at: record) == ZipArchive.zip64EndRecordSignature else {
+            let record = try reader.int(reader.uint64(at: end - 12), "the zip64 end record offset")
+            // The 56-byte zip64 end record lies before its 20-byte locator.
+            guard record <= end - 76, try reader.uint32(at: record) == ZipArchive.zip64EndRecordSignature else {
                 throw ArtifactError(source, "corrupt zip: zip64 end record missing at offset \(record)")
             }
-            entryCount = Int(try reader.uint64(at: record + 32))
-            directorySize = Int(try reader.uint64(at: record + 40))
-            directoryOffset = Int(try reader.uint64(at: record + 48))
+            entryCount = try reader.int(reader.uint64(at: record + 32), "the zip64 entry count")
+            directorySize = try reader.int(reader.uint64(at: record + 40), "the zip64 central directory size")
+            directoryOffset = try reader.int(reader.uint64(at: record + 48), "the zip64 central directory offset")
         }
-        guard directoryOffset >= 0, directorySize >= 0, directoryOffset + directorySize <= end else {
+        guard directorySize <= end, directoryOffset <= end - directorySize else {
             throw ArtifactError(source, "corrupt zip: central directory (offset \(directoryOffset), \(directorySize) bytes) lies outside the file")
+        }
+        guard entryCount <= directorySize / ZipArchive.centralHeaderSize else {
+            throw ArtifactError(source, "corrupt zip: \(entryCount) central directory entries cannot fit in its \(directorySize) bytes")
         }
         reader.offset = directoryOffset
         var members: [Member] = []
@@ -74,9 +82,9 @@ struct ZipArchive {
                 let size = Int(try reader.uint16())
                 let fieldEnd = reader.offset + size
                 if id == ZipArchive.zip64ExtraID {
-                    if uncompressed32 == ZipArchive.saturated32 { member.uncompressedSize = Int(try reader.uint64()) }
-                    if compressed32 == ZipArchive.saturated32 { member.compressedSize = Int(try reader.uint64()) }
-                    if offset32 == ZipArchive.saturated32 { member.localHeaderOffset = Int(try reader.uint64()) }
+                    if uncompressed32 == ZipArchive.saturated32 { member.uncompressedSize = try reader.int(reader.uint64(), "the zip64 size of '\(name)'") }
+                    if compressed32 == ZipArchive.saturated32 { member.compressedSize = try reader.int(reader.uint64(), "the zip64 compressed size of '\(name)'") }
+                    if offset32 == ZipArchive.saturated32 { member.localHeaderOffset = try reader.int(reader.uint64(), "the zip64 offset of '\(name)'") }
                 }
                 reader.offset = fieldEnd
             }
@@ -94,13 +102,15 @@ struct ZipArchive {
             throw ArtifactError(label, "member is \(kind); only uncompressed archives (np.savez) are supported")
         }
         let reader = LittleEndianReader(data, source: source)
-        guard try reader.uint32(at: member.localHeaderOffset) == ZipArchive.localHeaderSignature else {
+        guard member.localHeaderOffset <= data.count - ZipArchive.localHeaderSize,
+              try reader.uint32(at: member.localHeaderOffset) == ZipArchive.localHeaderSignature else {
             throw ArtifactError(label, "corrupt zip: no local header at offset \(member.localHeaderOffset)")
         }
         let nameLength = Int(try reader.uint16(at: member.localHeaderOffset + 26))
         let extraLength = Int(try reader.uint16(at: member.localHeaderOffset + 28))
-        let start = member.localHeaderOffset + 30 + nameLength + extraLength
-        guard member.compressedSize == member.uncompressedSize, start + member.compressedSize <= data.count else {
+        // At most 30 + 2 × 65535 bytes past an offset inside the file: no overflow.
+        let start = member.localHeaderOffset + ZipArchive.localHeaderSize + nameLength + extraLength
+        guard member.compressedSize == member.uncompressedSize, start <= data.count, member.compressedSize <= data.count - start else {
             throw ArtifactError(label, "truncated or corrupt zip: member data (\(member.compressedSize) bytes at offset \(start)) runs past the end of the \(data.count)-byte archive")
         }
         let slice = data[(data.startIndex + start)..<(data.startIndex + start + member.compressedSize)]
@@ -209,7 +219,7 @@ private struct LittleEndianReader {
     }
 
     private func read(_ width: Int, at position: Int) throws -> UInt64 {
-        guard position >= 0, position + width <= data.count else {
+        guard position >= 0, position <= data.count - width else {
             throw ArtifactError(source, "truncated or corrupt zip: a record at offset \(position) runs past the end of the \(data.count)-byte file")
         }
         var value: UInt64 = 0
@@ -225,8 +235,16 @@ private struct LittleEndianReader {
     mutating func uint32() throws -> UInt32 { defer { offset += 4 }; return try uint32(at: offset) }
     mutating func uint64() throws -> UInt64 { defer { offset += 8 }; return try uint64(at: offset) }
 
+    /// `value` as an `Int`, or a "corrupt zip" error naming `what` when it does not fit.
+    func int(_ value: UInt64, _ what: String) throws -> Int {
+        guard let exact = Int(exactly: value) else {
+            throw ArtifactError(source, "corrupt zip: \(what) (\(value)) is larger than any file")
+        }
+        return exact
+    }
+
     mutating func bytes(_ count: Int) throws -> [UInt8] {
-        guard offset + count <= data.count else {
+        guard offset <= data.count - count else {
             throw ArtifactError(source, "truncated or corrupt zip: a name at offset \(offset) runs past the end of the file")
         }
         defer { offset += count }

@@ -6,19 +6,23 @@ import Random
 ///
 /// All trajectories advance together (one network evaluation per step for the whole batch);
 /// trajectory j draws its noise from stream (seed, "rollout", j), so results do not depend on how
-/// many trajectories are run together. A trajectory that becomes non-finite is frozen at NaN from
-/// then on and counted, never averaged silently.
+/// many trajectories are run together. A trajectory that becomes non-finite, or leaves `bounds`
+/// (a model running away where it was never trained), is frozen at NaN from then on and counted,
+/// never averaged silently.
 public enum Rollout {
     public struct Result {
         /// [trajectories, steps + 1, n_z], the initial state first.
         public var trajectories: Tensor
         /// Trajectories that became NaN or infinite.
         public var nonFinite: Int
+        /// Trajectories that left the bounds (and stayed finite).
+        public var escaped: Int
     }
 
     /// `steps` recorded steps of length `dt` (model time units) from every row of `initial`, each
     /// taken as `substeps` Euler–Maruyama steps of dt / substeps.
-    public static func run(_ model: SDEModel, initial: Tensor, steps: Int, dt: Double, substeps: Int = 1, seed: UInt64) -> Result {
+    public static func run(_ model: SDEModel, initial: Tensor, steps: Int, dt: Double, substeps: Int = 1,
+                           bounds: SDECheckpoint.LatentRange? = nil, seed: UInt64) -> Result {
         precondition(substeps >= 1, "rollout: at least one substep")
         let n = model.dimension, count = initial.batch
         precondition(initial.itemCount == n, "rollout: initial states have \(initial.itemCount) components, the model \(n)")
@@ -26,6 +30,7 @@ public enum Rollout {
         var output = Tensor(zeros: [count, steps + 1, n])
         var state = initial
         var alive = [Bool](repeating: true, count: count)
+        var escaped = 0
         func store(_ step: Int) {
             for j in 0..<count {
                 for i in 0..<n { output.data[(j * (steps + 1) + step) * n + i] = alive[j] ? state.data[j * n + i] : .nan }
@@ -46,9 +51,11 @@ public enum Rollout {
                     next[i] = Float(value)
                     finite = finite && next[i].isFinite
                 }
-                if finite {
+                let inside = bounds.map { b in (0..<n).allSatisfy { b.lower[$0] <= Double(next[$0]) && Double(next[$0]) <= b.upper[$0] } } ?? true
+                if finite && inside {
                     for i in 0..<n { state.data[j * n + i] = next[i] }
                 } else {
+                    if finite { escaped += 1 }
                     alive[j] = false
                     for i in 0..<n { state.data[j * n + i] = 0 } // keeps the network's inputs finite
                 }
@@ -58,6 +65,6 @@ public enum Rollout {
             for _ in 0..<substeps { advance() }
             store(step)
         }
-        return Result(trajectories: output, nonFinite: alive.filter { !$0 }.count)
+        return Result(trajectories: output, nonFinite: alive.filter { !$0 }.count - escaped, escaped: escaped)
     }
 }

@@ -17,6 +17,14 @@ public struct SDECheckpoint {
             self.upper = upper
         }
 
+        /// This range widened by ten times its width on each side: beyond it a rollout counts as a
+        /// runaway (a model whose drift grows without bound where it was never trained), far beyond
+        /// anything a merely inaccurate model reaches. A component of zero width gets a margin of 10.
+        public var escapeBounds: LatentRange {
+            let margins = zip(lower, upper).map { 10 * ($1 > $0 ? $1 - $0 : 1) }
+            return LatentRange(lower: zip(lower, margins).map { $0 - $1 }, upper: zip(upper, margins).map { $0 + $1 })
+        }
+
         /// The range of the rows of `latents` [P, n_z].
         public init(of latents: Tensor) {
             let d = latents.itemCount

@@ -35,8 +35,16 @@ struct ArtifactReport {
             for (member, array) in archive.entries {
                 line("  \(member.padding(toLength: width, withPad: " ", startingAt: 0))  \(ArrayStatistics(array).summary)")
             }
+        case "safetensors":
+            let (entries, metadata) = try SafeTensors.read(url)
+            line("\(name): \(entries.count) tensors")
+            for key in metadata.keys.sorted() { line("  metadata \(key) = \(metadata[key]!)") }
+            let width = entries.map(\.name.count).max() ?? 0
+            for entry in entries {
+                line("  \(entry.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(ArrayStatistics(entry.array).summary)")
+            }
         default:
-            throw ArtifactError(url.path, "not an array artifact (expected .npy or .npz)")
+            throw ArtifactError(url.path, "not an array artifact (expected .npy, .npz or .safetensors)")
         }
     }
 
@@ -60,7 +68,7 @@ struct ArtifactReport {
             intact = false
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: url.path)
-            .filter { ($0 as NSString).pathExtension == "npy" || ($0 as NSString).pathExtension == "npz" }
+            .filter { ["npy", "npz", "safetensors"].contains(($0 as NSString).pathExtension) }
             .filter { !$0.hasPrefix(".") }
             .sorted()
         for file in files {

@@ -55,12 +55,12 @@ struct Upsample: ParsableCommand {
     @OptionGroup var stage: StageOptions
 
     func validate() throws {
-        if let appendRelaxTime, appendRelaxTime < 0 { throw ValidationError("--append-relax-time must be non-negative") }
+        if let appendRelaxTime, !(appendRelaxTime >= 0 && appendRelaxTime.isFinite) { throw ValidationError("--append-relax-time must be non-negative and finite") }
         guard snapshots >= 1 else { throw ValidationError("--snapshots must be at least 1") }
         guard factor >= 2 else { throw ValidationError("--factor must be at least 2") }
         guard window >= 1, stride >= 1 else { throw ValidationError("--window and --stride must be at least 1") }
         if let relaxSteps, relaxSteps < 0 { throw ValidationError("--relax-steps must be non-negative") }
-        if let relaxTime, relaxTime < 0 { throw ValidationError("--relax-time must be non-negative") }
+        if let relaxTime, !(relaxTime >= 0 && relaxTime.isFinite) { throw ValidationError("--relax-time must be non-negative and finite") }
         if relaxSteps != nil && relaxTime != nil { throw ValidationError("give --relax-steps or --relax-time, not both") }
         guard appendInitial >= 0, burnIn >= 0 else { throw ValidationError("--append-initial and --burn-in must be non-negative") }
     }

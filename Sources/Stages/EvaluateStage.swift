@@ -28,6 +28,10 @@ public enum EvaluateStage {
         public var relativeError: Double
         public var relativeErrorPerComponent: [Double]
         public var nonFiniteRollouts: Int
+        /// Rollouts that ran away beyond the model's escape bounds (`LatentRange.escapeBounds`: ten
+        /// widths of the training range beyond it), excluded from the metrics like non-finite ones; nil when the model
+        /// records no training range.
+        public var escapedRollouts: Int?
         /// Temporal MMD² (V) of the trivial baseline that keeps every trajectory at its initial latent.
         public var constantBaselineMMDV: Double?
         /// The MMD's standardisation: the truth's within-ensemble spread per latent component.
@@ -161,9 +165,15 @@ public enum EvaluateStage {
                     let (grid, truth) = EvaluateStage.onCommonGrid(latents: latents, times: times, runs: members, records: records, dimension: n)
                     let start = Tensor(shape: [members.count, n], data: members.flatMap { run in (0..<n).map { Float(latents[run * records][$0]) } })
                     let rollout = Rollout.run(checkpoint.model, initial: start, steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
-                                              substeps: checkpoint.substeps(over: grid[1] - grid[0]), seed: seed &+ UInt64(conditions.count))
+                                              substeps: checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds,
+                                              seed: seed &+ UInt64(conditions.count))
                     let predicted = rollout.trajectories.data.map(Double.init)
                     let finitePredicted = EvaluateStage.finiteTrajectories(predicted, size: records * n)
+                    guard finitePredicted.count >= 2 * records * n else {
+                        throw ConfigurationError("test condition \(key) of \(file.path): \(members.count - finitePredicted.count / (records * n)) of "
+                            + "\(members.count) rollouts ran away (\(rollout.escaped) left the training range by more than ten times its width, "
+                            + "\(rollout.nonFinite) became non-finite); fewer than 2 remain to compare with the truth")
+                    }
                     let trueMoments = ensembleMoments(truth, times: records, dimension: n)
                     let scale = SpreadScale(of: truth, times: records, dimension: n)
                     let r = relaxationIndex(ofMean: trueMoments.mean, times: records, dimension: n)
@@ -190,6 +200,7 @@ public enum EvaluateStage {
                         source: test.path, initial: key, trajectories: members.count, temporalMMDV: model.temporalMMDV,
                         temporalMMDU: model.temporalMMDU, relativeError: model.relativeError, relativeErrorPerComponent: perComponent,
                         nonFiniteRollouts: rollout.nonFinite, constantBaselineMMDV: baseline.temporalMMDV)
+                    metrics.escapedRollouts = checkpoint.startRange.map { _ in rollout.escaped }
                     metrics.mmdScale = scale.spread
                     metrics.relaxationTime = grid[r]
                     metrics.transientError = model.transientError
@@ -221,6 +232,13 @@ public enum EvaluateStage {
                 FileHandle.standardError.write(Data(("warning: test initial latents outside the training pairs' start range in condition(s) "
                     + uncovered.map { "\(EvaluateStage.name($0)) (\(String(format: "%.0f", 100 * $0.outsideTrainingRange!)) %)" }.joined(separator: ", ")
                     + "; the SDE extrapolates there\n").utf8))
+            }
+            let runaways = conditions.filter { ($0.escapedRollouts ?? 0) + $0.nonFiniteRollouts > 0 }
+            if !runaways.isEmpty {
+                FileHandle.standardError.write(Data(("warning: rollouts ran away (left the training range by more than ten times its width, or became non-finite) and are "
+                    + "excluded from the metrics in condition(s) "
+                    + runaways.map { "\(EvaluateStage.name($0)) (\(($0.escapedRollouts ?? 0) + $0.nonFiniteRollouts) of \($0.trajectories))" }.joined(separator: ", ")
+                    + "\n").utf8))
             }
             let c = conditions.count, t = gridLength ?? 0
             for (name, values) in curves.sorted(by: { $0.key < $1.key }) {
@@ -287,12 +305,12 @@ public enum EvaluateStage {
                        + "so a perfect model's V is about half the floor's where that bias dominates; U is unbiased on both sides. "
                        + "The MMD standardises by the truth's within-ensemble spread per component (mmdScale in metrics.json).")
         page.table(header: ["condition", "trajectories", "MMD² V", "floor V", "MMD² U", "floor U", "relative error", "floor", "transient error", "floor",
-                            "t_r", "outside training range", "non-finite rollouts", "MMD² V, constant baseline", "transient error, constant baseline"],
+                            "t_r", "outside training range", "non-finite rollouts", "runaway rollouts", "MMD² V, constant baseline", "transient error, constant baseline"],
                    rows: summary.conditions.map { c in
                        [name(c), String(c.trajectories), number(c.temporalMMDV), number(c.noiseFloorMMDV), number(c.temporalMMDU), number(c.noiseFloorMMDU),
                         number(c.relativeError), number(c.noiseFloorRelativeError), number(c.transientError), number(c.noiseFloorTransientError),
                         number(c.relaxationTime), c.outsideTrainingRange.map { String(format: "%.1f %%", 100 * $0) } ?? "unknown",
-                        String(c.nonFiniteRollouts), number(c.constantBaselineMMDV), number(c.constantBaselineTransientError)]
+                        String(c.nonFiniteRollouts), c.escapedRollouts.map(String.init) ?? "unknown", number(c.constantBaselineMMDV), number(c.constantBaselineTransientError)]
                    })
         let n = summary.latent.count
         func condition(_ name: String, _ c: Int, width: Int) -> [Double] { Array(curves[name]![(c * t * width)..<((c + 1) * t * width)]) }
@@ -321,16 +339,16 @@ public enum EvaluateStage {
         func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
         var lines = ["source,initial,trajectories,temporal_mmd_v,noise_floor_mmd_v,temporal_mmd_u,noise_floor_mmd_u,relative_error,noise_floor_relative_error,"
                      + "transient_error,noise_floor_transient_error,relaxation_time,outside_training_range,"
-                     + summary.latent.map { "relative_error_\($0)" }.joined(separator: ",") + ",non_finite_rollouts"]
+                     + summary.latent.map { "relative_error_\($0)" }.joined(separator: ",") + ",non_finite_rollouts,escaped_rollouts"]
         for c in summary.conditions {
             lines.append("\(c.source),\(c.initial.map { String($0) }.joined(separator: " ")),\(c.trajectories),"
                          + [c.temporalMMDV, c.noiseFloorMMDV, c.temporalMMDU, c.noiseFloorMMDU, c.relativeError, c.noiseFloorRelativeError,
                             c.transientError, c.noiseFloorTransientError, c.relaxationTime, c.outsideTrainingRange].map(number).joined(separator: ",") + ","
-                         + c.relativeErrorPerComponent.map { String($0) }.joined(separator: ",") + ",\(c.nonFiniteRollouts)")
+                         + c.relativeErrorPerComponent.map { String($0) }.joined(separator: ",") + ",\(c.nonFiniteRollouts),\(c.escapedRollouts.map(String.init) ?? "")")
         }
         lines.append("average,,," + [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU, summary.relativeError,
                                      summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError, nil, summary.outsideTrainingRange]
-                        .map(number).joined(separator: ",") + String(repeating: ",", count: summary.latent.count))
+                        .map(number).joined(separator: ",") + String(repeating: ",", count: summary.latent.count + 2))
         return lines.joined(separator: "\n") + "\n"
     }
 }

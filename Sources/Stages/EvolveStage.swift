@@ -83,6 +83,7 @@ public enum EvolveStage {
         let shape = system.spatialShape
         let origins = try Tiling(large: shape, patch: settings.patchShape).origins
         let duration = settings.duration ?? system.defaultRegionDuration(sites: settings.patchShape.reduce(1, *))
+        try system.validate(duration)
         let boundary = settings.boundary ?? System.referencePatchBoundary
         let legs = settings.estimator == .richardson ? try PartialEvolution.halves(of: duration) : [duration]
         let stage = try StageRun(stage: "evolve", directory: directory,

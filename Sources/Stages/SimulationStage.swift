@@ -23,6 +23,7 @@ public enum SimulationStage {
         config: JSONValue, directory: URL
     ) throws -> StageManifest {
         precondition(runs >= 1 && steps >= 0)
+        try system.validateParameters()
         let stage = try StageRun(stage: "simulate", directory: directory, config: config, seed: seed,
                                  inputs: [], threads: ThreadCount.current)
         let records = steps + 1

@@ -42,17 +42,10 @@ public struct StageSource {
     }
 }
 
-/// Splits an array of shape `[count, (components,) spatial…]` into `count` configurations of `system`'s layout on `spatialShape`.
+/// Splits an array of shape `[count, (components,) spatial…]` into `count` configurations of `system`'s layout on `spatialShape`,
+/// refusing values that are not states of the system (`MicroscopicSystem.configurations(from:spatialShape:source:)`).
 public func configurations<System: MicroscopicSystem>(_ array: NumPyArray, of system: System, spatialShape: [Int], source: String) throws -> [Grid<System.Site>] {
-    let stateShape = (system.components > 1 ? [system.components] : []) + spatialShape
-    guard array.shape.count == 1 + stateShape.count, Array(array.shape.dropFirst()) == stateShape else {
-        throw ArtifactError(source, "array of shape \(NumPyArray.describe(array.shape)) does not hold configurations of shape \(NumPyArray.describe(stateShape))")
-    }
-    let values = try array.elements(as: System.Site.self)
-    let size = stateShape.reduce(1, *)
-    return (0..<array.shape[0]).map { k in
-        Grid(components: system.components, spatialShape: spatialShape, values: Array(values[(k * size)..<((k + 1) * size)]))
-    }
+    try system.configurations(from: array, spatialShape: spatialShape, source: source)
 }
 
 /// The records of simulated trajectories, `states` of shape `[runs, records, (components,) spatial…]`,

@@ -103,6 +103,7 @@ public enum UpsampleStage {
         guard settings.snapshots >= 1 else { throw ConfigurationError("the number of snapshots must be at least 1") }
         let levels = try settings.levels(from: system.spatialShape)
         let large = system.resized(to: settings.targetShape)
+        for duration in [settings.relaxDuration, settings.appendRelaxDuration].compactMap({ $0 }) { try system.validate(duration) }
         if levels > 0 {
             guard settings.window <= settings.targetShape.min()!, settings.window >= 1, settings.stride >= 1 else {
                 throw ConfigurationError("window \(settings.window) and stride \(settings.stride) must be positive and the window no larger than \(settings.targetShape)")

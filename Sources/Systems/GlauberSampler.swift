@@ -18,6 +18,7 @@ extension GlauberSampler {
 
     /// Runs for a number of events or a span of Glauber time.
     func run(for duration: RegionDuration, random: RandomStream) {
+        precondition(duration.isValid, "region durations are validated where they are given: \(duration)")
         switch duration {
         case .steps(let events): advance(maxEvents: events, until: .infinity, random: random)
         case .time(let span): advance(maxEvents: .max, until: time + span, random: random)

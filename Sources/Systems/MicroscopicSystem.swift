@@ -33,6 +33,16 @@ public protocol MicroscopicSystem: Sendable {
     /// Rebuilds a system from the parameters a manifest recorded (`configuration`).
     init(configuration: SystemConfiguration) throws
 
+    /// Throws a `ConfigurationError` naming the first parameter outside its domain (not finite, out
+    /// of range, or so extreme that the dynamics cannot be computed); run before any work.
+    func validateParameters() throws
+
+    /// Whether `value` is a state one site component can take: a spin of ±1, a finite non-negative density.
+    static func isValidSite(_ value: Site) -> Bool
+
+    /// The states a site component can take, for error messages (`spins must be -1 or +1`).
+    static var siteDomain: String { get }
+
     /// Every parameter, as recorded in manifests, including `"system": identifier`.
     var configuration: [String: JSONValue] { get }
 
@@ -68,9 +78,19 @@ public protocol MicroscopicSystem: Sendable {
     /// (the reference LocalRelax and partial evolution), one time step for fields.
     func defaultRegionDuration(sites: Int) -> RegionDuration
 
+    /// Throws a `ConfigurationError` unless `duration` can be run by `evolveRegion`: steps ≥ 0, a
+    /// finite time ≥ 0, and (for time-stepped systems) a step count that fits an integer.
+    func validate(_ duration: RegionDuration) throws
+
     /// Runs the dynamics inside the block of `size` sites at `origin` (wrapping periodically where the
     /// system is periodic) for `duration`, leaving every site outside the block untouched; returns
     /// the physical time that elapsed.
     func evolveRegion(_ configuration: inout Grid<Site>, origin: [Int], size: [Int], for duration: RegionDuration,
                       boundary: RegionBoundary, random: RandomStream) -> Double
+}
+
+extension MicroscopicSystem {
+    public func validate(_ duration: RegionDuration) throws {
+        try duration.checkRunnable()
+    }
 }

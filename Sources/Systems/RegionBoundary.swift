@@ -19,6 +19,22 @@ public enum RegionDuration: Sendable, Equatable, CustomStringConvertible {
     /// A fixed physical time: the state is a sample of the continuous-time dynamics at that time.
     case time(Double)
 
+    /// Whether the duration can be run: a non-negative number of steps or a finite non-negative
+    /// time (a NaN or infinite time would never end).
+    public var isValid: Bool {
+        switch self {
+        case .steps(let count): return count >= 0
+        case .time(let span): return span.isFinite && span >= 0
+        }
+    }
+
+    /// Throws a `ConfigurationError` unless the duration `isValid`.
+    public func checkRunnable() throws {
+        guard isValid else {
+            throw ConfigurationError("a region duration must be a non-negative number of steps or a finite non-negative time, got \(self)")
+        }
+    }
+
     public var description: String {
         switch self {
         case .steps(let count): return "\(count) steps"

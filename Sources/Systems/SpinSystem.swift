@@ -14,6 +14,9 @@ public protocol SpinSystem: MicroscopicSystem where Site == Int8 {
     var initialCondition: SpinInitialCondition { get }
     /// The temperature of the reference experiments (Docs/METHOD.md §4), the default of `simulate`.
     static var referenceTemperature: Double { get }
+    /// The largest |ΔH| a single flip can cause: with |β ΔH| beyond about 700 the Glauber rate
+    /// exp(−β ΔH) underflows to zero and the event clock cannot advance.
+    var largestFlipEnergyChange: Double { get }
 }
 
 extension SpinSystem {
@@ -23,6 +26,29 @@ extension SpinSystem {
     public var spatialShape: [Int] { [size, size] }
     /// Inverse temperature β = 1/T.
     public var beta: Double { 1 / temperature }
+
+    public static func isValidSite(_ value: Int8) -> Bool { value == 1 || value == -1 }
+    public static var siteDomain: String { "spins must be -1 or +1" }
+
+    /// The parameter checks every spin system shares: a lattice the samplers can index (L² sites
+    /// fit their 32-bit tables), a finite positive temperature at which no flip rate underflows,
+    /// a finite field, and steps per record whose event count fits an `Int`.
+    public func validateSpinParameters() throws {
+        guard (1...SpinSystemLimits.largestSize).contains(size) else {
+            throw ConfigurationError("size must be between 1 and \(SpinSystemLimits.largestSize) (L² sites in 32-bit tables), got \(size)")
+        }
+        guard field.isFinite else { throw ConfigurationError("field must be a finite number, got \(field)") }
+        guard temperature.isFinite, temperature > 0 else {
+            throw ConfigurationError("temperature must be a finite positive number, got \(temperature)")
+        }
+        let lowest = largestFlipEnergyChange / SpinSystemLimits.largestRateExponent
+        guard temperature >= lowest else {
+            throw ConfigurationError("temperature \(temperature) is too low for field \(field): the slowest flip rate exp(-\(largestFlipEnergyChange)/T) underflows; it must be at least \(lowest)")
+        }
+        guard stepsPerRecord >= 1, !(size * size).multipliedReportingOverflow(by: stepsPerRecord).overflow else {
+            throw ConfigurationError("stepsPerRecord must be at least 1 with \(size * size) × stepsPerRecord events fitting an integer, got \(stepsPerRecord)")
+        }
+    }
 
     public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
         let (spins, m0) = initialCondition.draw(sites: size * size, random: random)
@@ -56,6 +82,14 @@ extension SpinSystem {
 
     /// One flip event per site.
     public func defaultRegionDuration(sites: Int) -> RegionDuration { .steps(sites) }
+}
+
+/// Bounds on spin-system parameters that the samplers' arithmetic imposes.
+enum SpinSystemLimits {
+    /// L with L² < 2³¹: the n-fold sampler indexes sites with `Int32`.
+    static let largestSize = 46_340
+    /// The largest β |ΔH| allowed: exp(−700) ≈ 10⁻³⁰⁴ is still a normal `Double`.
+    static let largestRateExponent = 700.0
 }
 
 /// How the initial spin configuration of each run is drawn.

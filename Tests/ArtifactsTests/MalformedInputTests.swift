@@ -133,10 +133,48 @@ final class MalformedInputTests: XCTestCase {
     func testBadMemberInsideNPZNamesTheMember() throws {
         try Python.run("import numpy as np, sys; np.savez(sys.argv[1], ok=np.arange(3.0), bad=np.zeros(2, dtype=np.complex64))", [dir.file("member.npz").path])
         assertFails(dir.file("member.npz"), npz: true, mentioning: "unsupported dtype '<c8'")
-        do {
-            _ = try NPZArchive.read(dir.file("member.npz"))
-        } catch let error as ArtifactError {
-            XCTAssertEqual(error.path, dir.file("member.npz").path + ":bad.npy")
+        XCTAssertThrowsError(try NPZArchive.read(dir.file("member.npz"))) { error in
+            XCTAssertEqual((error as? ArtifactError)?.path, dir.file("member.npz").path + ":bad.npy")
+        }
+    }
+
+    /// NumPy reads the last of two members with one name; we refuse the ambiguous archive (finding 7).
+    func testDuplicatedMemberNamesAreRefused() throws {
+        let script = """
+            import numpy as np, sys, io, zipfile, warnings
+            warnings.simplefilter('ignore')
+            def npy(a):
+                b = io.BytesIO(); np.save(b, a); return b.getvalue()
+            with zipfile.ZipFile(sys.argv[1], 'w') as z:
+                z.writestr('x.npy', npy(np.zeros(2))); z.writestr('x.npy', npy(np.ones(2)))
+            with zipfile.ZipFile(sys.argv[2], 'w') as z:
+                z.writestr('x', npy(np.zeros(2))); z.writestr('x.npy', npy(np.ones(2)))
+            print(np.load(sys.argv[1])['x'][0])
+            """
+        XCTAssertEqual(try Python.run(script, [dir.file("twice.npz").path, dir.file("suffix.npz").path]), "1.0\n", "NumPy reads the last member")
+        assertFails(dir.file("twice.npz"), npz: true, mentioning: "two members, 'x.npy' and 'x.npy', both hold the array 'x'")
+        assertFails(dir.file("suffix.npz"), npz: true, mentioning: "two members, 'x' and 'x.npy', both hold the array 'x'")
+    }
+
+    /// A shape whose byte count overflows names the file, not `<array>` (finding 9).
+    func testOverflowingShapeNamesTheFile() throws {
+        try replacing("'shape': (3, 4)", with: "'shape': (3, 4, 999999999999999999)", in: valid).write(to: dir.file("huge.npy"))
+        assertFails(dir.file("huge.npy"), mentioning: "shape (3, 4, 999999999999999999) of float64 is too large to address")
+    }
+
+    /// Safetensors data offsets near `Int.max` are refused, not added up until they trap.
+    func testSafetensorsOffsetsBeyondTheFileAreRefused() throws {
+        for offsets in ["[0, 9223372036854775807]", "[9223372036854775800, 9223372036854775807]", "[8, 4]"] {
+            var header = Data("{\"t\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":\(offsets)}}".utf8)
+            header.append(contentsOf: [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8))
+            var file = Data((0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) })
+            file.append(header)
+            file.append(Data(count: 8))
+            try file.write(to: dir.file("t.safetensors"))
+            XCTAssertThrowsError(try SafeTensors.read(dir.file("t.safetensors")), offsets) { error in
+                XCTAssertEqual((error as? ArtifactError)?.path, dir.file("t.safetensors").path)
+                XCTAssertTrue("\(error)".contains("tensor 't': data range"), "\(error)")
+            }
         }
     }
 

@@ -238,6 +238,25 @@ final class RolloutTests: XCTestCase {
         XCTAssertTrue(blown.trajectories.data[(0 * 6 + 5) * 2].isFinite && blown.trajectories.data[(2 * 6 + 5) * 2].isFinite)
     }
 
+    /// A trajectory that leaves the bounds is counted as escaped and frozen at NaN — exactly the
+    /// trajectories whose unbounded path (the same noise) leaves them; no bounds, no escapes.
+    func testRunawayTrajectoriesAreCountedAndExcluded() {
+        let model = SDEModel(dimension: 2, mode: .constantDiagonal, hidden: [4], random: RandomStream(seed: 5, stage: "m"))
+        for parameter in model.drift.parameters { parameter.value = Tensor(zeros: parameter.value.shape) }
+        let initial = Tensor(zeros: [50, 2])
+        let free = Rollout.run(model, initial: initial, steps: 20, dt: 0.01, seed: 4)
+        let bounds = SDECheckpoint.LatentRange(lower: [-0.5, -0.5], upper: [0.5, 0.5])
+        let bounded = Rollout.run(model, initial: initial, steps: 20, dt: 0.01, bounds: bounds, seed: 4)
+        let left = (0..<50).filter { j in (1...20).contains { t in (0..<2).contains { abs(free.trajectories.data[(j * 21 + t) * 2 + $0]) > 0.5 } } }
+        XCTAssertEqual(free.escaped, 0)
+        XCTAssertGreaterThan(left.count, 0)
+        XCTAssertLessThan(left.count, 50)
+        XCTAssertEqual(bounded.escaped, left.count)
+        XCTAssertEqual(bounded.nonFinite, 0)
+        for j in 0..<50 { XCTAssertEqual(bounded.trajectories.data[(j * 21 + 20) * 2].isNaN, left.contains(j)) }
+        XCTAssertEqual(bounds.escapeBounds, SDECheckpoint.LatentRange(lower: [-10.5, -10.5], upper: [10.5, 10.5]))
+    }
+
     /// A recorded step of dt in k substeps is the same Euler–Maruyama path as k recorded steps of
     /// dt / k (the same noise draws in the same order), and rollouts take as many substeps as keep
     /// each no longer than the training pairs' δt.

@@ -39,6 +39,17 @@ final class InspectTests: XCTestCase {
         XCTAssertTrue(report.text.contains("MISSING OR CHANGED"), report.text)
     }
 
+    /// Checkpoints are safetensors files: inspect describes their tensors and metadata (finding 9).
+    func testInspectDescribesSafetensorsCheckpoints() throws {
+        try SafeTensors.write([.init("weight", try NumPyArray([Float(1), -3, 2, 4], shape: [2, 2])), .init("bias", NumPyArray([0.5]))],
+                              metadata: ["kind": "demo"], to: dir.file("model.safetensors"))
+        let report = try ArtifactReport.describe(dir.file("model.safetensors")).text
+        XCTAssertTrue(report.contains("model.safetensors: 2 tensors"), report)
+        XCTAssertTrue(report.contains("metadata kind = demo"), report)
+        XCTAssertTrue(report.contains("weight  float32 (2, 2) min -3 max 4 mean 1 nan 0"), report)
+        XCTAssertTrue(report.contains("bias    float64 (1,) min 0.5 max 0.5 mean 0.5 nan 0"), report)
+    }
+
     func testInspectRejectsOtherFilesClearly() throws {
         try Data("hello".utf8).write(to: dir.file("notes.txt"))
         XCTAssertThrowsError(try ArtifactReport.describe(dir.file("notes.txt"))) { error in

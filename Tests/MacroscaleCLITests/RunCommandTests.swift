@@ -87,7 +87,8 @@ final class RunCommandTests: CommandTestCase {
         XCTAssertNotEqual(try Data(contentsOf: dir.file("run/sde/manifest.json")), before, "downstream stages re-ran")
         XCTAssertEqual(try artifacts(path("run")), first, "resumed artifacts equal the uninterrupted run's")
 
-        // A real kill -9 of the executable while `upsample` is writing.
+        // A real kill -9 of the executable inside `upsample`: as soon as the stage has opened its
+        // directory (it reads its input first, then opens the stage, then works and writes).
         let process = Process()
         process.executableURL = try executable()
         process.arguments = ["run", tinyPipeline, "--out", path("killed"), "--quiet"]
@@ -96,9 +97,9 @@ final class RunCommandTests: CommandTestCase {
         try process.run()
         let started = Date()
         while !FileManager.default.fileExists(atPath: path("killed/upsample")) && process.isRunning && Date().timeIntervalSince(started) < 120 {
-            usleep(2000)
+            usleep(1000)
         }
-        usleep(200_000)
+        XCTAssertTrue(process.isRunning, "the run was still going when upsample opened its stage")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal, "killed, not finished")

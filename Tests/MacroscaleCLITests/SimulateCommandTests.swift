@@ -32,10 +32,12 @@ class CommandTestCase: XCTestCase {
 
     func path(_ name: String) -> String { dir.file(name).path }
 
-    /// The built `macroscale` executable beside the test bundle.
+    /// The built `macroscale` executable beside the test bundle; a missing one fails the test.
     func executable() throws -> URL {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("macroscale")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else { throw XCTSkip("no macroscale executable at \(binary.path)") }
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw ArtifactError(binary.path, "no macroscale executable beside the tests: build it with `swift build --build-tests`")
+        }
         return binary
     }
 }

@@ -21,6 +21,13 @@ struct ToyFlips: MicroscopicSystem {
 
     init(size: Int) { self.size = size }
 
+    func validateParameters() throws {
+        guard size >= 1, stepsPerRecord >= 1 else { throw ConfigurationError("toy-flips: size and stepsPerRecord must be at least 1") }
+    }
+
+    static func isValidSite(_ value: Int8) -> Bool { value == 1 || value == -1 }
+    static let siteDomain = "spins must be -1 or +1"
+
     init(configuration: SystemConfiguration) throws {
         size = try configuration.integer("size")
         stepsPerRecord = try configuration.integer("stepsPerRecord", default: 1)

@@ -105,8 +105,9 @@ final class PredatorPreyTests: XCTestCase {
     }
 
     func testNoiseHasTheEulerMaruyamaVariance() {
-        // With reaction and diffusion off (a = 0, u = v = 0 is a fixed point of the reaction),
-        // one step adds η√dt ξ per point: variance η² dt.
+        // From u = v = 0, a fixed point of the reaction for any a (u(1 − u − v) = a v (u − b) = 0),
+        // with the predator's diffusion off (the prey's is 0 by default) and the grid constant, one
+        // step adds only the noise η√dt ξ per point: variance η² dt.
         var model = PredatorPreyModel(points: 2000)
         model.predatorDiffusion = 0
         var integrator = PredatorPreyIntegrator(model: model)

@@ -24,6 +24,7 @@ final class CurieWeissGlauber: GlauberSampler {
 
     init(model: CurieWeissModel, spins: [Int8], background: (sites: Int, magnetization: Int)) {
         let n = spins.count
+        precondition(spins.allSatisfy(CurieWeissModel.isValidSite), "the Curie–Weiss sampler needs spins of ±1")
         let total = n + background.sites
         siteCount = n
         spinValues = spins

@@ -38,6 +38,11 @@ public struct CurieWeissModel: SpinSystem {
 
     public var configuration: [String: JSONValue] { spinConfiguration }
 
+    /// The mean field of the others lies in [−1, 1]: |ΔH| ≤ 2(1 + |h|).
+    public var largestFlipEnergyChange: Double { 2 * (1 + abs(field)) }
+
+    public func validateParameters() throws { try validateSpinParameters() }
+
     /// Energy change of flipping a spin `s` when the total magnetization is `M` of `N` spins:
     /// ΔH = 2s(R + h) with the mean field of the others R = (M − s)/N.
     @inlinable

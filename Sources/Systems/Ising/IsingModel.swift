@@ -48,6 +48,17 @@ public struct IsingModel: SpinSystem {
         stepsPerRecord = try configuration.integer("stepsPerRecord", default: 1)
     }
 
+    /// Four neighbours and the field: |ΔH| ≤ 2(4 + |h|).
+    public var largestFlipEnergyChange: Double { 2 * (4 + abs(field)) }
+
+    /// The spin-system checks, and an even size for checkerboard heat-bath sweeps.
+    public func validateParameters() throws {
+        try validateSpinParameters()
+        guard dynamics != .heatBath || size % 2 == 0 else {
+            throw ConfigurationError("heat-bath sweeps are checkerboard-ordered and need an even size, got \(size)")
+        }
+    }
+
     public var configuration: [String: JSONValue] {
         var values = spinConfiguration
         values["dynamics"] = .string(dynamics.rawValue)

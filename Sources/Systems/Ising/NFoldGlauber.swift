@@ -50,6 +50,9 @@ final class NFoldGlauber: GlauberSampler {
     init(model: IsingModel, spins: [Int8], neighbours: [Int32], active activeSites: [Bool]) {
         let n = spins.count
         precondition(neighbours.count == 4 * n && activeSites.count == n)
+        // Spins index the class tables: anything but ±1 would address memory outside them. Files
+        // are checked where they become configurations (`configurations(from:spatialShape:source:)`).
+        precondition(spins.allSatisfy(IsingModel.isValidSite), "the n-fold sampler needs spins of ±1")
         siteCount = n
         classRates = (0..<NFoldGlauber.classCount).map { c in
             let spin = c >= 5 ? 1 : -1

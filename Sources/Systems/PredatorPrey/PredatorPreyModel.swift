@@ -27,13 +27,37 @@ public struct PredatorPreyModel: MicroscopicSystem {
     }
 
     /// How each run's initial fields u₀ = m + k cos(10πx), v₀ = (1 − m) − k cos(10πx) are chosen.
-    public enum InitialCondition: Sendable, Equatable {
+    public enum InitialCondition: Sendable, Equatable, CustomStringConvertible {
         /// k ~ U(0.05, 0.15), m ~ U(0.45, 0.55) per run.
         case training
         /// The 3 × 3 test grid k ∈ {0.05, 0.1, 0.15} × m ∈ {0.45, 0.5, 0.55}; run r takes grid point r mod 9.
         case testGrid
         /// The same (k, m) for every run.
         case fixed(k: Double, m: Double)
+
+        /// Parses what `description` writes: `training`, `test`, or `fixed k=K m=M`.
+        public init(_ text: String) throws {
+            let words = text.split(separator: " ").map(String.init)
+            if words == ["training"] {
+                self = .training
+            } else if words == ["test"] {
+                self = .testGrid
+            } else if words.count == 3, words[0] == "fixed", words[1].hasPrefix("k="), words[2].hasPrefix("m="),
+                      let k = Double(words[1].dropFirst(2)), let m = Double(words[2].dropFirst(2)), k.isFinite, m.isFinite {
+                self = .fixed(k: k, m: m)
+            } else {
+                throw ConfigurationError("'initial' must be 'training', 'test' or 'fixed k=K m=M' with finite K and M, got '\(text)'")
+            }
+        }
+
+        /// `training`, `test`, or `fixed k=K m=M`, as manifests record it.
+        public var description: String {
+            switch self {
+            case .training: return "training"
+            case .testGrid: return "test"
+            case .fixed(let k, let m): return "fixed k=\(k) m=\(m)"
+            }
+        }
     }
 
     public static let identifier = "predator-prey"
@@ -79,25 +103,33 @@ public struct PredatorPreyModel: MicroscopicSystem {
         scheme = try configuration.choice("scheme", default: scheme)
         spacing = try configuration.choice("spacing", default: spacing)
         interpolation = try configuration.choice("interpolation", default: interpolation)
-        switch try configuration.string("initial", default: "training") {
-        case "training": initialCondition = .training
-        case "test": initialCondition = .testGrid
-        case let other: throw ConfigurationError("'initial' must be 'training' or 'test', got '\(other)'")
+        initialCondition = try InitialCondition(configuration.string("initial", default: "training"))
+    }
+
+    public static func isValidSite(_ value: Float) -> Bool { value.isFinite && value >= 0 }
+    public static var siteDomain: String { "densities must be finite and non-negative" }
+
+    /// Finite rates, non-negative diffusion and noise, a positive finite time step, at least one
+    /// grid point and one step per record.
+    public func validateParameters() throws {
+        guard points >= 1 else { throw ConfigurationError("points must be at least 1, got \(points)") }
+        for (name, value) in [("a", a), ("b", b)] where !value.isFinite {
+            throw ConfigurationError("\(name) must be a finite number, got \(value)")
         }
+        for (name, value) in [("preyDiffusion", preyDiffusion), ("predatorDiffusion", predatorDiffusion), ("noise", noise)]
+        where !(value.isFinite && value >= 0) {
+            throw ConfigurationError("\(name) must be a finite non-negative number, got \(value)")
+        }
+        guard dt.isFinite, dt > 0 else { throw ConfigurationError("dt must be a finite positive number, got \(dt)") }
+        guard stepsPerRecord >= 1 else { throw ConfigurationError("stepsPerRecord must be at least 1, got \(stepsPerRecord)") }
     }
 
     public var configuration: [String: JSONValue] {
-        let initial: String
-        switch initialCondition {
-        case .training: initial = "training"
-        case .testGrid: initial = "test"
-        case .fixed(let k, let m): initial = "fixed k=\(k) m=\(m)"
-        }
-        return ["system": .string(Self.identifier), "points": .number(Double(points)), "a": .number(a), "b": .number(b),
-                "preyDiffusion": .number(preyDiffusion), "predatorDiffusion": .number(predatorDiffusion),
-                "noise": .number(noise), "dt": .number(dt), "stepsPerRecord": .number(Double(stepsPerRecord)),
-                "scheme": .string(scheme.rawValue), "spacing": .string(spacing.rawValue),
-                "interpolation": .string(interpolation.rawValue), "initial": .string(initial)]
+        ["system": .string(Self.identifier), "points": .number(Double(points)), "a": .number(a), "b": .number(b),
+         "preyDiffusion": .number(preyDiffusion), "predatorDiffusion": .number(predatorDiffusion),
+         "noise": .number(noise), "dt": .number(dt), "stepsPerRecord": .number(Double(stepsPerRecord)),
+         "scheme": .string(scheme.rawValue), "spacing": .string(spacing.rawValue),
+         "interpolation": .string(interpolation.rawValue), "initial": .string(initialCondition.description)]
     }
 
     public var components: Int { 2 }
@@ -182,6 +214,14 @@ public struct PredatorPreyModel: MicroscopicSystem {
     /// One time step.
     public func defaultRegionDuration(sites: Int) -> RegionDuration { .steps(1) }
 
+    /// A valid duration whose time, in steps of dt, fits an `Int32`.
+    public func validate(_ duration: RegionDuration) throws {
+        try duration.checkRunnable()
+        if case .time(let time) = duration, time / dt >= Double(Int32.max) {
+            throw ConfigurationError("time \(time) is \(time / dt) steps of dt = \(dt), more than \(Int32.max)")
+        }
+    }
+
     /// Time steps of the points in [origin, origin + size) (a duration in time is rounded to whole steps). With `frozenHalo` the window's
     /// Laplacian reads one ghost cell on each side from the frozen neighbours (replicate at the
     /// domain ends) and diffusion is explicit whatever the scheme (the cosine basis diagonalises
@@ -189,6 +229,7 @@ public struct PredatorPreyModel: MicroscopicSystem {
     /// reflecting ends, integrated by the model's scheme. Returns the elapsed time.
     public func evolveRegion(_ configuration: inout Grid<Float>, origin: [Int], size: [Int], for duration: RegionDuration,
                              boundary: RegionBoundary, random: RandomStream) -> Double {
+        precondition(duration.isValid, "region durations are validated where they are given: \(duration)")
         let steps: Int
         switch duration {
         case .steps(let count): steps = count

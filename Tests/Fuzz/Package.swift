@@ -1,0 +1,20 @@
+// swift-tools-version:5.9
+// libFuzzer targets for Macroscale's artifact readers and spin samplers (Docs/HARDENING.md).
+// The library sources (and the provenance plugin) are the main package's, linked in by symlinks; build only with
+// `-sanitize=fuzzer` (the executable runs libFuzzer's driver), e.g. scripts/fuzz-readers.
+import PackageDescription
+
+let package = Package(
+    name: "MacroscaleFuzz",
+    platforms: [.macOS(.v13)],
+    targets: [
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3"),
+        .systemLibrary(name: "CGSL"),
+        .target(name: "Spectral", dependencies: ["CFFTW"]),
+        .target(name: "Random", dependencies: ["CGSL"]),
+        .target(name: "Artifacts", plugins: ["BuildProvenance"]),
+        .plugin(name: "BuildProvenance", capability: .buildTool()),
+        .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),
+        .executableTarget(name: "ReadersFuzzer", dependencies: ["Artifacts", "Random", "Systems"]),
+    ]
+)

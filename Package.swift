@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Execution"),
         // The git commit is stamped at build time (scripts/build-provenance), not looked up when run.
         .target(name: "Artifacts", plugins: ["BuildProvenance"]),
-        .plugin(name: "BuildProvenance", capability: .buildTool()),
+        .plugin(name: "BuildProvenance", capability: .buildTool(), path: "Sources/BuildProvenance"),
 
         // Microscopic systems and their dynamics.
         .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),

@@ -13,7 +13,7 @@ let package = Package(
         .target(name: "Spectral", dependencies: ["CFFTW"]),
         .target(name: "Random", dependencies: ["CGSL"]),
         .target(name: "Artifacts", plugins: ["BuildProvenance"]),
-        .plugin(name: "BuildProvenance", capability: .buildTool()),
+        .plugin(name: "BuildProvenance", capability: .buildTool(), path: "Sources/BuildProvenance"),
         .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),
         .executableTarget(name: "ReadersFuzzer", dependencies: ["Artifacts", "Random", "Systems"]),
     ]

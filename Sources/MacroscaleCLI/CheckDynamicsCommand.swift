@@ -16,12 +16,7 @@ struct CheckDynamics: ParsableCommand {
             Writes dynamics.json and report/index.html and prints the table.
             """)
 
-    @Option(help: "A train-sde stage directory.")
-    var model: String
-    @Option(help: "Simulate stages of the large system whose records are the states (repeatable).")
-    var test: [String]
-    @Option(help: "The train-closure stage the latents were encoded with (omit for observable latents).")
-    var closure: String?
+    @OptionGroup var judged: ModelTestOptions
     @Option(help: "Grid points of the exact law.")
     var gridPoints = 11
     @Option(help: "Record indices of the test trajectories to start bursts from, comma-separated.")
@@ -37,7 +32,6 @@ struct CheckDynamics: ParsableCommand {
     var recordIndices: [Int] { records.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
     func validate() throws {
-        guard !test.isEmpty else { throw ValidationError("give at least one --test simulate stage") }
         guard !recordIndices.isEmpty, recordIndices.count == records.split(separator: ",").count, recordIndices.allSatisfy({ $0 >= 0 }) else {
             throw ValidationError("--records must be non-negative integers separated by commas")
         }
@@ -52,8 +46,8 @@ struct CheckDynamics: ParsableCommand {
         bursts.states = states
         bursts.replicas = replicas
         bursts.time = burstTime
-        let summary = try DynamicsCheck.run(model: URL(fileURLWithPath: model), tests: test.map { URL(fileURLWithPath: $0) },
-                                            closure: closure.map { URL(fileURLWithPath: $0) }, gridPoints: gridPoints, bursts: bursts,
+        let summary = try DynamicsCheck.run(model: judged.modelURL, tests: judged.testURLs, closure: judged.closureURL,
+                                            gridPoints: gridPoints, bursts: bursts,
                                             seed: stage.seed, directory: stage.directory)
         print(DynamicsCheck.text(summary))
     }

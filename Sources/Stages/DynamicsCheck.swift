@@ -152,22 +152,17 @@ public enum DynamicsCheck {
         private func simulatedPoints<System: MicroscopicSystem>(truths: [(label: String, record: Int, states: [Grid<System.Site>], system: System)],
                                                                 map: LatentMap<System>, checkpoint: SDECheckpoint, time h: Double) throws -> [Point] {
             let n = map.names.count, replicas = bursts.replicas
-            let weights = RichardsonWeights(t1: h / 2, t2: h)!
+            guard let weights = RichardsonWeights(t1: h / 2, t2: h) else {
+                throw ConfigurationError("the burst time (the model's time unit unless given) must be positive and finite; got \(h)")
+            }
             let progress = Progress("bursts of direct simulation", total: truths.reduce(0) { $0 + $1.states.count } * replicas)
             defer { progress.finish() }
             var points: [Point] = []
             for (index, truth) in truths.enumerated() {
-                let whole = [Int](repeating: 0, count: truth.system.spatialShape.count)
                 // Per burst: the configuration at h/2 and at h.
                 let ends = parallelMap(truth.states.count * replicas) { k -> [Grid<System.Site>] in
                     let random = RandomStream(seed: seed, stage: "check-dynamics", index: UInt64(index) << 32 | UInt64(k))
-                    var configuration = truth.states[k / replicas]
-                    var recorded: [Grid<System.Site>] = []
-                    for _ in 0..<2 {
-                        _ = truth.system.evolveRegion(&configuration, origin: whole, size: truth.system.spatialShape, for: .time(h / 2),
-                                                      boundary: .periodicWindow, random: random)
-                        recorded.append(configuration)
-                    }
+                    let recorded = truth.system.wholeSystemStates(from: truth.states[k / replicas], at: [h / 2, h], random: random)
                     progress.advance()
                     return recorded
                 }

@@ -61,33 +61,25 @@ public enum EstimatorCheck {
             throw ConfigurationError("\(patches.dt.count) evolved patches (\(patches.replicas) per snapshot) for \(snapshots.count) snapshots")
         }
         let count = min(samples, snapshots.count)
-        let dt = (0..<count).map { patches.dt[patches.entries(ofSnapshot: $0).lowerBound] }
         guard count >= 2 else { throw ConfigurationError("the estimator check needs at least 2 samples") }
+        let dt = (0..<count).map { patches.dt[patches.entries(ofSnapshot: $0).lowerBound] }
         let weights = try patches.richardsonWeights(source: directory.path)
         let stage = try StageRun(stage: "check-estimator", directory: directory,
                                  config: ["system": .object(system.configuration), "samples": .number(Double(count)),
                                           "estimator": .string(weights == nil ? "single" : "richardson")],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let progress = Progress("evolve whole systems", total: count)
-        let whole = [Int](repeating: 0, count: system.spatialShape.count)
         let increments = parallelMap(count) { j in
             let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
             let e = patches.entries(ofSnapshot: j).lowerBound
-            var configuration = snapshots[j]
-            let start = system.observables(of: configuration)
             // The whole system over the same times: to the half-way time first where there is one.
             let times = patches.midway.map { [$0.dt[e], patches.dt[e]] } ?? [patches.dt[e]]
-            var elapsed = 0.0, recorded: [[Double]] = []
-            for time in times {
-                _ = system.evolveRegion(&configuration, origin: whole, size: system.spatialShape, for: .time(time - elapsed),
-                                        boundary: .periodicWindow, random: random)
-                elapsed = time
-                recorded.append(system.observables(of: configuration))
-            }
+            let recorded = system.wholeSystemStates(from: snapshots[j], at: times, random: random).map(system.observables(of:))
             let partial = estimatedIncrement(before: system.observables(of: patches.before[e]),
                                              midway: patches.midway.map { system.observables(of: $0.patches[e]) },
                                              after: system.observables(of: patches.after[e]), weights: weights?[e])
-            let full = estimatedIncrement(before: start, midway: recorded.count == 2 ? recorded[0] : nil, after: recorded.last!, weights: weights?[e])
+            let full = estimatedIncrement(before: system.observables(of: snapshots[j]), midway: recorded.count == 2 ? recorded[0] : nil,
+                                          after: recorded[recorded.count - 1], weights: weights?[e])
             progress.advance()
             return (partial, full)
         }

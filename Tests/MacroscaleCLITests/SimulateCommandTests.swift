@@ -78,6 +78,9 @@ final class SimulateCommandTests: CommandTestCase {
         XCTAssertTrue(message(["simulate", "predator-prey", "--initial", "fancy", "--out", "x"]).contains("'training' or 'test'"))
         XCTAssertTrue(message(["simulate", "ising", "--runs", "0", "--out", "x"]).contains("--runs must be at least 1"))
         XCTAssertTrue(message(["simulate", "ising", "--threads", "0", "--out", "x"]).contains("--threads must be at least 1"))
+        // A bandwidth that is not a number is refused, not dropped (issue 14, finding 7).
+        XCTAssertTrue(message(["evaluate", "--model", "m", "--test", "t", "--bandwidths", "1,x", "--out", "x"]).contains("--bandwidths must be"))
+        XCTAssertTrue(message(["check-dynamics", "--model", "m", "--out", "x"]).contains("--test"))
         XCTAssertTrue(message(["simulate", "ising"]).contains("--out"))
     }
 }

@@ -58,10 +58,24 @@ public struct SDECheckpoint {
 
     /// Euler–Maruyama steps to take over a physical interval `dt`: enough that none is longer than
     /// the training pairs' δt, which is the step the model's drift and diffusion were fitted at
-    /// (one for checkpoints that do not record it).
-    public func substeps(over dt: Double) -> Int {
+    /// (one for checkpoints that do not record it). Throws for an interval that would take more
+    /// than `maximumSubsteps`, or is not a positive, finite time.
+    public func substeps(over dt: Double) throws -> Int {
+        guard dt > 0 && dt.isFinite else { throw SubstepError(description: "a rollout step must be a positive, finite time; got \(dt)") }
         guard let trainingStep, trainingStep > 0 else { return 1 }
-        return max(1, Int((dt / timeScale / trainingStep * (1 - 1e-9)).rounded(.up)))
+        let count = (dt / timeScale / trainingStep * (1 - 1e-9)).rounded(.up)
+        guard count <= Double(SDECheckpoint.maximumSubsteps) else {
+            throw SubstepError(description: "a rollout step of \(dt) would take \(count) Euler–Maruyama substeps of the training δt; at most \(SDECheckpoint.maximumSubsteps)")
+        }
+        return max(1, Int(count))
+    }
+
+    /// The most Euler–Maruyama substeps one rollout step may take.
+    public static let maximumSubsteps = 1_000_000
+
+    /// A rollout step the model cannot take: not a positive time, or far longer than its training δt.
+    public struct SubstepError: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// Writes the model and its description to `url` atomically.

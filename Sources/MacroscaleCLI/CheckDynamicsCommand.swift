@@ -29,26 +29,24 @@ struct CheckDynamics: ParsableCommand {
     var burstTime: Double?
     @OptionGroup var stage: StageOptions
 
-    var recordIndices: [Int] { records.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    /// The settings the options describe.
+    var settings: DynamicsCheck.Settings { get throws {
+        var settings = DynamicsCheck.Settings()
+        settings.gridPoints = gridPoints
+        settings.bursts.records = try parsedList(records, option: "--records", as: Int.self)
+        settings.bursts.states = states
+        settings.bursts.replicas = replicas
+        settings.bursts.time = burstTime
+        return settings
+    } }
 
     func validate() throws {
-        guard !recordIndices.isEmpty, recordIndices.count == records.split(separator: ",").count, recordIndices.allSatisfy({ $0 >= 0 }) else {
-            throw ValidationError("--records must be non-negative integers separated by commas")
-        }
-        guard gridPoints >= 2, states >= 1, replicas >= 2 else { throw ValidationError("--grid-points and --replicas must be at least 2, --states at least 1") }
-        if let burstTime, !(burstTime > 0 && burstTime.isFinite) { throw ValidationError("--burst-time must be positive and finite") }
+        try settings.validateOption()
     }
 
     func run() throws {
         stage.apply()
-        var bursts = DynamicsCheck.Bursts()
-        bursts.records = recordIndices
-        bursts.states = states
-        bursts.replicas = replicas
-        bursts.time = burstTime
-        let summary = try DynamicsCheck.run(model: judged.modelURL, tests: judged.testURLs, closure: judged.closureURL,
-                                            gridPoints: gridPoints, bursts: bursts,
-                                            seed: stage.seed, directory: stage.directory)
+        let summary = try DynamicsCheck.run(try settings, inputs: try judged.open(), seed: stage.seed, directory: stage.directory)
         print(DynamicsCheck.text(summary))
     }
 }

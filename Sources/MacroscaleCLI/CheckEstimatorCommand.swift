@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import Stages
-import Systems
-import Artifacts
 
 /// `macroscale check-estimator`: partial-patch increments against whole-system increments.
 struct CheckEstimator: ParsableCommand {
@@ -29,32 +27,29 @@ struct CheckEstimator: ParsableCommand {
     @Flag(help: "Report a bias beyond --max-bias without failing.")
     var allowBias = false
 
-    func validate() throws {
-        guard samples >= 2 else { throw ValidationError("--samples must be at least 2") }
-        guard maxBias > 0 && maxBias.isFinite else { throw ValidationError("--max-bias must be positive and finite") }
+    @OptionGroup var stage: StageOptions
+
+    /// The settings the options describe.
+    var settings: EstimatorCheck.Settings {
+        var settings = EstimatorCheck.Settings()
+        settings.samples = samples
+        settings.maximumBias = allowBias ? nil : maxBias
+        return settings
     }
 
-    @OptionGroup var stage: StageOptions
+    func validate() throws {
+        guard maxBias > 0 && maxBias.isFinite else { throw ValidationError("--max-bias must be positive and finite") }
+        try settings.validateOption()
+    }
 
     func run() throws {
         stage.apply()
-        let evolve = try self.evolve.open()
-        try check(evolve.system, evolve: evolve)
-    }
-
-    private func check<System: MicroscopicSystem>(_ system: System, evolve: EvolveSource) throws {
-        let (snapshots, patches) = try evolve.read(system)
-        try EstimatorCheck.run(
-            system, snapshots: snapshots, patches: patches, samples: samples,
-            seed: stage.seed, inputs: evolve.inputs, directory: stage.directory
-        ) { summary in
+        do {
+            let summary = try EstimatorCheck.run(settings, inputs: try evolve.open(), seed: stage.seed, directory: stage.directory)
             print(EstimatorCheckReport.text(summary))
-            let biased = summary.observables.indices.filter { abs(summary.biasInStandardErrors[$0]) > maxBias }
-            guard biased.isEmpty || allowBias else {
-                throw ValidationError("the partial estimator is biased: " + biased.map {
-                    "\(summary.observables[$0]) by \(String(format: "%.3g", summary.bias[$0])) (\(String(format: "%.1f", summary.biasInStandardErrors[$0])) standard errors)"
-                }.joined(separator: ", ") + " beyond --max-bias \(maxBias); shorten the patch time or use --estimator richardson in evolve, or pass --allow-bias")
-            }
+        } catch let biased as EstimatorCheck.Biased {
+            print(EstimatorCheckReport.text(biased.summary))
+            throw ValidationError(biased.description + " (--max-bias \(maxBias)), or pass --allow-bias")
         }
     }
 }

@@ -24,8 +24,9 @@ struct Encode: ParsableCommand {
 
     func run() throws {
         global.apply()
-        try EncodeStage.run(evolve: try evolve.open(), validation: validation.map { URL(fileURLWithPath: $0) },
-                            closure: closure.map { URL(fileURLWithPath: $0) }, directory: URL(fileURLWithPath: out))
+        let inputs = try EncodeStage.Inputs(evolve: evolve.evolvedURL, snapshots: evolve.snapshotsURL, closure: closure.map { URL(fileURLWithPath: $0) },
+                                            validation: validation.map { URL(fileURLWithPath: $0) })
+        try EncodeStage.run(.init(), inputs: inputs, seed: 0, directory: URL(fileURLWithPath: out))
         print("encode → \(out)")
     }
 }

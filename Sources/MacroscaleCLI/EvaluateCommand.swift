@@ -21,19 +21,20 @@ struct Evaluate: ParsableCommand {
     var bandwidths = "0.25,0.5,1,2,4,8"
     @OptionGroup var stage: StageOptions
 
-    func validate() throws {
-        guard !bandwidthValues.isEmpty, bandwidthValues.count == bandwidths.split(separator: ",").count,
-              bandwidthValues.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw ValidationError("--bandwidths must be positive numbers separated by commas")
-        }
-    }
+    /// The settings the options describe.
+    var settings: EvaluateStage.Settings { get throws {
+        var settings = EvaluateStage.Settings()
+        settings.bandwidths = try parsedList(bandwidths, option: "--bandwidths", as: Double.self)
+        return settings
+    } }
 
-    var bandwidthValues: [Double] { bandwidths.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }
+    func validate() throws {
+        try settings.validateOption()
+    }
 
     func run() throws {
         stage.apply()
-        let summary = try EvaluateStage.run(model: judged.modelURL, tests: judged.testURLs, closure: judged.closureURL,
-                                            bandwidths: bandwidthValues, seed: stage.seed, directory: stage.directory)
+        let summary = try EvaluateStage.run(try settings, inputs: try judged.open(), seed: stage.seed, directory: stage.directory)
         func text(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "–" }
         print(String(format: "evaluate: %d conditions; average MMD² V %.4g (floor %@), U %.4g (floor %@); relative error of means %.4g (floor %@); transient error %@ (floor %@) → %@",
                      summary.conditions.count, summary.averageMMDV, text(summary.averageNoiseFloorMMDV), summary.averageMMDU, text(summary.averageNoiseFloorMMDU),

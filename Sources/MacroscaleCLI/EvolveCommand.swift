@@ -41,30 +41,31 @@ struct Evolve: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
+    /// The settings the options describe, for a system of `rank` spatial dimensions.
+    func settings(rank: Int) -> PartialEvolution {
+        var settings = PartialEvolution(patchShape: patchSize.map { [Int](repeating: $0, count: rank) })
+        settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
+        settings.boundary = boundary
+        settings.estimator = estimator
+        settings.replicas = replicas
+        settings.burnIn = burnIn
+        return settings
+    }
+
     func validate() throws {
-        if let patchSize, patchSize < 1 { throw ValidationError("--patch-size must be at least 1") }
-        if let steps, steps < 0 { throw ValidationError("--steps must be non-negative") }
-        if let time, !(time > 0 && time.isFinite) { throw ValidationError("--time must be positive and finite") }
-        guard (1...4096).contains(replicas) else { throw ValidationError("--replicas must be between 1 and 4096") }
         if steps != nil && time != nil { throw ValidationError("give --steps or --time, not both") }
+        if let time, !(time > 0) { throw ValidationError("--time must be positive and finite") }
+        try settings(rank: 1).validateOption()
     }
 
     func run() throws {
         stage.apply()
         let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
-        try evolve(source.system, source: source)
-    }
-
-    private func evolve<System: MicroscopicSystem>(_ system: System, source: SnapshotSource) throws {
-        var settings = PartialEvolution(patchShape: try source.tiling(patchSize: patchSize).patchShape)
-        settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
-        settings.boundary = boundary
-        settings.estimator = estimator
-        settings.replicas = replicas
-        let manifest = try EvolveStage.run(system, source: source, burnIn: burnIn, settings: settings, seed: stage.seed, directory: stage.directory)
+        let manifest = try EvolveStage.run(settings(rank: source.system.spatialShape.count), inputs: source, seed: stage.seed, directory: stage.directory)
         let count = manifest.outputs.flatMap(\.arrays).first { $0.name == "dt" }?.shape.first ?? 0
         let rate = Double(count) / max(manifest.wallSeconds, 1e-9)
-        print("evolve \(System.identifier): \(count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s (\(String(format: "%.3g", rate)) patches/s) → \(stage.out)")
+        print("evolve \(type(of: source.system).identifier): \(count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s "
+              + "(\(String(format: "%.3g", rate)) patches/s) → \(stage.out)")
     }
 }
 extension PartialEstimator: ExpressibleByArgument {}

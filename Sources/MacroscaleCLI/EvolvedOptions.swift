@@ -10,8 +10,11 @@ struct EvolvedOptions: ParsableArguments {
     @Option(help: "The stage evolve started from (default: where evolve recorded it, relative to its directory); its snapshot file must have the digest evolve recorded.")
     var snapshots: String?
 
+    var evolvedURL: URL { URL(fileURLWithPath: evolved) }
+    var snapshotsURL: URL? { snapshots.map { URL(fileURLWithPath: $0) } }
+
     /// Opens the evolve stage with its start states.
     func open() throws -> EvolveSource {
-        try EvolveSource(directory: URL(fileURLWithPath: evolved), snapshots: snapshots.map { URL(fileURLWithPath: $0) })
+        try EvolveSource(directory: evolvedURL, snapshots: snapshotsURL)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Stages
 
 /// A trained SDE, the large-system test stages it is judged on, and the closure its latents go through.
 struct ModelTestOptions: ParsableArguments {
@@ -7,10 +8,16 @@ struct ModelTestOptions: ParsableArguments {
     var model: String
     @Option(help: "Simulate stages of the large system with the true test trajectories (repeatable; at least one).")
     var test: [String]
-    @Option(help: "The train-closure stage the latents were encoded with (omit for observable latents).")
+    @Option(help: "The train-closure stage the latents were encoded with (omit for observable latents); it must be the one the model's training pairs went through.")
     var closure: String?
 
-    var modelURL: URL { URL(fileURLWithPath: model) }
-    var testURLs: [URL] { test.map { URL(fileURLWithPath: $0) } }
-    var closureURL: URL? { closure.map { URL(fileURLWithPath: $0) } }
+    func validate() throws {
+        guard !test.isEmpty else { throw ValidationError("give at least one --test simulate stage") }
+    }
+
+    /// Opens the model, test and closure stages.
+    func open() throws -> ModelTestInputs {
+        try ModelTestInputs(model: URL(fileURLWithPath: model), tests: test.map { URL(fileURLWithPath: $0) },
+                            closure: closure.map { URL(fileURLWithPath: $0) })
+    }
 }

@@ -19,15 +19,17 @@ struct RolloutCommand: ParsableCommand {
     var dt: Double
     @OptionGroup var stage: StageOptions
 
+    var settings: RolloutStage.Settings { .init(steps: steps, dt: dt) }
+
     func validate() throws {
-        guard steps >= 1, dt > 0 else { throw ValidationError("--steps must be at least 1 and --dt positive") }
+        try settings.validateOption()
     }
 
     func run() throws {
         stage.apply()
         let (url, array) = try loadArray(initial)
-        let (_, nonFinite) = try RolloutStage.run(model: URL(fileURLWithPath: model), initial: array, initialSource: url,
-                                                  steps: steps, dt: dt, seed: stage.seed, directory: stage.directory)
-        print("rollout: \(array.shape.first ?? 0) trajectories × \(steps) steps → \(stage.out)" + (nonFinite > 0 ? "; \(nonFinite) became non-finite" : ""))
+        let inputs = try RolloutStage.Inputs(model: URL(fileURLWithPath: model), initial: array, initialFile: url)
+        let (_, nonFinite) = try RolloutStage.run(settings, inputs: inputs, seed: stage.seed, directory: stage.directory)
+        print("rollout: \(inputs.initial.batch) trajectories × \(steps) steps → \(stage.out)" + (nonFinite > 0 ? "; \(nonFinite) became non-finite" : ""))
     }
 }

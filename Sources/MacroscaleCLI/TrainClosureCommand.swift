@@ -32,32 +32,26 @@ struct TrainClosure: ParsableCommand {
     var learningRate: Double?
     @OptionGroup var stage: StageOptions
 
+    /// The settings the options describe, for a system of `rank` spatial dimensions.
+    func settings(rank: Int) -> TrainClosureStage.Settings {
+        var settings = TrainClosureStage.Settings()
+        settings.closureDimension = closureDimension
+        settings.patchShape = patchSize.map { [Int](repeating: $0, count: rank) }
+        settings.epochs = epochs
+        settings.batchSize = batchSize
+        settings.learningRate = learningRate
+        return settings
+    }
+
     func validate() throws {
-        guard (patchSize ?? 1) >= 1, closureDimension >= 1, epochs >= 1 else {
-            throw ValidationError("--patch-size, --closure-dimension and --epochs must be at least 1")
-        }
+        try settings(rank: 1).validateOption()
     }
 
     func run() throws {
         stage.apply()
-        let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
-        guard let system = source.system as? any ClosureSystem else {
-            throw ValidationError("\(type(of: source.system).identifier) has no closure variables: encode its observables directly")
-        }
-        try train(system, source: source)
-    }
-
-    private func train<System: ClosureSystem>(_ system: System, source: SnapshotSource) throws {
-        var settings = System.referenceClosureTraining
-        settings.epochs = epochs
-        if let batchSize { settings.batchSize = batchSize }
-        if let learningRate { settings.learningRate = learningRate }
-        let validationSource = try validation.map { try SnapshotSource(directory: URL(fileURLWithPath: $0)) }
-        let manifest = try TrainClosureStage.run(
-            system, training: try source.snapshots(of: system), validation: try validationSource?.snapshots(of: system) ?? [],
-            patchShape: try source.tiling(patchSize: patchSize).patchShape, closureDimension: closureDimension,
-            settings: settings, seed: stage.seed, inputs: [source.input] + (validationSource.map { [$0.input] } ?? []),
-            directory: stage.directory)
-        print("train-closure \(System.identifier): \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s → \(stage.out)")
+        let inputs = try TrainClosureStage.Inputs(training: URL(fileURLWithPath: input), validation: validation.map { URL(fileURLWithPath: $0) })
+        let manifest = try TrainClosureStage.run(settings(rank: inputs.training.system.spatialShape.count), inputs: inputs,
+                                                 seed: stage.seed, directory: stage.directory)
+        print("train-closure \(type(of: inputs.training.system).identifier): \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s → \(stage.out)")
     }
 }

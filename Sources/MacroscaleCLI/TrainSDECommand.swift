@@ -43,22 +43,12 @@ struct TrainSDE: ParsableCommand {
     var averageEpochs = 0
     @OptionGroup var stage: StageOptions
 
-    func validate() throws {
-        if case .value(let value) = lambda, !(value > 0) { throw ValidationError("--lambda must be positive or K") }
-        guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
-        guard epochs >= 1, batchSize >= 1, learningRate > 0 else { throw ValidationError("--epochs, --batch-size and --learning-rate must be positive") }
-        guard !widths.isEmpty, widths.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--hidden must be positive integers, e.g. 64,64,64") }
-        guard (0...epochs).contains(averageEpochs) else { throw ValidationError("--average-epochs must be between 0 and --epochs (\(epochs))") }
-    }
-
-    var widths: [Int] { hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
-
-    func run() throws {
-        stage.apply()
+    /// The settings the options describe.
+    var settings: SDEFitting { get throws {
         var settings = SDEFitting()
         settings.mode = mode
         settings.constantStart = constantStart
-        settings.hidden = widths
+        settings.hidden = try parsedList(hidden, option: "--hidden", as: Int.self)
         settings.lambda = lambda
         settings.epsilon = epsilon
         settings.epochs = epochs
@@ -66,8 +56,17 @@ struct TrainSDE: ParsableCommand {
         settings.learningRate = learningRate
         settings.rescaleTime = rescaleTime
         settings.averagedEpochs = averageEpochs
-        let manifest = try TrainSDEStage.run(pairs: URL(fileURLWithPath: pairs), validation: validation.map { URL(fileURLWithPath: $0) },
-                                             settings: settings, seed: stage.seed, directory: stage.directory)
+        return settings
+    } }
+
+    func validate() throws {
+        try settings.validateOption()
+    }
+
+    func run() throws {
+        stage.apply()
+        let inputs = try TrainSDEStage.Inputs(pairs: URL(fileURLWithPath: pairs), validation: validation.map { URL(fileURLWithPath: $0) })
+        let manifest = try TrainSDEStage.run(try settings, inputs: inputs, seed: stage.seed, directory: stage.directory)
         let history = try NPZArchive.read(stage.directory.appendingPathComponent("history.npz"))
         let training = try history.array("trainingLoss").elements(as: Double.self)
         let validationLoss = try history.array("validationLoss").elements(as: Double.self)

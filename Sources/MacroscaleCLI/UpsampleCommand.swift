@@ -54,25 +54,9 @@ struct Upsample: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
-    func validate() throws {
-        if let appendRelaxTime, !(appendRelaxTime >= 0 && appendRelaxTime.isFinite) { throw ValidationError("--append-relax-time must be non-negative and finite") }
-        guard snapshots >= 1 else { throw ValidationError("--snapshots must be at least 1") }
-        guard factor >= 2 else { throw ValidationError("--factor must be at least 2") }
-        guard window >= 1, stride >= 1 else { throw ValidationError("--window and --stride must be at least 1") }
-        if let relaxSteps, relaxSteps < 0 { throw ValidationError("--relax-steps must be non-negative") }
-        if let relaxTime, !(relaxTime >= 0 && relaxTime.isFinite) { throw ValidationError("--relax-time must be non-negative and finite") }
-        if relaxSteps != nil && relaxTime != nil { throw ValidationError("give --relax-steps or --relax-time, not both") }
-        guard appendInitial >= 0, burnIn >= 0 else { throw ValidationError("--append-initial and --burn-in must be non-negative") }
-    }
-
-    func run() throws {
-        stage.apply()
-        let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
-        try upsample(source.system, source: source)
-    }
-
-    private func upsample<System: MicroscopicSystem>(_ system: System, source: SnapshotSource) throws {
-        var settings = Upsampling(targetShape: [Int](repeating: targetSize, count: system.spatialShape.count), snapshots: snapshots)
+    /// The settings the options describe, for a system of `rank` spatial dimensions.
+    func settings(rank: Int) -> Upsampling {
+        var settings = Upsampling(targetShape: [Int](repeating: targetSize, count: rank), snapshots: snapshots)
         settings.factor = factor
         settings.window = window
         settings.stride = stride
@@ -82,8 +66,20 @@ struct Upsample: ParsableCommand {
         settings.appendRelaxDuration = appendRelaxTime.map(RegionDuration.time)
         settings.appendRelaxSpread = appendRelaxSpread
         settings.burnIn = burnIn
-        let manifest = try UpsampleStage.run(system, pool: try source.snapshots(of: system, burnIn: burnIn), settings: settings,
-                                             seed: stage.seed, inputs: [source.input], directory: stage.directory)
-        print("upsample \(System.identifier): \(system.spatialShape) → \(settings.targetShape), \(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")
+        return settings
+    }
+
+    func validate() throws {
+        if relaxSteps != nil && relaxTime != nil { throw ValidationError("give --relax-steps or --relax-time, not both") }
+        try settings(rank: 1).validateOption()
+    }
+
+    func run() throws {
+        stage.apply()
+        let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
+        let settings = settings(rank: source.system.spatialShape.count)
+        let manifest = try UpsampleStage.run(settings, inputs: source, seed: stage.seed, directory: stage.directory)
+        print("upsample \(type(of: source.system).identifier): \(source.system.spatialShape) → \(settings.targetShape), "
+              + "\(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")
     }
 }

@@ -18,15 +18,11 @@ public enum CovarianceScale: Sendable, Equatable, LosslessStringConvertible {
         }
     }
 
-    /// λ for the pair file `archive`, read from `url`.
-    func resolved(in archive: NPZArchive, from url: URL) throws -> Double {
+    /// λ for pairs estimated with `patches` tiling patches.
+    func resolved(patches: Int) -> Double {
         switch self {
-        case .value(let value): return value
-        case .patchCount:
-            guard archive.names.contains("patches"), let k = try archive.array("patches", in: url.path).doubleValues().first else {
-                throw ArtifactError(url.path, "λ = K needs the number of patches, which these pairs do not record (encode writes it); give λ as a number")
-            }
-            return k
+        case .value(let value): value
+        case .patchCount: Double(patches)
         }
     }
 }

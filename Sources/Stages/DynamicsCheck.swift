@@ -21,7 +21,7 @@ import Systems
 ///
 /// The model is evaluated at the same latents: b(z)/τ and σσᵀ(z)/τ, τ the model's time scale, so
 /// both are per unit of physical time (λ does not enter: σ is fitted as the whole system's).
-public enum DynamicsCheck {
+public enum DynamicsCheck: Stage {
     /// Where bursts of direct simulation start and how many run.
     public struct Bursts: Sendable {
         /// Record indices of every test trajectory to start from.
@@ -67,59 +67,68 @@ public enum DynamicsCheck {
 
     /// Runs the check for the SDE of `modelDirectory` on the test simulate stages `tests`, with the
     /// latent map of `closure` (or the observables), and writes `dynamics.json` and `report/index.html`.
-    @discardableResult
-    public static func run(model modelDirectory: URL, tests: [URL], closure: URL?, gridPoints: Int = 11, bursts: Bursts = Bursts(),
-                           seed: UInt64, directory: URL) throws -> Summary {
-        guard let first = tests.first else { throw ConfigurationError("check-dynamics needs at least one test simulate stage") }
-        guard gridPoints >= 2 else { throw ConfigurationError("the grid needs at least 2 points") }
-        guard bursts.states >= 1, bursts.replicas >= 2, !bursts.records.isEmpty, bursts.records.allSatisfy({ $0 >= 0 }) else {
-            throw ConfigurationError("bursts need at least one state, two replicas and non-negative record indices")
+    /// What the check compares: the exact law's grid, or where and how many bursts run.
+    public struct Settings: StageSettings {
+        /// Grid points of the exact law.
+        public var gridPoints = 11
+        public var bursts = Bursts()
+
+        public init() {}
+
+        public func validate() throws {
+            try SettingsError.require(gridPoints >= 2, "the grid needs at least 2 points; got \(gridPoints)")
+            try SettingsError.require(bursts.states >= 1 && bursts.replicas >= 2 && !bursts.records.isEmpty && bursts.records.allSatisfy { $0 >= 0 },
+                                      "bursts need at least one state, two replicas and non-negative record indices")
+            if let time = bursts.time { try SettingsError.require(time > 0 && time.isFinite, "the burst time must be positive and finite; got \(time)") }
         }
-        if let time = bursts.time, !(time > 0 && time.isFinite) { throw ConfigurationError("the burst time must be positive and finite") }
-        let system = try StageSource(directory: first).system
-        return try Check(model: modelDirectory, tests: tests, gridPoints: gridPoints, bursts: bursts, seed: seed, directory: directory)
-            .withLatentMap(for: system, closure: closure)
+    }
+
+    public static let name = "check-dynamics"
+
+    public static func validate(_ settings: Settings, inputs: ModelTestInputs) throws {
+        try inputs.validate()
+    }
+
+    public static func perform(_ settings: Settings, inputs: ModelTestInputs, seed: UInt64, directory: URL) throws -> Summary {
+        try Check(inputs: inputs, gridPoints: settings.gridPoints, bursts: settings.bursts, seed: seed, directory: directory)
+            .withLatentMap(for: try inputs.system, closure: inputs.closure)
     }
 
     private struct Check: LatentMapConsumer {
-        let model: URL
-        let tests: [URL]
+        let inputs: ModelTestInputs
         let gridPoints: Int
         let bursts: Bursts
         let seed: UInt64
         let directory: URL
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> Summary {
-            let modelFile = model.appendingPathComponent("model.safetensors")
-            let checkpoint = try SDECheckpoint.load(from: modelFile)
+            let checkpoint = inputs.model.checkpoint
             let n = map.names.count
-            guard checkpoint.model.dimension == n else {
-                throw ConfigurationError("the SDE has \(checkpoint.model.dimension) latent components, the latent map \(n) (\(map.names.joined(separator: ", ")))")
-            }
             let exact = n == 1 && map.normalisation == "none" ? system as? any ExactMacroscopicLaw : nil
             let truth = exact == nil ? "direct simulation" : "exact law"
-            let run = try StageRun(stage: "check-dynamics", directory: directory,
+            let run = try StageRun(stage: DynamicsCheck.name, directory: directory,
                                    config: ["latent": .array(map.names.map { .string($0) }), "truth": .string(truth),
                                             "gridPoints": .number(Double(gridPoints)), "records": .array(bursts.records.map { .number(Double($0)) }),
                                             "states": .number(Double(bursts.states)), "replicas": .number(Double(bursts.replicas)),
                                             "burstTime": .number(bursts.time ?? checkpoint.timeScale)],
-                                   seed: seed, checkedInputs: [StageManifest.Input(path: modelFile.path, sha256: try SHA256.hex(fileAt: modelFile))] + map.inputs,
+                                   seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input),
                                    threads: ThreadCount.current)
+            guard checkpoint.model.dimension == n else {
+                throw LineageError(inputs.model.directory.path, "the SDE has \(checkpoint.model.dimension) latent components, the latent map \(n) (\(map.names.joined(separator: ", ")))")
+            }
             var truths: [(label: String, record: Int, states: [Grid<System.Site>], system: System)] = []
-            for test in tests {
-                let source = try StageSource(directory: test)
-                let file = try source.output(["trajectories.npz"])
-                run.recordInput(source.input(file))
-                guard let testSystem = source.system as? System, testSystem.spatialShape == system.spatialShape else {
-                    throw ArtifactError(test.path, "is not a \(System.identifier) simulation of the model's size \(system.spatialShape)")
+            for test in inputs.tests {
+                guard let testSystem = test.system as? System, testSystem.spatialShape == system.spatialShape else {
+                    throw LineageError(test.stage.directory.path, "is not a \(System.identifier) simulation of the model's size \(system.spatialShape)")
                 }
-                let (runs, records, all) = try trajectoryRecords(try NPZArchive.read(file).array("states", in: file.path), of: testSystem, source: file.path)
+                let trajectories = try test.read(testSystem)
+                let (runs, records, all) = (trajectories.runs, trajectories.records, trajectories.states)
                 for record in bursts.records where record < records {
                     let chosen = (0..<min(bursts.states, runs)).map { all[$0 * records + record] }
-                    truths.append(("\(test.lastPathComponent), record \(record)", record, chosen, testSystem))
+                    truths.append(("\(test.stage.directory.lastPathComponent), record \(record)", record, chosen, testSystem))
                 }
             }
-            guard !truths.isEmpty else { throw ConfigurationError("no test trajectory has any of the records \(bursts.records)") }
+            guard !truths.isEmpty else { throw SettingsError("no test trajectory has any of the records \(bursts.records)") }
             let points: [Point]
             if let exact {
                 points = try exactPoints(exact, truths: truths, map: map, checkpoint: checkpoint)
@@ -138,7 +147,7 @@ public enum DynamicsCheck {
                                                             map: LatentMap<System>, checkpoint: SDECheckpoint) throws -> [Point] {
             var latents: [Double] = []
             for truth in truths where truth.record == 0 { latents += try map.phi(truth.states, truth.system).map { $0[0] } }
-            guard !latents.isEmpty else { throw ConfigurationError("the exact law's grid spans the initial states: the records must include 0") }
+            guard !latents.isEmpty else { throw SettingsError("the exact law's grid spans the initial states: the records must include 0") }
             let low = latents.min()!, high = latents.max()!
             let grid = (0..<gridPoints).map { low + (high - low) * Double($0) / Double(gridPoints - 1) }
             let learned = DynamicsCheck.learned(checkpoint, at: grid.map { [$0] })
@@ -153,7 +162,7 @@ public enum DynamicsCheck {
                                                                 map: LatentMap<System>, checkpoint: SDECheckpoint, time h: Double) throws -> [Point] {
             let n = map.names.count, replicas = bursts.replicas
             guard let weights = RichardsonWeights(t1: h / 2, t2: h) else {
-                throw ConfigurationError("the burst time (the model's time unit unless given) must be positive and finite; got \(h)")
+                throw SettingsError("the burst time (the model's time unit unless given) must be positive and finite; got \(h)")
             }
             let progress = Progress("bursts of direct simulation", total: truths.reduce(0) { $0 + $1.states.count } * replicas)
             defer { progress.finish() }

@@ -21,32 +21,66 @@ import Systems
 /// one-step pairs. Each patch is paired with the snapshot it was cut from through the evolve
 /// stage's lineage (`EvolveSource`). φ of a patch is the same map evaluated on the patch alone. With a closure model
 /// the latents are normalised by its stored statistics (differences scale with them).
-public enum EncodeStage {
-    @discardableResult
-    public static func run(evolve: EvolveSource, validation simulateDirectory: URL?, closure closureDirectory: URL? = nil,
-                           directory: URL) throws -> StageManifest {
-        return try Encoding(evolve: evolve, validation: simulateDirectory, directory: directory)
-            .withLatentMap(for: evolve.system, closure: closureDirectory)
+public enum EncodeStage: Stage {
+    public static let name = "encode"
+
+    /// Encode has no settings of its own: what it computes follows from its inputs.
+    public struct Settings: StageSettings {
+        public init() {}
+        public func validate() throws {}
+    }
+
+    /// The evolve stage (with its start states), the closure model whose latents join the
+    /// observables, and a large-system simulate stage with true one-step pairs for validation.
+    public struct Inputs {
+        public let evolve: EvolveSource
+        public let closure: ClosureSource?
+        public let validation: StageSource?
+
+        /// Opens the evolve stage in `evolve` (its start states in `snapshots` if given), the
+        /// train-closure stage `closure` and the simulate stage `validation`.
+        public init(evolve: URL, snapshots: URL? = nil, closure: URL? = nil, validation: URL? = nil) throws {
+            self.evolve = try EvolveSource(directory: evolve, snapshots: snapshots)
+            self.closure = try closure.map(ClosureSource.init(directory:))
+            self.validation = try validation.map(StageSource.init(directory:))
+        }
+    }
+
+    /// Throws unless the closure model and the validation stage describe the evolved system
+    /// (the validation stage on the whole lattice, with one-step pairs).
+    public static func validate(_ settings: Settings, inputs: Inputs) throws {
+        let system = inputs.evolve.system
+        try inputs.closure?.check(describes: system)
+        if let validation = inputs.validation {
+            guard type(of: validation.system).identifier == type(of: system).identifier, validation.system.spatialShape == system.spatialShape else {
+                throw LineageError(validation.directory.path, "simulates \(type(of: validation.system).identifier) on \(validation.system.spatialShape); "
+                                   + "the evolved snapshots are \(type(of: system).identifier) on \(system.spatialShape)")
+            }
+            _ = try validation.output(["pairs.npz"])
+        }
+    }
+
+    public static func perform(_ settings: Settings, inputs: Inputs, seed: UInt64, directory: URL) throws -> StageManifest {
+        try Encoding(inputs: inputs, directory: directory).withLatentMap(for: inputs.evolve.system, closure: inputs.closure)
     }
 
     private struct Encoding: LatentMapConsumer {
-        let evolve: EvolveSource
-        let validation: URL?
+        let inputs: Inputs
         let directory: URL
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> StageManifest {
-            try EncodeStage.encode(system, evolve: evolve, validation: validation, directory: directory, latentNames: map.names,
+            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, directory: directory, latentNames: map.names,
                                    extraInputs: map.inputs, normalisation: map.normalisation, phi: map.phi)
         }
     }
 
     /// Writes the pair files with `phi(configurations, system of their size)`.
     fileprivate static func encode<System: MicroscopicSystem>(
-        _ system: System, evolve: EvolveSource, validation simulateDirectory: URL?, directory: URL, latentNames: [String],
+        _ system: System, evolve: EvolveSource, validation: StageSource?, directory: URL, latentNames: [String],
         extraInputs: [StageManifest.Input], normalisation: String,
         phi: ([Grid<System.Site>], System) throws -> [[Double]]
     ) throws -> StageManifest {
-        let stage = try StageRun(stage: "encode", directory: directory,
+        let stage = try StageRun(stage: EncodeStage.name, directory: directory,
                                  config: ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
                                           "normalisation": .string(normalisation)],
                                  seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current)
@@ -78,9 +112,9 @@ public enum EncodeStage {
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: naiveNext, dt: dt, dimension: n, patches: patches,
                                         varianceFactor: averaged ? [Double](repeating: 1 / Double(evolved.replicas), count: dt.count) : nil),
                         as: "naive.npz")
-        if let simulateDirectory {
-            let simulate = try StageSource(directory: simulateDirectory)
-            let pairsFile = try simulate.output(["pairs.npz"])
+        if let validation {
+            let pairsFile = try validation.output(["pairs.npz"])
+            stage.recordInput(validation.input(pairsFile))
             let pairs = try NPZArchive.read(pairsFile)
             let large = try configurations(pairs.array("before"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
             let next = try configurations(pairs.array("after"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)

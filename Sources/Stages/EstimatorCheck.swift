@@ -15,7 +15,53 @@ import Systems
 /// evolve stage recorded the patch half-way (Richardson estimator), the whole system is recorded at
 /// the same half-way time and both increments are the same two-time combination. The bias is the
 /// mean of the paired differences (patch − whole, per sample) in units of its standard error.
-public enum EstimatorCheck {
+public enum EstimatorCheck: Stage {
+    public static let name = "check-estimator"
+
+    /// How many samples to check, and the largest bias accepted.
+    public struct Settings: StageSettings {
+        /// Samples to use (the first ones).
+        public var samples = 2000
+        /// Largest accepted |bias| of any observable in standard errors (nil: report any bias without failing).
+        public var maximumBias: Double? = 4
+
+        public init() {}
+
+        public func validate() throws {
+            try SettingsError.require(samples >= 2, "the estimator check needs at least 2 samples; got \(samples)")
+            if let maximumBias { try SettingsError.require(maximumBias > 0 && maximumBias.isFinite, "the largest accepted bias must be positive and finite; got \(maximumBias)") }
+        }
+    }
+
+    /// A partial estimator biased beyond the accepted bound; the stage's outputs are written, its manifest is not.
+    public struct Biased: Error, CustomStringConvertible {
+        public let summary: Summary
+        public let description: String
+    }
+
+    public static func validate(_ settings: Settings, inputs: EvolveSource) throws {}
+
+    /// Checks the first samples of the evolve stage `inputs` against whole-system evolution; throws
+    /// `Biased` (after writing the outputs, without the manifest) beyond `settings.maximumBias`.
+    public static func perform(_ settings: Settings, inputs: EvolveSource, seed: UInt64, directory: URL) throws -> Summary {
+        try perform(settings, system: inputs.system, inputs: inputs, seed: seed, directory: directory)
+    }
+
+    private static func perform<System: MicroscopicSystem>(_ settings: Settings, system: System, inputs: EvolveSource, seed: UInt64,
+                                                           directory: URL) throws -> Summary {
+        let (snapshots, patches) = try inputs.read(system)
+        return try check(system, snapshots: snapshots, patches: patches, samples: settings.samples, seed: seed,
+                         inputs: inputs.inputs, directory: directory) { summary in
+            guard let bound = settings.maximumBias else { return }
+            let biased = summary.observables.indices.filter { abs(summary.biasInStandardErrors[$0]) > bound }
+            guard biased.isEmpty else {
+                throw Biased(summary: summary, description: "the partial estimator is biased: " + biased.map {
+                    "\(summary.observables[$0]) by \(String(format: "%.3g", summary.bias[$0])) (\(String(format: "%.1f", summary.biasInStandardErrors[$0])) standard errors)"
+                }.joined(separator: ", ") + " beyond \(bound) standard errors; shorten the patch time or use the richardson estimator in evolve")
+            }
+        }
+    }
+
     /// Mean and covariance of a set of increment vectors.
     public struct Moments: Codable, Sendable {
         public var mean: [Double]
@@ -51,20 +97,20 @@ public enum EstimatorCheck {
     }
 
     /// Computes both increments for the first `samples` samples and writes `increments.npz`
-    /// (`partial`, `full` `[samples, n_obs]`, `dt`) and `summary.json`; the caller decides what bias fails.
+    /// (`partial`, `full` `[samples, n_obs]`, `dt`) and `summary.json`; `accept` decides what bias fails.
     @discardableResult
-    public static func run<System: MicroscopicSystem>(
+    public static func check<System: MicroscopicSystem>(
         _ system: System, snapshots: [Grid<System.Site>], patches: EvolvedPatches<System.Site>, samples: Int, seed: UInt64,
         inputs: [StageManifest.Input], directory: URL, accept: (Summary) throws -> Void = { _ in }
     ) throws -> Summary {
         guard snapshots.count == patches.snapshotCount else {
-            throw ConfigurationError("\(patches.dt.count) evolved patches (\(patches.replicas) per snapshot) for \(snapshots.count) snapshots")
+            throw LineageError(directory.path, "\(patches.dt.count) evolved patches (\(patches.replicas) per snapshot) for \(snapshots.count) snapshots")
         }
         let count = min(samples, snapshots.count)
-        guard count >= 2 else { throw ConfigurationError("the estimator check needs at least 2 samples") }
+        guard count >= 2 else { throw SettingsError("the estimator check needs at least 2 samples; the evolve stage has \(snapshots.count)") }
         let dt = (0..<count).map { patches.dt[patches.entries(ofSnapshot: $0).lowerBound] }
         let weights = try patches.richardsonWeights(source: directory.path)
-        let stage = try StageRun(stage: "check-estimator", directory: directory,
+        let stage = try StageRun(stage: name, directory: directory,
                                  config: ["system": .object(system.configuration), "samples": .number(Double(count)),
                                           "estimator": .string(weights == nil ? "single" : "richardson")],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)

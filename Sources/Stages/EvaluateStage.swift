@@ -18,7 +18,26 @@ import Systems
 /// of ensemble means per component and overall, the transient error over the relaxation window,
 /// the same metrics between two halves of the truth (the noise floor), the fraction of initial
 /// latents outside the model's training range, and mean ± std curves; then the means over conditions.
-public enum EvaluateStage {
+public enum EvaluateStage: Stage {
+    public static let name = "evaluate"
+
+    /// The kernel bandwidths of the MMD.
+    public struct Settings: StageSettings {
+        public var bandwidths = MMD.referenceBandwidths
+
+        public init() {}
+
+        public func validate() throws {
+            try SettingsError.require(!bandwidths.isEmpty && bandwidths.allSatisfy { $0 > 0 && $0.isFinite },
+                                      "the MMD bandwidths must be positive and finite numbers; got \(bandwidths)")
+        }
+    }
+
+    /// Rollouts of one test condition that ran away, leaving fewer than two to compare with the truth.
+    public struct RunawayRollouts: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     public struct ConditionMetrics: Codable, Sendable {
         public var source: String
         public var initial: [Double]
@@ -99,78 +118,62 @@ public enum EvaluateStage {
         return present.isEmpty ? nil : present.reduce(0, +) / Double(present.count)
     }
 
-    @discardableResult
-    public static func run(model modelDirectory: URL, tests: [URL], closure: URL?, bandwidths: [Double] = MMD.referenceBandwidths,
-                           seed: UInt64, directory: URL) throws -> Summary {
-        guard let first = tests.first else { throw ConfigurationError("evaluate needs at least one test simulate stage") }
-        let system = try StageSource(directory: first).system
-        return try Evaluation(model: modelDirectory, tests: tests, bandwidths: bandwidths, seed: seed, directory: directory)
-            .withLatentMap(for: system, closure: closure)
+    public static func validate(_ settings: Settings, inputs: ModelTestInputs) throws {
+        try inputs.validate()
+    }
+
+    public static func perform(_ settings: Settings, inputs: ModelTestInputs, seed: UInt64, directory: URL) throws -> Summary {
+        try Evaluation(inputs: inputs, bandwidths: settings.bandwidths, seed: seed, directory: directory)
+            .withLatentMap(for: try inputs.system, closure: inputs.closure)
     }
 
     private struct Evaluation: LatentMapConsumer {
-        let model: URL
-        let tests: [URL]
+        let inputs: ModelTestInputs
         let bandwidths: [Double]
         let seed: UInt64
         let directory: URL
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> Summary {
-            let modelFile = model.appendingPathComponent("model.safetensors")
-            let checkpoint = try SDECheckpoint.load(from: modelFile)
-            guard checkpoint.model.dimension == map.names.count else {
-                throw ConfigurationError("the SDE has \(checkpoint.model.dimension) latent components, the latent map \(map.names.count) (\(map.names.joined(separator: ", ")))")
-            }
             // Opened first, so that the stage's time covers encoding the tests and a stale manifest is gone while it runs.
-            let run = try StageRun(stage: "evaluate", directory: directory,
+            let run = try StageRun(stage: EvaluateStage.name, directory: directory,
                                    config: ["latent": .array(map.names.map { .string($0) }), "bandwidths": .array(bandwidths.map { .number($0) })],
-                                   seed: seed, checkedInputs: [StageManifest.Input(path: modelFile.path, sha256: try SHA256.hex(fileAt: modelFile))] + map.inputs,
+                                   seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input),
                                    threads: ThreadCount.current)
+            let checkpoint = inputs.model.checkpoint
+            guard checkpoint.model.dimension == map.names.count else {
+                throw LineageError(inputs.model.directory.path, "the SDE has \(checkpoint.model.dimension) latent components, the latent map \(map.names.count) (\(map.names.joined(separator: ", ")))")
+            }
             var conditions: [ConditionMetrics] = []
             var curves: [String: [Double]] = [:]
             var gridLength: Int?
             var testStarts: [Double] = []
             let mmd = MMD(bandwidths: bandwidths)
             let n = map.names.count
-            for test in tests {
-                let source = try StageSource(directory: test)
-                let file = try source.output(["trajectories.npz"])
-                run.recordInput(source.input(file))
-                guard let testSystem = source.system as? System, testSystem.spatialShape.count == system.spatialShape.count else {
-                    throw ArtifactError(test.path, "is not a \(System.identifier) simulation")
-                }
-                let archive = try NPZArchive.read(file)
-                let states = try archive.array("states")
-                let times = try archive.array("times").elements(as: Double.self)
-                let initial = try archive.array("initial")
-                let (runs, records, all) = try trajectoryRecords(states, of: testSystem, source: file.path)
+            for test in inputs.tests {
+                let file = test.file
+                guard let testSystem = test.system as? System else { throw LineageError(file.path, "is not a \(System.identifier) simulation") }
+                let trajectories = try test.read(testSystem)
+                let records: Int = trajectories.records, times: [Double] = trajectories.times
                 guard gridLength == nil || gridLength == records else {
-                    throw ArtifactError(file.path, "has \(records) records per run; earlier test stages had \(gridLength!)")
+                    throw ArtifactError(file.path, "has \(records) records per run; earlier test stages had \(gridLength ?? 0)")
                 }
+                guard records >= 2 else { throw ArtifactError(file.path, "has \(records) record per run; a trajectory needs at least 2") }
                 gridLength = records
-                let latents = try map.phi(all, testSystem)
-                let parameters = initial.doubleValues(), perRun = initial.shape.count > 1 ? initial.shape[1] : 1
-                // Runs with equal initial parameters form one condition, in order of first appearance.
-                var groups: [[Double]: [Int]] = [:], order: [[Double]] = []
-                for run in 0..<runs {
-                    let key = Array(parameters[(run * perRun)..<((run + 1) * perRun)])
-                    if groups[key] == nil { order.append(key) }
-                    groups[key, default: []].append(run)
-                }
-                for key in order {
-                    let members = groups[key]!
+                let latents = try map.phi(trajectories.states, testSystem)
+                for (key, members) in trajectories.conditions {
                     guard members.count >= 2 else {
                         throw ArtifactError(file.path, "test condition \(key) has \(members.count) trajectory; MMD needs at least 2")
                     }
                     let (grid, truth) = EvaluateStage.onCommonGrid(latents: latents, times: times, runs: members, records: records, dimension: n)
+                    guard grid[1] > grid[0] else { throw ArtifactError(file.path, "test condition \(key): the records' times do not advance") }
                     let start = Tensor(shape: [members.count, n], data: members.flatMap { run in (0..<n).map { Float(latents[run * records][$0]) } })
                     let rollout = Rollout.run(checkpoint.model, initial: start, steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
-                                              substeps: checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds,
+                                              substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds,
                                               seed: seed &+ UInt64(conditions.count))
                     let predicted = rollout.trajectories.data.map(Double.init)
                     let finitePredicted = EvaluateStage.finiteTrajectories(predicted, size: records * n)
                     guard finitePredicted.count >= 2 * records * n else {
-                        throw ConfigurationError("test condition \(key) of \(file.path): \(members.count - finitePredicted.count / (records * n)) of "
+                        throw RunawayRollouts(description: "test condition \(key) of \(file.path): \(members.count - finitePredicted.count / (records * n)) of "
                             + "\(members.count) rollouts ran away (\(rollout.escaped) left the training range by more than ten times its width, "
                             + "\(rollout.nonFinite) became non-finite); fewer than 2 remain to compare with the truth")
                     }
@@ -180,8 +183,9 @@ public enum EvaluateStage {
                     let model = EnsembleDiscrepancy(predicted: finitePredicted, true: truth, times: records, dimension: n, mmd: mmd, scale: scale, relaxationIndex: r)
                     let floor = EnsembleDiscrepancy.noiseFloor(of: truth, times: records, dimension: n, mmd: mmd, scale: scale, relaxationIndex: r)
                     // The do-nothing baseline: every trajectory stays at its initial latent.
-                    let constant = (0..<members.count).flatMap { j in
-                        (0..<records).flatMap { _ in truth[(j * records * n)..<(j * records * n + n)] }
+                    let constant: [Double] = (0..<members.count).flatMap { (j: Int) -> [Double] in
+                        let initialLatent = Array(truth[(j * records * n)..<(j * records * n + n)])
+                        return (0..<records).flatMap { _ in initialLatent }
                     }
                     let baseline = EnsembleDiscrepancy(predicted: constant, true: truth, times: records, dimension: n, mmd: mmd, scale: scale, relaxationIndex: r)
                     let perComponent = (0..<n).map { k in
@@ -197,7 +201,7 @@ public enum EvaluateStage {
                     curves["mean_true", default: []] += trueMoments.mean
                     curves["std_true", default: []] += trueMoments.std
                     var metrics = ConditionMetrics(
-                        source: test.path, initial: key, trajectories: members.count, temporalMMDV: model.temporalMMDV,
+                        source: test.stage.directory.path, initial: key, trajectories: members.count, temporalMMDV: model.temporalMMDV,
                         temporalMMDU: model.temporalMMDU, relativeError: model.relativeError, relativeErrorPerComponent: perComponent,
                         nonFiniteRollouts: rollout.nonFinite, constantBaselineMMDV: baseline.temporalMMDV)
                     metrics.escapedRollouts = checkpoint.startRange.map { _ in rollout.escaped }

@@ -15,8 +15,9 @@ import Systems
 /// With R replicas the same stream goes on to draw and evolve R − 1 further patches of the same
 /// snapshot, each started afresh from x_t: independent estimates of one increment, which
 /// `encode` averages (the first replica is the single-replica run's patch).
-public struct PartialEvolution: Sendable {
-    public var patchShape: [Int]
+public struct PartialEvolution: StageSettings {
+    /// The patch shape (nil: the small-system shape the snapshots were upsampled from).
+    public var patchShape: [Int]?
     /// How long the patch evolves (nil: the system's default, one event per patch site for spins,
     /// one time step for fields).
     public var duration: RegionDuration?
@@ -26,13 +27,25 @@ public struct PartialEvolution: Sendable {
     public var estimator = PartialEstimator.single
     /// Independent patch evolutions per snapshot (at least 1).
     public var replicas = 1
+    /// Records skipped at the start of every input trajectory (simulate input only).
+    public var burnIn = 0
 
-    public init(patchShape: [Int]) {
+    public init(patchShape: [Int]? = nil) {
         self.patchShape = patchShape
     }
 
+    /// Throws unless every setting lies in its domain (the tiling and the durations the system
+    /// allows are `EvolveStage.validate`'s).
+    public func validate() throws {
+        if let patchShape { try SettingsError.require(!patchShape.isEmpty && patchShape.allSatisfy { $0 >= 1 }, "the patch shape must be positive; got \(patchShape)") }
+        try duration?.checkRunnable()
+        try SettingsError.require((1...4096).contains(replicas), "the replicas must be between 1 and 4096; got \(replicas)")
+        try SettingsError.require(burnIn >= 0, "the burn-in must be non-negative; got \(burnIn)")
+        if estimator == .richardson, let duration { _ = try PartialEvolution.halves(of: duration) }
+    }
+
     /// The settings with the system's defaults filled in, as recorded in the manifest.
-    func configuration<System: MicroscopicSystem>(for system: System) -> JSONValue {
+    func configuration<System: MicroscopicSystem>(for system: System, patchShape: [Int]) -> JSONValue {
         let duration = duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
         return ["patchShape": .array(patchShape.map { .number(Double($0)) }), "duration": .string(duration.description),
                 "boundary": .string((boundary ?? System.referencePatchBoundary).rawValue), "estimator": .string(estimator.rawValue),
@@ -44,23 +57,42 @@ public struct PartialEvolution: Sendable {
         switch duration {
         case .time(let span): return [.time(span / 2), .time(span / 2)]
         case .steps(let count):
-            guard count >= 2 else { throw ConfigurationError("the Richardson estimator needs at least 2 steps to record the patch half-way; got \(count)") }
+            guard count >= 2 else { throw SettingsError("the Richardson estimator needs at least 2 steps to record the patch half-way; got \(count)") }
             return [.steps(count / 2), .steps(count - count / 2)]
         }
     }
 }
 
-public enum EvolveStage {
-    /// Evolves `settings.replicas` patches of each snapshot of `source` after `burnIn` (every
-    /// record for upsampled snapshots), recording the file, its digest, the burn-in and each start state's index as
-    /// the lineage `encode` and `check-estimator` follow.
-    @discardableResult
-    public static func run<System: MicroscopicSystem>(
-        _ system: System, source: SnapshotSource, burnIn: Int, settings: PartialEvolution, seed: UInt64, directory: URL
-    ) throws -> StageManifest {
-        let (indices, snapshots) = try source.selection(of: system, burnIn: burnIn)
-        return try run(system, snapshots: snapshots, indices: indices, origin: SnapshotOrigin(source, burnIn: burnIn),
-                       settings: settings, seed: seed, inputs: [source.input], directory: directory)
+public enum EvolveStage: Stage {
+    public static let name = "evolve"
+
+    /// Throws unless the patches tile the snapshots' lattice and the system can run the duration.
+    public static func validate(_ settings: PartialEvolution, inputs: SnapshotSource) throws {
+        try check(settings, for: inputs.system, patchShape: try inputs.tiling(patchShape: settings.patchShape).patchShape)
+    }
+
+    /// Evolves `settings.replicas` patches of each snapshot of `inputs` after the burn-in (every
+    /// record for upsampled snapshots), recording the file, its digest, the burn-in and each start
+    /// state's index as the lineage `encode` and `check-estimator` follow.
+    public static func perform(_ settings: PartialEvolution, inputs: SnapshotSource, seed: UInt64, directory: URL) throws -> StageManifest {
+        try perform(settings, system: inputs.system, inputs: inputs, seed: seed, directory: directory)
+    }
+
+    private static func perform<System: MicroscopicSystem>(_ settings: PartialEvolution, system: System, inputs: SnapshotSource, seed: UInt64,
+                                                           directory: URL) throws -> StageManifest {
+        var resolved = settings
+        resolved.patchShape = try inputs.tiling(patchShape: settings.patchShape).patchShape
+        let (indices, snapshots) = try inputs.selection(of: system, burnIn: settings.burnIn)
+        return try partialEvolve(system, snapshots: snapshots, indices: indices, origin: SnapshotOrigin(inputs, burnIn: settings.burnIn),
+                                 settings: resolved, seed: seed, inputs: [inputs.input], directory: directory)
+    }
+
+    /// Throws unless `patchShape` tiles `system`'s lattice and the system can run the duration.
+    private static func check<System: MicroscopicSystem>(_ settings: PartialEvolution, for system: System, patchShape: [Int]) throws {
+        _ = try Tiling(large: system.spatialShape, patch: patchShape)
+        let duration = settings.duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
+        try system.validate(duration)
+        if settings.estimator == .richardson { _ = try PartialEvolution.halves(of: duration) }
     }
 
     /// Evolves `replicas` patches of every snapshot and writes `evolved.npz`, one entry per patch
@@ -71,23 +103,24 @@ public enum EvolveStage {
     /// `indices`, default 0, 1, …); with the Richardson estimator also `patchMidway` and
     /// `dtMidway`, the patch and the time half-way. `origin`, recorded in the manifest, is what
     /// `encode` and `check-estimator` find the start states by.
+    /// (`settings.patchShape` nil: the whole lattice is one patch.)
     @discardableResult
-    public static func run<System: MicroscopicSystem>(
+    public static func partialEvolve<System: MicroscopicSystem>(
         _ system: System, snapshots: [Grid<System.Site>], indices: [Int]? = nil, origin: SnapshotOrigin? = nil,
         settings: PartialEvolution, seed: UInt64, inputs: [StageManifest.Input], directory: URL
     ) throws -> StageManifest {
-        guard !snapshots.isEmpty else { throw ConfigurationError("no snapshots to evolve") }
-        guard settings.replicas >= 1 else { throw ConfigurationError("replicas must be at least 1; got \(settings.replicas)") }
+        guard !snapshots.isEmpty else { throw SettingsError("no snapshots to evolve") }
+        try settings.validate()
         let indices = indices ?? Array(snapshots.indices)
-        guard indices.count == snapshots.count else { throw ConfigurationError("\(indices.count) snapshot indices for \(snapshots.count) snapshots") }
-        let shape = system.spatialShape
-        let origins = try Tiling(large: shape, patch: settings.patchShape).origins
-        let duration = settings.duration ?? system.defaultRegionDuration(sites: settings.patchShape.reduce(1, *))
-        try system.validate(duration)
+        guard indices.count == snapshots.count else { throw SettingsError("\(indices.count) snapshot indices for \(snapshots.count) snapshots") }
+        let shape = system.spatialShape, patchShape = settings.patchShape ?? shape
+        try check(settings, for: system, patchShape: patchShape)
+        let origins = try Tiling(large: shape, patch: patchShape).origins
+        let duration = settings.duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
         let boundary = settings.boundary ?? System.referencePatchBoundary
         let legs = settings.estimator == .richardson ? try PartialEvolution.halves(of: duration) : [duration]
-        let stage = try StageRun(stage: "evolve", directory: directory,
-                                 config: ["system": .object(system.configuration), "evolve": settings.configuration(for: system),
+        let stage = try StageRun(stage: name, directory: directory,
+                                 config: ["system": .object(system.configuration), "evolve": settings.configuration(for: system, patchShape: patchShape),
                                           "patches": .number(Double(origins.count)), "snapshots": origin?.json(relativeTo: directory) ?? .null],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let progress = Progress("evolve patches", total: snapshots.count)
@@ -98,12 +131,12 @@ public enum EvolveStage {
                 var configuration = snapshots[j]
                 // One leg, or two halves with the patch recorded between them: the waiting times are
                 // memoryless, so two halves are distributed as one run over the whole span.
-                var recorded = [configuration.patch(origin: origins[patch], size: settings.patchShape)]
+                var recorded = [configuration.patch(origin: origins[patch], size: patchShape)]
                 var times = [0.0]
                 for leg in legs {
-                    times.append(times.last! + system.evolveRegion(&configuration, origin: origins[patch], size: settings.patchShape,
+                    times.append(times.last! + system.evolveRegion(&configuration, origin: origins[patch], size: patchShape,
                                                                    for: leg, boundary: boundary, random: random))
-                    recorded.append(configuration.patch(origin: origins[patch], size: settings.patchShape))
+                    recorded.append(configuration.patch(origin: origins[patch], size: patchShape))
                 }
                 return (recorded: recorded, times: times, patch: patch)
             }

@@ -33,12 +33,11 @@ struct LatentMap<System: MicroscopicSystem> {
 
 extension LatentMap where System: ClosureSystem {
     /// The closure model of a train-closure stage: (z*, ẑ), normalised by its statistics.
-    static func closure(_ system: System, directory: URL) throws -> LatentMap {
-        let stage = try StageSource(directory: directory)
-        let file = try stage.output(["closure.safetensors"])
-        let autoencoder = try ClosureCheckpoint.load(file, system: system)
+    static func closure(_ system: System, source: ClosureSource) throws -> LatentMap {
+        try source.check(describes: system)
+        let autoencoder = try source.autoencoder(for: system)
         let names = System.macroscopicObservables + (0..<autoencoder.closureDimension).map { "closure\($0)" }
-        return LatentMap(names: names, inputs: [stage.input(file)], normalisation: "closure model statistics") { configurations, grid in
+        return LatentMap(names: names, inputs: [source.input], normalisation: "closure model statistics") { configurations, grid in
             // In chunks, to bound the size of the network's activations.
             let progress = Progress("encode \(grid.spatialShape.map(String.init).joined(separator: "×")) configurations", total: configurations.count)
             defer { progress.finish() }
@@ -52,26 +51,26 @@ extension LatentMap where System: ClosureSystem {
     }
 }
 
-/// Calls `body` with the latent map for `system`: its closure model from `closureDirectory` if
-/// given (the system must have closure variables), its observables otherwise.
+/// Calls `consume` with the latent map for `system`: its closure model from `closure` if given
+/// (the system must have closure variables), its observables otherwise.
 protocol LatentMapConsumer {
     associatedtype Result
     func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> Result
 }
 
 extension LatentMapConsumer {
-    func withLatentMap(for system: any MicroscopicSystem, closure closureDirectory: URL?) throws -> Result {
-        if let closureDirectory {
+    func withLatentMap(for system: any MicroscopicSystem, closure: ClosureSource?) throws -> Result {
+        if let closure {
             guard let closureSystem = system as? any ClosureSystem else {
                 throw ConfigurationError("\(type(of: system).identifier) has no closure variables; use its observables (no closure model)")
             }
-            return try withClosure(closureSystem, closureDirectory)
+            return try withClosure(closureSystem, closure)
         }
         return try withObservables(system)
     }
 
-    private func withClosure<System: ClosureSystem>(_ system: System, _ directory: URL) throws -> Result {
-        try consume(system, try LatentMap.closure(system, directory: directory))
+    private func withClosure<System: ClosureSystem>(_ system: System, _ source: ClosureSource) throws -> Result {
+        try consume(system, try LatentMap.closure(system, source: source))
     }
 
     private func withObservables<System: MicroscopicSystem>(_ system: System) throws -> Result {

@@ -18,10 +18,10 @@ public struct SnapshotSource {
     /// The snapshot file with the checksum it was verified against, for the next stage's manifest.
     public var input: StageManifest.Input { stage.input(file) }
 
-    /// The snapshots' tiling: patches of `size` sites along every axis if given, else of the small
-    /// system's shape; fails if they do not tile the lattice.
-    public func tiling(patchSize size: Int?) throws -> Tiling {
-        try Tiling(small: smallShape(), large: system.spatialShape, patch: size.map { [Int](repeating: $0, count: system.spatialShape.count) })
+    /// The snapshots' tiling: patches of `patchShape` if given, else of the small system's shape;
+    /// fails if they do not tile the lattice.
+    public func tiling(patchShape: [Int]?) throws -> Tiling {
+        try Tiling(small: smallShape(), large: system.spatialShape, patch: patchShape)
     }
 
     /// The spatial shape of the small system the snapshots were built from — the natural patch

@@ -13,22 +13,33 @@ public struct StageSource {
     /// Opens `directory`; fails clearly if the stage did not finish or its outputs changed since.
     public init(directory: URL) throws {
         self.directory = directory
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(StageManifest.fileName).path) else {
-            throw ArtifactError(directory.path, "no manifest.json: not a finished stage directory (was the stage interrupted?)")
-        }
-        manifest = try StageManifest.read(from: directory)
-        let changed = manifest.changedOutputs(in: directory)
-        guard changed.isEmpty else {
-            throw ArtifactError(directory.path, "outputs changed since the stage finished: \(changed.joined(separator: ", "))")
-        }
+        manifest = try StageSource.finishedManifest(in: directory)
         guard case .object(let config) = manifest.config, let systemConfig = config["system"] else {
             throw ArtifactError(directory.path, "the manifest records no 'system' configuration")
         }
         system = try SystemRegistry.system(from: SystemConfiguration(systemConfig))
     }
 
+    /// The manifest of the finished stage in `directory`, whose outputs are as it recorded them.
+    static func finishedManifest(in directory: URL) throws -> StageManifest {
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(StageManifest.fileName).path) else {
+            throw ArtifactError(directory.path, "no manifest.json: not a finished stage directory (was the stage interrupted?)")
+        }
+        let manifest = try StageManifest.read(from: directory)
+        let changed = manifest.changedOutputs(in: directory)
+        guard changed.isEmpty else {
+            throw ArtifactError(directory.path, "outputs changed since the stage finished: \(changed.joined(separator: ", "))")
+        }
+        return manifest
+    }
+
     /// The first of `names` among the stage's outputs, as a file URL.
     public func output(_ names: [String]) throws -> URL {
+        try StageSource.output(names, of: manifest, in: directory)
+    }
+
+    /// The first of `names` among the outputs `manifest` lists, as a file URL in `directory`.
+    static func output(_ names: [String], of manifest: StageManifest, in directory: URL) throws -> URL {
         let listed = Set(manifest.outputs.map(\.path))
         guard let name = names.first(where: listed.contains) else {
             throw ArtifactError(directory.path, "its manifest lists none of \(names.joined(separator: ", ")) (stage '\(manifest.stage)')")
@@ -38,7 +49,12 @@ public struct StageSource {
 
     /// An output file with the checksum it was verified against, for the next stage's manifest.
     public func input(_ file: URL) -> StageManifest.Input {
-        .init(path: file.path, sha256: manifest.outputs.first { $0.path == file.lastPathComponent }!.sha256)
+        StageSource.input(file, of: manifest)
+    }
+
+    /// `file`, an output `manifest` lists, with its recorded checksum.
+    static func input(_ file: URL, of manifest: StageManifest) -> StageManifest.Input {
+        .init(path: file.path, sha256: manifest.outputs.first { $0.path == file.lastPathComponent }?.sha256 ?? "")
     }
 }
 

@@ -13,7 +13,7 @@ import Systems
 /// systems), visited in a fixed order, for `relaxDuration` each. With as many levels as it
 /// takes to reach `targetShape`; with none (small = large) snapshots are simply drawn.
 /// Snapshot j of level ℓ draws its randomness from stream (seed, "upsample-ℓ", j).
-public struct Upsampling: Sendable {
+public struct Upsampling: StageSettings {
     public var targetShape: [Int]
     public var snapshots: Int
     public var factor = 2
@@ -44,6 +44,19 @@ public struct Upsampling: Sendable {
     public init(targetShape: [Int], snapshots: Int) {
         self.targetShape = targetShape
         self.snapshots = snapshots
+    }
+
+    /// Throws unless every setting lies in its domain (what the snapshots' system allows is
+    /// `UpsampleStage.validate`'s).
+    public func validate() throws {
+        try SettingsError.require(!targetShape.isEmpty && targetShape.allSatisfy { $0 >= 1 }, "the target shape must be positive; got \(targetShape)")
+        try SettingsError.require((1...100_000_000).contains(snapshots), "the snapshots must be between 1 and 10⁸; got \(snapshots)")
+        try SettingsError.require(factor >= 2, "the upsampling factor must be at least 2; got \(factor)")
+        try SettingsError.require(window >= 1 && stride >= 1, "the LocalRelax window and stride must be at least 1; got \(window), \(stride)")
+        try SettingsError.require((0...100_000_000).contains(appendInitial) && burnIn >= 0, "the appended configurations and the burn-in must be non-negative (at most 10⁸ appended)")
+        for (name, duration) in [("the LocalRelax duration", relaxDuration), ("the appended configurations' LocalRelax duration", appendRelaxDuration)] {
+            try SettingsError.require(duration?.isValid ?? true, "\(name) must be a non-negative number of steps or a finite non-negative time; got \(duration.map(\.description) ?? "")")
+        }
     }
 
     /// The resolved settings, as recorded in the manifest.
@@ -90,26 +103,50 @@ public struct Upsampling: Sendable {
     }
 }
 
-public enum UpsampleStage {
+public enum UpsampleStage: Stage {
+    public static let name = "upsample"
+
+    /// Throws unless the snapshots of `inputs` can be upsampled as `settings` say: a target reached
+    /// by levels of the factor, a window that fits, durations the system can run. (Whether the
+    /// burn-in leaves records is known once the states are read, before the stage opens.)
+    public static func validate(_ settings: Upsampling, inputs: SnapshotSource) throws {
+        _ = try check(settings, for: inputs.system)
+    }
+
+    /// Upsamples the snapshots of `inputs` (every record after the burn-in for a simulate stage).
+    public static func perform(_ settings: Upsampling, inputs: SnapshotSource, seed: UInt64, directory: URL) throws -> StageManifest {
+        try perform(settings, system: inputs.system, inputs: inputs, seed: seed, directory: directory)
+    }
+
+    private static func perform<System: MicroscopicSystem>(_ settings: Upsampling, system: System, inputs: SnapshotSource, seed: UInt64,
+                                                           directory: URL) throws -> StageManifest {
+        try upsample(system, pool: try inputs.snapshots(of: system, burnIn: settings.burnIn), settings: settings, seed: seed,
+                     inputs: [inputs.input], directory: directory)
+    }
+
+    /// The number of levels `settings` takes from `system`'s shape, or an error saying why it cannot be done.
+    private static func check<System: MicroscopicSystem>(_ settings: Upsampling, for system: System) throws -> Int {
+        let levels = try settings.levels(from: system.spatialShape)
+        for duration in [settings.relaxDuration, settings.appendRelaxDuration].compactMap({ $0 }) { try system.validate(duration) }
+        if levels > 0, let smallest = settings.targetShape.min() {
+            try SettingsError.require(settings.window <= smallest, "the LocalRelax window \(settings.window) is larger than the target \(settings.targetShape)")
+        }
+        return levels
+    }
+
     /// Runs hierarchical upsampling of `pool` (snapshots of `system`) and writes `snapshots.npz`
     /// (`states` `[snapshots, …]`, `parent` `[snapshots]`: the index in the previous level's pool,
     /// −1 for appended configurations) with a manifest.
     @discardableResult
-    public static func run<System: MicroscopicSystem>(
+    public static func upsample<System: MicroscopicSystem>(
         _ system: System, pool: [Grid<System.Site>], settings: Upsampling, seed: UInt64,
         inputs: [StageManifest.Input], directory: URL
     ) throws -> StageManifest {
-        guard !pool.isEmpty else { throw ConfigurationError("the snapshot pool is empty") }
-        guard settings.snapshots >= 1 else { throw ConfigurationError("the number of snapshots must be at least 1") }
-        let levels = try settings.levels(from: system.spatialShape)
+        guard !pool.isEmpty else { throw SettingsError("the snapshot pool is empty") }
+        try settings.validate()
+        let levels = try check(settings, for: system)
         let large = system.resized(to: settings.targetShape)
-        for duration in [settings.relaxDuration, settings.appendRelaxDuration].compactMap({ $0 }) { try system.validate(duration) }
-        if levels > 0 {
-            guard settings.window <= settings.targetShape.min()!, settings.window >= 1, settings.stride >= 1 else {
-                throw ConfigurationError("window \(settings.window) and stride \(settings.stride) must be positive and the window no larger than \(settings.targetShape)")
-            }
-        }
-        let stage = try StageRun(stage: "upsample", directory: directory,
+        let stage = try StageRun(stage: name, directory: directory,
                                  config: ["system": .object(large.configuration), "upsample": settings.configuration,
                                           "smallShape": .array(system.spatialShape.map { .number(Double($0)) })],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)

@@ -273,14 +273,17 @@ final class RolloutTests: XCTestCase {
             }
         }
         var checkpoint = SDECheckpoint(model: model, hidden: [4], lambda: 1, epsilon: 1e-4, timeScale: 2, trainingStep: 1)
-        XCTAssertEqual(checkpoint.substeps(over: 2), 1, "one model time unit")
-        XCTAssertEqual(checkpoint.substeps(over: 5), 3, "2.5 model time units")
+        XCTAssertEqual(try checkpoint.substeps(over: 2), 1, "one model time unit")
+        XCTAssertEqual(try checkpoint.substeps(over: 5), 3, "2.5 model time units")
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try checkpoint.save(to: dir.file("model.safetensors"))
         XCTAssertEqual(try SDECheckpoint.load(from: dir.file("model.safetensors")).trainingStep, 1)
+        for bad in [Double.infinity, .nan, 0, -1, 1e300] {
+            XCTAssertThrowsError(try checkpoint.substeps(over: bad), "a step of \(bad) is refused, not trapped or looped over")
+        }
         checkpoint.trainingStep = nil
-        XCTAssertEqual(checkpoint.substeps(over: 5), 1, "a checkpoint without its training step")
+        XCTAssertEqual(try checkpoint.substeps(over: 5), 1, "a checkpoint without its training step")
     }
 }
 

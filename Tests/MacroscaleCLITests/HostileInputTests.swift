@@ -43,7 +43,7 @@ final class HostileInputTests: CommandTestCase {
         let bad = try simulateStage("ising", ising, values: spins, runs: 1, records: 2)
         let expected = ["\(bad)/trajectories.npz", "value 2 in configuration 1 (element 5) is not a valid ising site state: spins must be -1 or +1"]
         assertRefused(["evolve", "--input", bad, "--patch-size", "2"], out: path("evolved"), mentioning: expected)
-        assertRefused(["upsample", "--input", bad, "--target-size", "8", "--snapshots", "2"], out: path("upsampled"), mentioning: expected)
+        assertRefused(["upsample", "--input", bad, "--target-size", "8", "--snapshots", "2", "--window", "4", "--stride", "2"], out: path("upsampled"), mentioning: expected)
 
         let curieWeiss = CurieWeissModel(size: 4, temperature: 1.1, field: 0.1)
         spins = [Int8](repeating: -1, count: 16)
@@ -98,9 +98,11 @@ final class HostileInputTests: CommandTestCase {
 
     /// `--relax-time nan|inf` and `--append-relax-time nan` looped forever at full CPU.
     func testNonFiniteRelaxTimesAreRefused() {
-        for (option, value) in [("--relax-time", "nan"), ("--relax-time", "inf"), ("--append-relax-time", "nan")] {
+        for (option, value, setting) in [("--relax-time", "nan", "the LocalRelax duration"), ("--relax-time", "inf", "the LocalRelax duration"),
+                                         ("--append-relax-time", "nan", "the appended configurations' LocalRelax duration")] {
             XCTAssertThrowsError(try Macroscale.parseAsRoot(["upsample", "--input", "x", "--target-size", "8", "--snapshots", "1", option, value, "--out", "y"])) { error in
-                XCTAssertTrue(Macroscale.message(for: error).contains("\(option) must be non-negative and finite"), Macroscale.message(for: error))
+                XCTAssertTrue(Macroscale.message(for: error).contains("\(setting) must be a non-negative number of steps or a finite non-negative time; got time \(value)"),
+                              Macroscale.message(for: error))
             }
         }
     }

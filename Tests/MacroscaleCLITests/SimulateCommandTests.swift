@@ -202,7 +202,22 @@ final class ClosureChainTests: CommandTestCase {
         XCTAssertEqual(try partial.array("start").shape, [60, 4], "(ū, v̄) and one closure variable per species")
         XCTAssertEqual(try NPZArchive.read(dir.file("encode/validation.npz")).array("next").shape, [10, 4])
         let manifest = try StageManifest.read(from: dir.file("encode"))
-        XCTAssertEqual(manifest.inputs.count, 3, "evolved patches, snapshots, closure model")
+        XCTAssertEqual(manifest.inputs.map { ($0.path as NSString).lastPathComponent }, ["evolved.npz", "snapshots.npz", "closure.safetensors", "pairs.npz"],
+                       "evolved patches, snapshots, closure model, validation pairs")
+
+        // The model remembers the closure model its pairs went through (by digest): judging it
+        // through another closure model, or through none, is refused; through its own it is not.
+        try runMacroscale(["train-sde", "--pairs", path("encode/partial.npz"), "--hidden", "4", "--epochs", "1", "--out", path("sde")])
+        try runMacroscale(["train-closure", "--input", path("up"), "--patch-size", "10", "--epochs", "1", "--batch-size", "20", "--seed", "9",
+                           "--out", path("closure-9")])
+        for (closure, given) in [(["--closure", path("closure-9")], path("closure-9")), ([], "none")] {
+            XCTAssertThrowsError(try runMacroscale(["evaluate", "--model", path("sde"), "--test", path("val")] + closure + ["--out", path("judged")])) { error in
+                let message = Macroscale.message(for: error)
+                XCTAssertTrue(message.contains("was trained on latents encoded with the closure model") && message.contains("--closure given: \(given)"), message)
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: path("judged")), "nothing written for a refused lineage")
+        }
+        XCTAssertNoThrow(try ModelTestInputs(model: dir.file("sde"), tests: [dir.file("val")], closure: dir.file("closure")).validate())
 
         // Curie–Weiss has no closure: asking for one is a clear error.
         for arguments in [

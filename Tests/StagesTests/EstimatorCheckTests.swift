@@ -31,9 +31,9 @@ final class EstimatorCheckTests: XCTestCase {
         var settings = PartialEvolution(patchShape: [8, 8])
         settings.boundary = .frozenHalo
         settings.duration = .time(1)
-        try EvolveStage.run(glauber, snapshots: snapshots, settings: settings, seed: 2, inputs: [], directory: dir.file("evolve"))
+        try EvolveStage.partialEvolve(glauber, snapshots: snapshots, settings: settings, seed: 2, inputs: [], directory: dir.file("evolve"))
         let patches = try EvolvedPatches.read(dir.file("evolve/evolved.npz"), of: glauber)
-        let summary = try EstimatorCheck.run(glauber, snapshots: snapshots, patches: patches, samples: snapshots.count,
+        let summary = try EstimatorCheck.check(glauber, snapshots: snapshots, patches: patches, samples: snapshots.count,
                                              seed: 3, inputs: [], directory: dir.file("check"))
         XCTAssertEqual(summary.samples, 1000)
         XCTAssertEqual(summary.meanDt, 1, accuracy: 1e-12)

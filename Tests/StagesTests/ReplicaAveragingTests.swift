@@ -23,15 +23,14 @@ final class ReplicaAveragingTests: XCTestCase {
         if !FileManager.default.fileExists(atPath: up.appendingPathComponent("manifest.json").path) {
             var upsampling = Upsampling(targetShape: [16, 16], snapshots: snapshots)
             upsampling.relaxDuration = .steps(0)
-            try UpsampleStage.run(small, pool: pool, settings: upsampling, seed: 2, inputs: [], directory: up)
+            try UpsampleStage.upsample(small, pool: pool, settings: upsampling, seed: 2, inputs: [], directory: up)
         }
         let source = try SnapshotSource(directory: up)
-        let large = try XCTUnwrap(source.system as? CurieWeissModel)
         var settings = PartialEvolution(patchShape: [8, 8])
         settings.estimator = .richardson
         settings.duration = .time(0.5)
         settings.replicas = replicas
-        try EvolveStage.run(large, source: source, burnIn: 0, settings: settings, seed: 3, directory: dir.file(name))
+        try EvolveStage.run(settings, inputs: source, seed: 3, directory: dir.file(name))
         return dir.file(name)
     }
 
@@ -42,7 +41,7 @@ final class ReplicaAveragingTests: XCTestCase {
     func testEncodeAveragesTheReplicasOfEachSnapshot() throws {
         let single = try evolve(replicas: 1, snapshots: 40, name: "single")
         let replicated = try evolve(replicas: 3, snapshots: 40, name: "replicated")
-        try EncodeStage.run(evolve: EvolveSource(directory: replicated), validation: nil, directory: dir.file("encode"))
+        try EncodeStage.run(.init(), inputs: .init(evolve: replicated), seed: 0, directory: dir.file("encode"))
         let output = try Python.run("""
             import numpy as np, sys
             one = np.load(sys.argv[1] + "/evolved.npz"); rep = np.load(sys.argv[2] + "/evolved.npz")
@@ -67,8 +66,8 @@ final class ReplicaAveragingTests: XCTestCase {
     /// Averaging R independent evolutions divides the variance of the estimated increments about
     /// their mean by R: with 1 500 snapshots the measured ratio for R = 4 is within 15 % of 1/4.
     func testAveragedIncrementsHaveOneOverRTheVariance() throws {
-        try EncodeStage.run(evolve: EvolveSource(directory: evolve(replicas: 1, snapshots: 1500, name: "one")), validation: nil, directory: dir.file("encode-one"))
-        try EncodeStage.run(evolve: EvolveSource(directory: evolve(replicas: 4, snapshots: 1500, name: "four")), validation: nil, directory: dir.file("encode-four"))
+        try EncodeStage.run(.init(), inputs: .init(evolve: evolve(replicas: 1, snapshots: 1500, name: "one")), seed: 0, directory: dir.file("encode-one"))
+        try EncodeStage.run(.init(), inputs: .init(evolve: evolve(replicas: 4, snapshots: 1500, name: "four")), seed: 0, directory: dir.file("encode-four"))
         // Residuals about the exact drift, so the spread of start states does not enter.
         func residualVariance(_ name: String) throws -> Double {
             let pairs = try NPZArchive.read(dir.file("\(name)/partial.npz"))

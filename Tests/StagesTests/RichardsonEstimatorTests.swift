@@ -59,7 +59,7 @@ final class PartialEstimatorBiasTests: XCTestCase {
             var settings = PartialEvolution(patchShape: [8, 8])
             settings.estimator = estimator
             settings.duration = duration
-            try EvolveStage.run(model, snapshots: snapshots, settings: settings, seed: 2, inputs: [], directory: dir.file(name))
+            try EvolveStage.partialEvolve(model, snapshots: snapshots, settings: settings, seed: 2, inputs: [], directory: dir.file(name))
             let patches = try EvolvedPatches.read(dir.file("\(name)/evolved.npz"), of: model)
             let weights = try patches.richardsonWeights(source: name)
             var numerator = 0.0, denominator = 0.0, residuals: [(Double, Double)] = []

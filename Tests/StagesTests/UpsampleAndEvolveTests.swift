@@ -30,7 +30,7 @@ final class UpsampleAndEvolveTests: XCTestCase {
         let pool = pool(10)
         var settings = Upsampling(targetShape: [32, 32], snapshots: 6)
         settings.relaxDuration = .steps(0)
-        try UpsampleStage.run(small, pool: pool, settings: settings, seed: 2, inputs: [], directory: dir.url)
+        try UpsampleStage.upsample(small, pool: pool, settings: settings, seed: 2, inputs: [], directory: dir.url)
         let archive = try NPZArchive.read(dir.file("snapshots.npz"))
         let snapshots = try archive.array("states")
         XCTAssertEqual(snapshots.shape, [6, 32, 32])
@@ -72,7 +72,7 @@ final class UpsampleAndEvolveTests: XCTestCase {
             settings.appendRelaxDuration = relax
             settings.appendRelaxSpread = spread
             let directory = dir.file("up-\(relax?.description ?? "default")-\(spread)")
-            try UpsampleStage.run(small, pool: pool(2), settings: settings, seed: 4, inputs: [], directory: directory)
+            try UpsampleStage.upsample(small, pool: pool(2), settings: settings, seed: 4, inputs: [], directory: directory)
             let values = try states(directory.appendingPathComponent("snapshots.npz")).elements(as: Int8.self)
             let large = small.resized(to: [16, 16])
             return (2..<42).map { s in
@@ -96,13 +96,13 @@ final class UpsampleAndEvolveTests: XCTestCase {
 
     func testImpossibleSizesAreRejected() {
         var settings = Upsampling(targetShape: [24, 24], snapshots: 2)
-        XCTAssertThrowsError(try UpsampleStage.run(small, pool: pool(2), settings: settings, seed: 1, inputs: [], directory: dir.url)) { error in
+        XCTAssertThrowsError(try UpsampleStage.upsample(small, pool: pool(2), settings: settings, seed: 1, inputs: [], directory: dir.url)) { error in
             XCTAssertTrue("\(error)".contains("not the input size"), "\(error)")
         }
         settings = Upsampling(targetShape: [16, 16], snapshots: 2)
         settings.window = 32
-        XCTAssertThrowsError(try UpsampleStage.run(small, pool: pool(2), settings: settings, seed: 1, inputs: [], directory: dir.url))
-        XCTAssertThrowsError(try EvolveStage.run(small, snapshots: pool(2), settings: PartialEvolution(patchShape: [3, 3]), seed: 1, inputs: [], directory: dir.url)) { error in
+        XCTAssertThrowsError(try UpsampleStage.upsample(small, pool: pool(2), settings: settings, seed: 1, inputs: [], directory: dir.url))
+        XCTAssertThrowsError(try EvolveStage.partialEvolve(small, snapshots: pool(2), settings: PartialEvolution(patchShape: [3, 3]), seed: 1, inputs: [], directory: dir.url)) { error in
             XCTAssertTrue("\(error)".contains("does not tile"))
         }
     }
@@ -112,10 +112,10 @@ final class UpsampleAndEvolveTests: XCTestCase {
         for threads in [1, 2] {
             ThreadCount.set(threads)
             let up = dir.file("up\(threads)"), evolve = dir.file("evolve\(threads)")
-            try UpsampleStage.run(small, pool: pool(5), settings: Upsampling(targetShape: [16, 16], snapshots: 12), seed: 3, inputs: [], directory: up)
+            try UpsampleStage.upsample(small, pool: pool(5), settings: Upsampling(targetShape: [16, 16], snapshots: 12), seed: 3, inputs: [], directory: up)
             let source = try SnapshotSource(directory: up)
             let large = try XCTUnwrap(source.system as? IsingModel)
-            try EvolveStage.run(large, snapshots: try source.snapshots(of: large), settings: PartialEvolution(patchShape: [8, 8]),
+            try EvolveStage.partialEvolve(large, snapshots: try source.snapshots(of: large), settings: PartialEvolution(patchShape: [8, 8]),
                                 seed: 4, inputs: [source.input], directory: evolve)
             outputs.append(try Data(contentsOf: up.appendingPathComponent("snapshots.npz")))
             outputs.append(try Data(contentsOf: evolve.appendingPathComponent("evolved.npz")))
@@ -134,7 +134,7 @@ final class UpsampleAndEvolveTests: XCTestCase {
         try NPYFile.write(try NumPyArray(snapshotValues, shape: [1600, 16, 16]), to: dir.file("snapshots.npy"))
         var settings = PartialEvolution(patchShape: [4, 4])
         settings.boundary = .frozenHalo
-        try EvolveStage.run(large, snapshots: snapshots, settings: settings, seed: 6, inputs: [], directory: dir.file("evolve"))
+        try EvolveStage.partialEvolve(large, snapshots: snapshots, settings: settings, seed: 6, inputs: [], directory: dir.file("evolve"))
         let archive = try NPZArchive.read(dir.file("evolve/evolved.npz"))
         let indices = try archive.array("patchIndex").elements(as: Int64.self)
         var counts = [Int](repeating: 0, count: 16)

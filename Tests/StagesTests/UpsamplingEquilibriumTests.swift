@@ -51,7 +51,7 @@ final class UpsamplingEquilibriumTests: XCTestCase {
         var settings = Upsampling(targetShape: [32, 32], snapshots: 1600)
         settings.boundary = .frozenHalo
         settings.relaxDuration = .time(20)
-        try UpsampleStage.run(small, pool: pool, settings: settings, seed: 3, inputs: [], directory: dir.url)
+        try UpsampleStage.upsample(small, pool: pool, settings: settings, seed: 3, inputs: [], directory: dir.url)
         let upsampled = means(try SnapshotSource(directory: dir.url).snapshots(of: large), model: large)
         for (k, name) in ["magnetization", "domain-wall density", "energy per spin"].enumerated() {
             XCTAssertEqual(upsampled[k], direct[k], accuracy: 0.03 * abs(direct[k]), name)

@@ -1,0 +1,44 @@
+import Foundation
+import Systems
+
+/// A trained SDE, the large-system test stages it is judged on, and the closure model its latents
+/// go through: the inputs of `evaluate` and `check-dynamics`.
+public struct ModelTestInputs {
+    public let model: ModelSource
+    public let tests: [TrajectorySource]
+    public let closure: ClosureSource?
+
+    /// Opens the train-sde stage `model`, the simulate stages `tests` and the train-closure stage `closure`.
+    public init(model: URL, tests: [URL], closure: URL?) throws {
+        self.model = try ModelSource(directory: model)
+        self.tests = try tests.map(TrajectorySource.init(directory:))
+        self.closure = try closure.map(ClosureSource.init(directory:))
+    }
+
+    /// The system of the test stages (the first one's; `validate()` checks the others agree).
+    var system: any MicroscopicSystem { get throws {
+        guard let first = tests.first else { throw SettingsError("give at least one test simulate stage") }
+        return first.system
+    } }
+
+    /// Throws unless the inputs belong together: at least one test stage, all of one system kind
+    /// and rank; the closure model of that system; and, where the model records its lineage, the
+    /// model's system and the very closure model (by digest) its training pairs were encoded with.
+    public func validate() throws {
+        let system = try self.system, identifier = type(of: system).identifier
+        for test in tests where type(of: test.system).identifier != identifier || test.system.spatialShape.count != system.spatialShape.count {
+            throw LineageError(test.stage.directory.path, "is a simulation of \(type(of: test.system).identifier) on \(test.system.spatialShape); "
+                               + "the first test stage simulates \(identifier) on \(system.spatialShape)")
+        }
+        try closure?.check(describes: system)
+        guard let lineage = model.lineage else { return }
+        guard lineage.system == identifier else {
+            throw LineageError(model.directory.path, "models \(lineage.system); the test stages simulate \(identifier)")
+        }
+        guard lineage.closure == closure?.input.sha256 else {
+            let trained = lineage.closure.map { "the closure model \($0.prefix(12))…" } ?? "no closure model"
+            let given = closure.map { "\($0.stage.directory.path) (\($0.input.sha256.prefix(12))…)" } ?? "none"
+            throw LineageError(model.directory.path, "was trained on latents encoded with \(trained); --closure given: \(given)")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Artifacts
+import Foundation
+import Learning
+import MacroSDE
+
+/// Latent pairs read for SDE learning: a pair file of an `encode` stage, or a file of the same
+/// form made elsewhere.
+///
+/// The file holds `start` and `next` `[P, n_z]`, `dt` `[P]` (float32 or float64), optionally
+/// `patches` (0-d, the number K of tiling patches) and `varianceFactor` `[P]`; every number is
+/// checked finite, every δt and variance factor positive, K at least 1. A file in a finished stage
+/// directory must be one of that stage's outputs with its recorded digest; from an `encode`
+/// manifest the pairs also carry their `LatentLineage`. A file outside any stage has none.
+public struct PairSource {
+    /// The pair file.
+    public let file: URL
+    /// The file with its checksum, for the next stage's manifest.
+    public let input: StageManifest.Input
+    /// The pairs, checked.
+    public let pairs: PairSet
+    /// K, the number of tiling patches the pairs were estimated with (nil: not recorded).
+    public let patches: Int?
+    /// What the latents are, from the encode stage that wrote them (nil for a file outside a stage).
+    public let lineage: LatentLineage?
+
+    /// Reads and checks the pairs in `file`.
+    public init(file: URL) throws {
+        self.file = file
+        let directory = file.deletingLastPathComponent()
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent(StageManifest.fileName).path) {
+            let manifest = try StageSource.finishedManifest(in: directory)
+            input = StageSource.input(try StageSource.output([file.lastPathComponent], of: manifest, in: directory), of: manifest)
+            lineage = manifest.stage == "encode" ? try LatentLineage(encodedBy: StageSource(directory: directory)) : nil
+        } else {
+            input = .init(path: file.path, sha256: try SHA256.hex(fileAt: file))
+            lineage = nil
+        }
+        let archive = try NPZArchive.read(file)
+        (pairs, patches) = try PairSource.read(archive, from: file.path)
+    }
+
+    /// The pairs of `archive` and their K, checked; `path` names the file in errors.
+    static func read(_ archive: NPZArchive, from path: String) throws -> (PairSet, Int?) {
+        let start = try archive.array("start", in: path).doubleValues(), next = try archive.array("next", in: path).doubleValues()
+        let startShape = try archive.array("start", in: path).shape, nextShape = try archive.array("next", in: path).shape
+        let dt = try archive.array("dt", in: path).doubleValues()
+        guard startShape.count == 2, startShape == nextShape, dt.count == startShape[0] else {
+            throw ArtifactError(path, "pairs must be start [P, n_z], next [P, n_z], dt [P]; got \(NumPyArray.describe(startShape)), "
+                                + "\(NumPyArray.describe(nextShape)), [\(dt.count)]")
+        }
+        guard startShape[0] >= 1, startShape[1] >= 1 else { throw ArtifactError(path, "holds no pairs") }
+        guard start.allSatisfy(\.isFinite), next.allSatisfy(\.isFinite) else { throw ArtifactError(path, "start and next must be finite") }
+        guard dt.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ArtifactError(path, "every dt must be positive and finite") }
+        var varianceFactor: [Double]?
+        if archive.names.contains("varianceFactor") {
+            let factors = try archive.array("varianceFactor", in: path).doubleValues()
+            guard factors.count == dt.count, factors.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+                throw ArtifactError(path, "varianceFactor must hold one positive, finite number per pair")
+            }
+            varianceFactor = factors
+        }
+        var patches: Int?
+        if archive.names.contains("patches") {
+            let recorded = try archive.array("patches", in: path).doubleValues()
+            guard recorded.count == 1, let k = recorded.first, k >= 1, k <= Double(Int32.max), k == k.rounded() else {
+                throw ArtifactError(path, "patches must be one whole number K ≥ 1 (the tiling patches); got \(recorded)")
+            }
+            patches = Int(k)
+        }
+        let (startTensor, nextTensor) = (Tensor(shape: startShape, data: start.map(Float.init)), Tensor(shape: startShape, data: next.map(Float.init)))
+        guard startTensor.data.allSatisfy(\.isFinite), nextTensor.data.allSatisfy(\.isFinite) else {
+            throw ArtifactError(path, "start and next must lie within single precision (|z| < 3.4e38)")
+        }
+        return (PairSet(start: startTensor, next: nextTensor, dt: dt, varianceFactor: varianceFactor), patches)
+    }
+}

@@ -20,16 +20,18 @@ let package = Package(
         // dependency provides every `cblas_*` symbol, so GSL and our code share the fast BLAS.
         .systemLibrary(name: "CGSL", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Thin Swift wrappers, one per native library.
         .target(name: "Spectral", dependencies: ["CFFTW"]),
         .target(name: "Random", dependencies: ["CGSL"]),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
+        .target(name: "Inflate", dependencies: ["CZlib"]),
 
         // Pure Swift foundations.
         .target(name: "Execution"),
         // The git commit is stamped at build time (scripts/build-provenance), not looked up when run.
-        .target(name: "Artifacts", plugins: ["BuildProvenance"]),
+        .target(name: "Artifacts", dependencies: ["Inflate"], plugins: ["BuildProvenance"]),
         .plugin(name: "BuildProvenance", capability: .buildTool(), path: "Sources/BuildProvenance"),
 
         // Microscopic systems and their dynamics.

@@ -1,4 +1,5 @@
 import Foundation
+import Inflate
 
 /// The subset of the zip format that NumPy's `.npz` files use: stored (uncompressed) members, with
 /// zip64 extensions for large members and archives. Reads from one (memory-mapped) buffer.
@@ -94,12 +95,12 @@ struct ZipArchive {
         self.members = members
     }
 
-    /// The bytes of a stored member, checked against its CRC-32; a slice of the archive, not a copy.
+    /// The bytes of a member, checked against its CRC-32: for a stored member a slice of the
+    /// archive, not a copy; a deflated one (`np.savez_compressed`) is inflated first.
     func contents(of member: Member) throws -> Data {
         let label = "\(source):\(member.name)"
-        guard member.method == 0 else {
-            let kind = member.method == 8 ? "deflate-compressed (as np.savez_compressed writes)" : "compressed with method \(member.method)"
-            throw ArtifactError(label, "member is \(kind); only uncompressed archives (np.savez) are supported")
+        guard member.method == 0 || member.method == 8 else {
+            throw ArtifactError(label, "member is compressed with method \(member.method); only stored (np.savez) and deflated (np.savez_compressed) members are supported")
         }
         let reader = LittleEndianReader(data, source: source)
         guard member.localHeaderOffset <= data.count - ZipArchive.localHeaderSize,
@@ -110,10 +111,18 @@ struct ZipArchive {
         let extraLength = Int(try reader.uint16(at: member.localHeaderOffset + 28))
         // At most 30 + 2 × 65535 bytes past an offset inside the file: no overflow.
         let start = member.localHeaderOffset + ZipArchive.localHeaderSize + nameLength + extraLength
-        guard member.compressedSize == member.uncompressedSize, start <= data.count, member.compressedSize <= data.count - start else {
+        guard member.method == 8 || member.compressedSize == member.uncompressedSize, start <= data.count, member.compressedSize <= data.count - start else {
             throw ArtifactError(label, "truncated or corrupt zip: member data (\(member.compressedSize) bytes at offset \(start)) runs past the end of the \(data.count)-byte archive")
         }
-        let slice = data[(data.startIndex + start)..<(data.startIndex + start + member.compressedSize)]
+        var slice = data[(data.startIndex + start)..<(data.startIndex + start + member.compressedSize)]
+        if member.method == 8 {
+            guard UInt64(member.uncompressedSize) <= ProcessInfo.processInfo.physicalMemory else {
+                throw ArtifactError(label, "member would inflate to \(member.uncompressedSize) bytes, more than this machine's memory")
+            }
+            do { slice = try RawInflate.inflate(slice, expectedSize: member.uncompressedSize) } catch let failure as RawInflate.Failure {
+                throw ArtifactError(label, "corrupt compressed member: \(failure.description)")
+            }
+        }
         let crc = slice.withUnsafeBytes { CRC32.checksum($0) }
         guard crc == member.crc32 else {
             throw ArtifactError(label, "corrupt zip: CRC-32 of the member data is \(String(format: "%08x", crc)), the archive records \(String(format: "%08x", member.crc32))")

@@ -125,9 +125,34 @@ final class MalformedInputTests: XCTestCase {
         assertFails(dir.file("offset.npz"), npz: true, mentioning: "central directory")
     }
 
-    func testCompressedNPZIsRefusedClearly() throws {
-        try Python.run("import numpy as np, sys; np.savez_compressed(sys.argv[1], x=np.arange(5.0))", [dir.file("deflate.npz").path])
-        assertFails(dir.file("deflate.npz"), npz: true, mentioning: "deflate-compressed")
+    /// `np.savez_compressed` archives read like stored ones (issue 19): every dtype and an empty
+    /// array; a corrupted deflate stream or a wrong recorded size is refused by member name.
+    func testCompressedNPZReadsAndCorruptionIsRefused() throws {
+        try Python.run("""
+            import numpy as np, sys
+            rng = np.random.default_rng(3)
+            np.savez_compressed(sys.argv[1], f=rng.normal(size=(40, 3)), i=np.arange(1000, dtype=np.int8).reshape(10, 100),
+                                h=np.float32([1.5, -2]), e=np.zeros((0, 4)), z=np.zeros(100000))
+            """, [dir.file("deflate.npz").path])
+        let archive = try NPZArchive.read(dir.file("deflate.npz"))
+        XCTAssertEqual(try archive.array("f").shape, [40, 3])
+        XCTAssertEqual(try archive.array("i").elements(as: Int8.self), (0..<1000).map { Int8(truncatingIfNeeded: $0) })
+        XCTAssertEqual(try archive.array("h").elements(as: Float.self), [1.5, -2])
+        XCTAssertEqual(try archive.array("e").shape, [0, 4])
+        XCTAssertEqual(try archive.array("z").doubleValues(), [Double](repeating: 0, count: 100000))
+        try NPYFile.write(try archive.array("f"), to: dir.file("f.npy"))
+        try Python.run("""
+            import numpy as np, sys
+            assert np.array_equal(np.load(sys.argv[1]), np.load(sys.argv[2])['f'])
+            """, [dir.file("f.npy").path, dir.file("deflate.npz").path])
+
+        // The zeros member compresses to a short stream: flip a byte in its middle.
+        var data = try Data(contentsOf: dir.file("deflate.npz"))
+        let marker = Data("z.npy".utf8)
+        let local = try XCTUnwrap(data.range(of: marker)).upperBound
+        data[local + 60] ^= 0xFF
+        try data.write(to: dir.file("corrupt.npz"))
+        assertFails(dir.file("corrupt.npz"), npz: true, mentioning: "corrupt compressed member")
     }
 
     func testBadMemberInsideNPZNamesTheMember() throws {

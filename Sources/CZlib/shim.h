@@ -1,0 +1,2 @@
+// zlib: raw DEFLATE decompression of the members of compressed .npz archives.
+#include <zlib.h>

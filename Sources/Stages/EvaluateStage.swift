@@ -147,6 +147,8 @@ public enum EvaluateStage: Stage {
             var curves: [String: [Double]] = [:]
             var gridLength: Int?
             var testStarts: [Double] = []
+            // Every compared trajectory, for users' own figures: rollouts (NaN where they ran away) and the encoded truth.
+            var samples = (predicted: [Double](), truth: [Double](), condition: [Int64]())
             let mmd = MMD(bandwidths: bandwidths)
             let n = map.names.count
             for test in inputs.tests {
@@ -193,6 +195,9 @@ public enum EvaluateStage: Stage {
                                              times: records, dimension: 1)
                     }
                     let predictedMoments = ensembleMoments(predicted, times: records, dimension: n)
+                    samples.predicted += predicted
+                    samples.truth += truth
+                    samples.condition += [Int64](repeating: Int64(conditions.count), count: members.count)
                     curves["mmd_v", default: []] += model.mmdV
                     curves["mmd_u", default: []] += model.mmdU
                     curves["times", default: []] += grid
@@ -249,6 +254,11 @@ public enum EvaluateStage: Stage {
                 let shape = ["mmd_v", "mmd_u", "times"].contains(name) ? [c, t] : [c, t, n]
                 try run.write(try NumPyArray(values, shape: shape), as: "\(name).npy")
             }
+            try run.write(NPZArchive([
+                ("predicted", try NumPyArray(samples.predicted, shape: [samples.condition.count, t, n])),
+                ("true", try NumPyArray(samples.truth, shape: [samples.condition.count, t, n])),
+                ("condition", NumPyArray(samples.condition)),
+            ]), as: "samples.npz")
             try run.writeJSON(summary, as: "metrics.json")
             try run.writeText(EvaluateStage.csv(summary), as: "metrics.csv")
             try run.writeText(EvaluateStage.report(summary, curves: curves, times: t), as: "report/index.html")

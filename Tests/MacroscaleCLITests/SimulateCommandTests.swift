@@ -165,6 +165,14 @@ final class LearningChainTests: CommandTestCase {
                 assert abs(v[c].mean() - cond['temporalMMDV']) < 1e-12
             assert [c['trajectories'] for c in m['conditions']] == [6, 4]
             assert abs(m['relativeError'] - np.mean([c['relativeError'] for c in m['conditions']])) < 1e-12
+            # The compared trajectories themselves: their ensemble means are the saved curves.
+            s = np.load(os.path.join(d, 'samples.npz'))
+            assert s['predicted'].shape == (10, 6, 1) and s['true'].shape == (10, 6, 1), s['predicted'].shape
+            assert list(s['condition']) == [0] * 6 + [1] * 4
+            for c in range(2):
+                sel = s['condition'] == c
+                assert np.allclose(s['predicted'][sel].mean(0), mp[c], rtol=1e-6, atol=1e-7)
+                assert np.allclose(s['true'][sel].mean(0), mt[c], rtol=1e-12, atol=1e-12)
             print('ok')
             """, [path("evaluate")])
         XCTAssertEqual(output, "ok\n")

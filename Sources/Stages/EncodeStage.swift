@@ -24,11 +24,7 @@ import Systems
 public enum EncodeStage: Stage {
     public static let name = "encode"
 
-    /// Encode has no settings of its own: what it computes follows from its inputs.
-    public struct Settings: StageSettings {
-        public init() {}
-        public func validate() throws {}
-    }
+    public typealias Settings = NoSettings
 
     /// The evolve stage (with its start states), the closure model whose latents join the
     /// observables, and a large-system simulate stage with true one-step pairs for validation.

@@ -44,6 +44,13 @@ public protocol StageSettings: Sendable {
     func validate() throws
 }
 
+/// The settings of a stage that has none of its own: what it computes follows from its inputs
+/// (`encode`, `encode-trajectories`).
+public struct NoSettings: StageSettings {
+    public init() {}
+    public func validate() throws {}
+}
+
 /// A setting outside its domain, found before any work (not a failure of the work itself).
 public struct SettingsError: Error, CustomStringConvertible, Equatable {
     public let description: String

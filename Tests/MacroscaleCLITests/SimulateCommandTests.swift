@@ -213,6 +213,18 @@ final class ClosureChainTests: CommandTestCase {
         XCTAssertEqual(manifest.inputs.map { ($0.path as NSString).lastPathComponent }, ["evolved.npz", "snapshots.npz", "closure.safetensors", "pairs.npz"],
                        "evolved patches, snapshots, closure model, validation pairs")
 
+        // Any simulate stage encodes through the closure model as encode does: the validation
+        // stage's records give the validation pairs' start latents.
+        try runMacroscale(["encode-trajectories", "--input", path("val"), "--closure", path("closure"), "--out", path("latents")])
+        XCTAssertEqual(try Python.run("""
+            import numpy as np, sys
+            latents = np.load(sys.argv[1])['latents']
+            start = np.load(sys.argv[2])['start']
+            assert latents.shape == (2, 6, 4), latents.shape
+            assert np.allclose(latents[:, :-1, :].reshape(-1, 4), start, rtol=1e-5, atol=1e-5)  # float32 encoder, other batch sizes
+            print('ok')
+            """, [path("latents/latents.npz"), path("encode/validation.npz")]), "ok\n")
+
         // The model remembers the closure model its pairs went through (by digest): judging it
         // through another closure model, or through none, is refused; through its own it is not.
         try runMacroscale(["train-sde", "--pairs", path("encode/partial.npz"), "--hidden", "4", "--epochs", "1", "--out", path("sde")])

@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Random"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
+        .testTarget(name: "AlloyTests", dependencies: ["Systems", "Random", "Artifacts", "TestSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Artifacts", "Random", "TestSupport"]),
         .testTarget(name: "MacroSDETests", dependencies: ["MacroSDE", "Learning", "Linalg", "Random", "TestSupport"]),
         .testTarget(name: "ClosureTests", dependencies: ["Closure", "Systems", "Learning", "Random"]),

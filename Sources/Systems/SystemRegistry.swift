@@ -7,7 +7,7 @@ import Foundation
 /// with `register(_:)` before it runs a command (Docs/ARCHITECTURE.md, *Adding a system*).
 public enum SystemRegistry {
     /// The systems that ship with Macroscale.
-    static let builtIn: [any MicroscopicSystem.Type] = [IsingModel.self, CurieWeissModel.self, PredatorPreyModel.self]
+    static let builtIn: [any MicroscopicSystem.Type] = [IsingModel.self, CurieWeissModel.self, PredatorPreyModel.self, AlloyModel.self]
 
     private static let lock = NSLock()
     nonisolated(unsafe) private static var registered: [any MicroscopicSystem.Type] = builtIn

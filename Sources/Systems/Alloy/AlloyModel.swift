@@ -1,0 +1,211 @@
+import Artifacts
+import Foundation
+import Random
+
+/// Equimolar BCC NbMoTa with vacancies, evolved by rejection-free vacancy kinetic Monte Carlo
+/// (Docs/METHOD.md §4.4, Docs/ALLOY.md).
+///
+/// A configuration holds species codes (vacancy 0, Nb 1, Mo 2, Ta 3) on the sites of n × n × n cubic
+/// cells, periodic, as a `Grid` of two components — the corner and the body-centre sublattice — on
+/// the spatial shape [n, n, n] (`BCCLattice` gives the map to the reference voxel grid). Only sites
+/// are stored: a snapshot takes one byte per site, a fourth of the voxel grid; every stored value is
+/// a site code, so `isValidSite` checks a whole array read from disk; and patches, tiles and
+/// upsampling are blocks of whole cells, on which `Grid`'s periodic patches work unchanged.
+///
+/// One elementary step is N hops, N = 2n³ the number of sites (as one step of a spin system is N
+/// flips); time is in seconds.
+public struct AlloyModel: MicroscopicSystem {
+    public typealias Site = Int8
+
+    public static let identifier = "alloy"
+    public static let observableNames = ShortRangeOrder.names
+    public static let macroscopicObservables = ShortRangeOrder.names
+    public static let initialParameterNames: [String] = []
+    public static let isPeriodic = true
+    /// A patch evolves as a periodic lattice of its own, like the small system the data came from.
+    public static let referencePatchBoundary = RegionBoundary.periodicWindow
+    /// Cells per axis the lattice may have: at least 2, so that the eight neighbours of a site are
+    /// distinct sites and the NNK cube wraps at most once.
+    public static let cellRange = 2...1000
+    /// The largest |E_b|/k_BT allowed: exp(−700) ≈ 10⁻³⁰⁴ is still a normal `Double`.
+    static let largestRateExponent = 700.0
+
+    /// Cells per axis, n (2n³ sites).
+    public var cells: Int
+    /// Temperature T in kelvin.
+    public var temperature: Double
+    /// Vacancies of each run's initial configuration.
+    public var vacancies: Int
+    /// The barrier model.
+    public var barriers: AlloyBarriers
+    /// N-hop steps per recorded step.
+    public var stepsPerRecord = 1
+
+    public init(cells: Int, temperature: Double, vacancies: Int = 1, barriers: AlloyBarriers = .pair(.illustrative)) {
+        self.cells = cells
+        self.temperature = temperature
+        self.vacancies = vacancies
+        self.barriers = barriers
+    }
+
+    /// Reads `cells` (default 8), `temperature` (default 2000 K), `vacancies` (default 1), the
+    /// barrier model (`AlloyBarriers`, default the pair model) and `stepsPerRecord` (default 1).
+    public init(configuration: SystemConfiguration) throws {
+        self.init(cells: try configuration.integer("cells", default: 8),
+                  temperature: try configuration.number("temperature", default: 2000),
+                  vacancies: try configuration.integer("vacancies", default: 1),
+                  barriers: try AlloyBarriers(configuration: configuration))
+        stepsPerRecord = try configuration.integer("stepsPerRecord", default: 1)
+    }
+
+    public var configuration: [String: JSONValue] {
+        var values: [String: JSONValue] = [
+            "system": .string(Self.identifier), "cells": .number(Double(cells)), "temperature": .number(temperature),
+            "vacancies": .number(Double(vacancies)), "stepsPerRecord": .number(Double(stepsPerRecord)),
+        ]
+        values.merge(barriers.configuration) { _, new in new }
+        return values
+    }
+
+    /// The lowest temperature at which the highest barrier's rate does not underflow.
+    public var lowestTemperature: Double {
+        barriers.model.highestBarrier / (Self.largestRateExponent * VacancyKineticMonteCarlo.boltzmann)
+    }
+
+    public func validateParameters() throws {
+        guard Self.cellRange.contains(cells) else {
+            throw ConfigurationError("cells must be between \(Self.cellRange.lowerBound) and \(Self.cellRange.upperBound), got \(cells)")
+        }
+        guard temperature.isFinite, temperature > 0 else {
+            throw ConfigurationError("temperature must be a finite positive number of kelvin, got \(temperature)")
+        }
+        guard temperature >= lowestTemperature else {
+            throw ConfigurationError("temperature \(temperature) K is too low: the rate of the highest barrier (\(barriers.model.highestBarrier) eV) underflows; it must be at least \(lowestTemperature) K")
+        }
+        guard (1...(cells * cells * cells)).contains(vacancies) else {
+            throw ConfigurationError("vacancies must be between 1 and \(cells * cells * cells) (one per cell), got \(vacancies)")
+        }
+        let sites = 2 * cells * cells * cells
+        guard stepsPerRecord >= 1, !sites.multipliedReportingOverflow(by: stepsPerRecord).overflow else {
+            throw ConfigurationError("stepsPerRecord must be at least 1 with \(sites) × stepsPerRecord hops fitting an integer, got \(stepsPerRecord)")
+        }
+    }
+
+    public static func isValidSite(_ value: Int8) -> Bool { (0...3).contains(value) }
+    public static var siteDomain: String { "species codes must be 0 (vacancy), 1 (Nb), 2 (Mo) or 3 (Ta)" }
+
+    public var components: Int { 2 }
+    public var spatialShape: [Int] { [cells, cells, cells] }
+
+    /// The lattice of `shape` cells, at the same temperature, with the same barriers and vacancy
+    /// concentration (the vacancy count scaled by the volume, at least 1, at most one per cell).
+    public func resized(to spatialShape: [Int]) -> AlloyModel {
+        precondition(spatialShape.count == 3 && Set(spatialShape).count == 1, "alloy lattices are n × n × n cells")
+        var copy = self
+        copy.cells = spatialShape[0]
+        let volume = copy.cells * copy.cells * copy.cells
+        let scaled = (Double(vacancies) * Double(volume) / Double(cells * cells * cells)).rounded()
+        copy.vacancies = min(max(Int(scaled), 1), volume)
+        return copy
+    }
+
+    /// Equimolar occupation at random: of the A = 2n³ − V atoms, ⌊A/3⌋ of each element and the A mod 3
+    /// left over to Nb, then Mo; the V vacancies on corner sites of a regular grid — the first V
+    /// points, in C order, of the m × m × m grid of cells ⌊a n/m⌋, m = ⌈V^{1/3}⌉. No parameters.
+    public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
+        let lattice = BCCLattice(shape: spatialShape)
+        let vacancySites = Self.regularVacancySites(count: vacancies, cells: cells)
+        let atoms = lattice.siteCount - vacancySites.count
+        var codes: [Int8] = []
+        codes.reserveCapacity(atoms)
+        for (e, element) in AlloySpecies.elements.enumerated() {
+            codes += [Int8](repeating: element.rawValue, count: atoms / 3 + (e < atoms % 3 ? 1 : 0))
+        }
+        random.shuffle(&codes)
+        var values = [Int8](repeating: AlloySpecies.vacancy.rawValue, count: lattice.siteCount)
+        let vacant = Set(vacancySites)
+        var next = 0
+        for site in 0..<lattice.siteCount where !vacant.contains(site) {
+            values[site] = codes[next]
+            next += 1
+        }
+        return (Grid(components: 2, spatialShape: spatialShape, values: values), [])
+    }
+
+    /// The corner sites of the first `count` points of the regular m³ grid of cells, m = ⌈count^{1/3}⌉.
+    static func regularVacancySites(count: Int, cells: Int) -> [Int] {
+        var m = 1
+        while m * m * m < count { m += 1 }
+        var sites: [Int] = []
+        for a in 0..<m {
+            for b in 0..<m {
+                for c in 0..<m where sites.count < count {
+                    sites.append(((a * cells / m) * cells + b * cells / m) * cells + c * cells / m)
+                }
+            }
+        }
+        return sites
+    }
+
+    /// The six SRO parameters δ_ij (`ShortRangeOrder`), the lattice periodic: a whole configuration or a patch.
+    public func observables(of configuration: Grid<Int8>) -> [Double] {
+        ShortRangeOrder.parameters(of: configuration.values, on: BCCLattice(shape: configuration.spatialShape))
+    }
+
+    public func simulate(_ configuration: inout Grid<Int8>, steps: Int, random: RandomStream,
+                         record: (Int, Grid<Int8>, Double) -> Void) {
+        let lattice = BCCLattice(shape: configuration.spatialShape)
+        var sampler = VacancyKineticMonteCarlo(lattice: lattice, barriers: barriers.model, temperature: temperature,
+                                               occupation: configuration.values, vacancies: Self.vacancySites(in: configuration.values))
+        for step in 0..<steps {
+            sampler.run(hops: lattice.siteCount * stepsPerRecord, occupation: &configuration.values, random: random)
+            record(step + 1, configuration, sampler.time)
+        }
+    }
+
+    /// The sites holding a vacancy.
+    static func vacancySites(in occupation: [Int8]) -> [Int] {
+        occupation.indices.filter { occupation[$0] == AlloySpecies.vacancy.rawValue }
+    }
+
+    /// Copies of the configuration, `factor` per axis: composition and SRO exactly those of the input,
+    /// the vacancy concentration too. (The alloy's own upsampling — shifted tiles, exact-composition
+    /// redistribution, vacancies at the tile centres — is still to come; Docs/ALLOY.md.)
+    public func upsample(_ configuration: Grid<Int8>, factor: Int) -> Grid<Int8> {
+        let shape = configuration.spatialShape.map { $0 * factor }
+        var result = Grid(components: 2, spatialShape: shape, repeating: AlloySpecies.vacancy.rawValue)
+        for origin in Grid<Int8>.tilingOrigins(of: shape, patchSize: configuration.spatialShape) {
+            result.insert(configuration, at: origin)
+        }
+        return result
+    }
+
+    /// One hop per site of the region.
+    public func defaultRegionDuration(sites: Int) -> RegionDuration { .steps(2 * sites) }
+
+    /// Vacancy hops inside the block of cells for `duration` (hops or seconds). With `periodicWindow`
+    /// the block is a periodic lattice of its own; with `frozenHalo` its vacancies hop only onto its
+    /// sites, barriers read the frozen lattice around it, and vacancies outside stay where they are.
+    /// Blocks must be at least 2 cells along each axis.
+    public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], for duration: RegionDuration,
+                             boundary: RegionBoundary, random: RandomStream) -> Double {
+        precondition(region.count == 3 && region.allSatisfy { $0 >= Self.cellRange.lowerBound }, "alloy regions are at least 2 cells along each axis, got \(region)")
+        switch boundary {
+        case .periodicWindow:
+            var window = configuration.patch(origin: origin, size: region)
+            var sampler = VacancyKineticMonteCarlo(lattice: BCCLattice(shape: region), barriers: barriers.model, temperature: temperature,
+                                                   occupation: window.values, vacancies: Self.vacancySites(in: window.values))
+            sampler.run(duration, occupation: &window.values, random: random)
+            configuration.insert(window, at: origin)
+            return sampler.time
+        case .frozenHalo:
+            let lattice = BCCLattice(shape: configuration.spatialShape)
+            let block = CellBlock(origin: origin, size: region, lattice: lattice)
+            let inside = block.sites.filter { configuration.values[$0] == AlloySpecies.vacancy.rawValue }
+            var sampler = VacancyKineticMonteCarlo(lattice: lattice, barriers: barriers.model, temperature: temperature,
+                                                   occupation: configuration.values, vacancies: inside, region: block)
+            sampler.run(duration, occupation: &configuration.values, random: random)
+            return sampler.time
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// A complete binary tree of sums over non-negative rates: O(log n) updates and O(log n) selection of
+/// a channel with probability proportional to its rate.
+///
+/// Every inner node holds the sum of its two children, recomputed from them on each update, so the
+/// total carries no drift from accumulated differences (a Fenwick tree updated by differences would).
+struct RateSumTree {
+    /// Leaves (a power of two, at least one).
+    private let leafCount: Int
+    /// Node i has children 2i and 2i + 1; leaf c is node leafCount + c; node 0 is unused.
+    private var nodes: [Double]
+
+    /// A tree over `count` channels, all with rate 0.
+    init(count: Int) {
+        var leaves = 1
+        while leaves < count { leaves *= 2 }
+        leafCount = leaves
+        nodes = [Double](repeating: 0, count: 2 * leaves)
+    }
+
+    /// The sum of all rates.
+    var total: Double { nodes[1] }
+
+    /// The rate of `channel`.
+    func rate(_ channel: Int) -> Double { nodes[leafCount + channel] }
+
+    /// Sets the rate of `channel` and the sums above it.
+    mutating func set(_ channel: Int, rate: Double) {
+        var node = leafCount + channel
+        nodes[node] = rate
+        node /= 2
+        while node >= 1 {
+            nodes[node] = nodes[2 * node] + nodes[2 * node + 1]
+            node /= 2
+        }
+    }
+
+    /// The channel whose interval of the cumulative rates contains `target` ∈ [0, total); never a
+    /// channel of rate 0 while the total is positive (rounding cannot steer into an empty subtree).
+    func channel(at target: Double) -> Int {
+        var node = 1, remaining = target
+        while node < leafCount {
+            let left = nodes[2 * node], right = nodes[2 * node + 1]
+            if (remaining < left && left > 0) || right == 0 {
+                node = 2 * node
+            } else {
+                remaining -= left
+                node = 2 * node + 1
+            }
+        }
+        return node - leafCount
+    }
+}

@@ -35,7 +35,7 @@ let package = Package(
         .plugin(name: "BuildProvenance", capability: .buildTool(), path: "Sources/BuildProvenance"),
 
         // Microscopic systems and their dynamics.
-        .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),
+        .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral", "Linalg"]),
 
         // Neural networks with explicit backward passes (no physics in here).
         .target(name: "Learning", dependencies: ["Artifacts", "Linalg", "Random", "Execution"]),

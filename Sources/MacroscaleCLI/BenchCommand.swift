@@ -1,4 +1,5 @@
 import ArgumentParser
+import Artifacts
 import Dispatch
 import Execution
 import Foundation
@@ -15,14 +16,17 @@ struct Bench: ParsableCommand {
 struct BenchSimulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Glauber events/s (Ising 64², Curie–Weiss 64²), heat-bath updates/s, SPDE steps/s (50 × 200 points).",
+        abstract: "Glauber events/s (Ising 64², Curie–Weiss 64²), heat-bath updates/s, SPDE steps/s (50 × 200 points), alloy KMC hops/s (1,024 sites, one vacancy).",
         discussion: "Single-threaded per measurement, so the numbers are per core. Build with -c release.")
 
     @Option(help: "Approximate seconds per measurement.")
     var seconds = 2.0
 
-    @Option(help: "Run only the measurements whose label contains this text (e.g. 'Ising', 'spectral').")
+    @Option(help: "Run only the measurements whose label contains this text (e.g. 'Ising', 'spectral', 'alloy').")
     var only: String?
+
+    @Option(help: "NNK weights (.npz) for the alloy measurement; random weights in the same layout if not given.")
+    var nnkWeights: String?
 
     func run() throws {
         let ising = IsingModel(size: 64, temperature: 2.5, field: 0.1)
@@ -46,6 +50,40 @@ struct BenchSimulate: ParsableCommand {
                 return steps
             })
         }
+        // 8³ cells: 1,024 sites, 1,023 atoms and one vacancy; one step is 1,024 hops.
+        let pairAlloy = AlloyModel(cells: 8, temperature: 2000)
+        print(measure("alloy 8³ cells, pair barriers", unit: "hops/s") { steps in
+            runSteps(pairAlloy, steps: steps) * 1024
+        })
+        let barriers = try nnkWeights.map(AlloyBarriers.nnk(contentsOf:)) ?? .nnk(randomNetwork(), path: "random weights", sha256: "none")
+        let nnkAlloy = AlloyModel(cells: 8, temperature: 2000, barriers: barriers)
+        print(measure("alloy 8³ cells, NNK barriers (\(nnkWeights == nil ? "random" : "given") weights)", unit: "hops/s") { steps in
+            runSteps(nnkAlloy, steps: steps) * 1024
+        })
+    }
+
+    /// An NNK network in the reference layout with weights drawn at random (scaled so that
+    /// activations stay of order one): the cost of a barrier does not depend on the values.
+    private func randomNetwork() throws -> NNKBarrierModel {
+        let random = RandomStream(seed: 1, stage: "bench-nnk")
+        func array(_ shape: [Int], _ draw: () -> Double) throws -> NumPyArray {
+            try NumPyArray((0..<shape.reduce(1, *)).map { _ in Float(draw()) }, shape: shape)
+        }
+        var entries: [(name: String, array: NumPyArray)] = []
+        for layer in 0..<4 {
+            let inputs = layer == 0 ? NNKEnvironment.inputCount : NNKBarrierModel.width, width = NNKBarrierModel.width
+            entries += [
+                ("hidden\(layer).weight", try array([inputs, width]) { random.gaussian(sigma: 1 / Double(width).squareRoot()) }),
+                ("hidden\(layer).bias", try array([width]) { random.gaussian(sigma: 0.1) }),
+                ("hidden\(layer).bn_gamma", try array([width]) { 1 }),
+                ("hidden\(layer).bn_beta", try array([width]) { 0 }),
+                ("hidden\(layer).bn_running_mean", try array([width]) { 0 }),
+                ("hidden\(layer).bn_running_var", try array([width]) { 1 }),
+            ]
+        }
+        entries += [("output.weight", try array([NNKBarrierModel.width, 1]) { random.gaussian(sigma: 0.1) }),
+                    ("output.bias", try array([1]) { 0.8 })]
+        return try NNKBarrierModel(archive: NPZArchive(entries), source: "random weights")
     }
 
     /// Simulates `steps` steps of one trajectory; returns the number of steps.

@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import Linalg
 
 /// The NNK barrier network of Xing et al. (Nat. Commun. 15, 3879 (2024)), loaded from the `.npz`
 /// file whose path the user gives (Docs/ALLOY.md).
@@ -11,8 +12,10 @@ import Foundation
 /// read: y = x·(W s) + (b − μ) s + β with s = γ/√(σ² + eps).
 ///
 /// The inputs are the 729 voxels of `NNKEnvironment`, of which only the 113 sites inside the cutoff
-/// can be non-zero, so the first layer is a sum of at most 112 rows of W scaled by species codes.
-/// The eight directions of a vacancy go through the deeper layers together.
+/// can be non-zero, so the first layer only needs the 113 rows of W of the sphere's inputs, gathered
+/// when the file is read. A vacancy's eight hops are evaluated together, feature-major: the [113, 8]
+/// matrix of their sphere inputs (its 113 codes, permuted per direction) goes through every layer
+/// as one matrix product, Wᵀ [128, 113 or 128] times [·, 8] (OpenBLAS through `Linalg`).
 public struct NNKBarrierModel: HopBarrierModel {
     /// Units of every hidden layer.
     public static let width = 128
@@ -22,6 +25,8 @@ public struct NNKBarrierModel: HopBarrierModel {
     /// Folded weights of the first layer, [729, 128] row-major.
     let inputWeights: [Float]
     let inputBias: [Float]
+    /// The rows of `inputWeights` of the sphere's inputs, [113, 128] row-major.
+    let sphereWeights: [Float]
     /// Folded weights of the three deeper hidden layers, each [128, 128] row-major.
     let hiddenWeights: [[Float]]
     let hiddenBiases: [[Float]]
@@ -56,6 +61,8 @@ public struct NNKBarrierModel: HopBarrierModel {
         let deeper = try (1...3).map { try layer("hidden\($0)", inputs: NNKBarrierModel.width) }
         inputWeights = first.weights
         inputBias = first.bias
+        let width = NNKBarrierModel.width
+        sphereWeights = NNKEnvironment().inputs.flatMap { first.weights[($0 * width)..<(($0 + 1) * width)] }
         hiddenWeights = deeper.map(\.weights)
         hiddenBiases = deeper.map(\.bias)
         outputWeights = try NNKBarrierModel.floats(archive, "output.weight", shape: [NNKBarrierModel.width, 1], source: source)
@@ -85,33 +92,18 @@ public struct NNKBarrierModel: HopBarrierModel {
     public func barriers(ofVacancyAt vacancy: Int, on lattice: BCCLattice, occupation: [Int8]) -> SIMD8<Double> {
         let origin = lattice.voxel(of: vacancy)
         let sites = environment.offsets.count
-        let codes = environment.offsets.map { occupation[lattice.site(from: origin, offset: $0.x, $0.y, $0.z)] }
-        var directions: [Int] = []
+        let codes = environment.offsets.map { Float(occupation[lattice.site(from: origin, offset: $0.x, $0.y, $0.z)]) }
+        // Feature-major inputs: column d holds the sphere inputs of hop direction d.
+        var features = [Float](repeating: 0, count: sites * 8)
+        for direction in 0..<8 {
+            for m in 0..<sites { features[m * 8 + direction] = codes[environment.sources[direction * sites + m]] }
+        }
+        let barriers = forward(features, inputs: sites, firstWeights: sphereWeights, batch: 8)
+        var result = SIMD8<Double>(repeating: .infinity)
         for direction in 0..<8 {
             let d = BCCLattice.offset(ofDirection: direction)
-            if occupation[lattice.site(from: origin, offset: d.x, d.y, d.z)] != AlloySpecies.vacancy.rawValue { directions.append(direction) }
+            if occupation[lattice.site(from: origin, offset: d.x, d.y, d.z)] != AlloySpecies.vacancy.rawValue { result[direction] = barriers[direction] }
         }
-        var result = SIMD8<Double>(repeating: .infinity)
-        guard !directions.isEmpty else { return result }
-        let width = NNKBarrierModel.width, batch = directions.count
-        var activations = [Float](repeating: 0, count: batch * width)
-        // First layer: the bias plus, for every occupied site of the sphere, its code times its row of W.
-        activations.withUnsafeMutableBufferPointer { rowsOut in
-            inputWeights.withUnsafeBufferPointer { weights in
-                environment.rows.withUnsafeBufferPointer { rows in
-                    for (r, direction) in directions.enumerated() {
-                        let out = r * width
-                        for j in 0..<width { rowsOut[out + j] = inputBias[j] }
-                        for m in 0..<sites where codes[m] != 0 {
-                            let code = Float(codes[m]), row = rows[direction * sites + m] * width
-                            for j in 0..<width { rowsOut[out + j] += code * weights[row + j] }
-                        }
-                        for j in 0..<width { rowsOut[out + j] = max(rowsOut[out + j], 0) }
-                    }
-                }
-            }
-        }
-        for (r, barrier) in output(ofFirstLayer: activations, batch: batch).enumerated() { result[directions[r]] = barrier }
         return result
     }
 
@@ -119,50 +111,38 @@ public struct NNKBarrierModel: HopBarrierModel {
     /// the hop's frame (`NNKEnvironment`): the reference featurisation, evaluated densely.
     public func barrier(forInputs inputs: [Float]) -> Double {
         precondition(inputs.count == NNKEnvironment.inputCount, "the network takes \(NNKEnvironment.inputCount) inputs, got \(inputs.count)")
-        let width = NNKBarrierModel.width
-        var activations = inputBias
-        for (i, x) in inputs.enumerated() where x != 0 {
-            for j in 0..<width { activations[j] += x * inputWeights[i * width + j] }
-        }
-        return output(ofFirstLayer: activations.map { max($0, 0) }, batch: 1)[0]
+        return forward(inputs, inputs: inputs.count, firstWeights: inputWeights, batch: 1)[0]
     }
 
-    /// The barriers of `batch` environments from their first hidden layer's activations.
-    private func output(ofFirstLayer first: [Float], batch: Int) -> [Double] {
-        let width = NNKBarrierModel.width
-        var activations = first
+    /// The barriers of `batch` environments given feature-major (`inputs` rows of `batch` columns),
+    /// with `firstWeights` the first layer's rows for those inputs.
+    private func forward(_ features: [Float], inputs: Int, firstWeights: [Float], batch: Int) -> [Double] {
+        var activations = NNKBarrierModel.denseReLU(features, inputs: inputs, batch: batch, weights: firstWeights, bias: inputBias)
         for (weights, bias) in zip(hiddenWeights, hiddenBiases) {
-            activations = NNKBarrierModel.denseReLU(activations, batch: batch, weights: weights, bias: bias)
+            activations = NNKBarrierModel.denseReLU(activations, inputs: NNKBarrierModel.width, batch: batch, weights: weights, bias: bias)
         }
         return (0..<batch).map { r in
             var sum = outputBias
-            for j in 0..<width { sum += activations[r * width + j] * outputWeights[j] }
+            for j in 0..<NNKBarrierModel.width { sum += activations[j * batch + r] * outputWeights[j] }
             return Double(sum)
         }
     }
 
-    /// ReLU(x·W + b) for `batch` rows of 128 inputs, W [128, 128] row-major: each row of W is read
-    /// once for the whole batch.
-    private static func denseReLU(_ input: [Float], batch: Int, weights: [Float], bias: [Float]) -> [Float] {
-        let width = NNKBarrierModel.width
-        var output = [Float](repeating: 0, count: batch * width)
+    /// ReLU(Wᵀx + b) for `batch` columns x of `inputs` features, W [inputs, 128] row-major; the
+    /// result is feature-major too, [128, batch]. At most 128 × 8 × 729 multiply-adds: below
+    /// OpenBLAS's threshold for threads, so this runs on the calling thread, inside `parallelFor` too.
+    private static func denseReLU(_ input: [Float], inputs: Int, batch: Int, weights: [Float], bias: [Float]) -> [Float] {
+        var output = [Float](repeating: 0, count: width * batch)
+        for j in 0..<width {
+            for r in 0..<batch { output[j * batch + r] = bias[j] }
+        }
         output.withUnsafeMutableBufferPointer { out in
             input.withUnsafeBufferPointer { x in
                 weights.withUnsafeBufferPointer { w in
-                    for r in 0..<batch {
-                        for j in 0..<width { out[r * width + j] = bias[j] }
-                    }
-                    for k in 0..<width {
-                        let row = k * width
-                        for r in 0..<batch {
-                            let a = x[r * width + k], target = r * width
-                            if a == 0 { continue }
-                            for j in 0..<width { out[target + j] += a * w[row + j] }
-                        }
-                    }
-                    for i in 0..<(batch * width) { out[i] = max(out[i], 0) }
+                    matrixMultiply(w, transposed: true, x, into: out, m: width, n: batch, k: inputs, beta: 1)
                 }
             }
+            for i in out.indices { out[i] = max(out[i], 0) }
         }
         return output
     }

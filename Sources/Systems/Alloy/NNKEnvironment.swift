@@ -9,8 +9,9 @@
 /// (1, −1); T_d is flattened in C order (x slowest) into the 729 inputs.
 ///
 /// Only the voxels of the cube that are lattice sites inside the sphere can be non-zero: 113 of them
-/// (57 with even and 56 with odd offsets, the vacancy itself included). So the environment is read
-/// once as 113 codes, and each direction is a fixed assignment of those codes to input rows.
+/// (57 with even and 56 with odd offsets, the vacancy itself included), and S_d maps them onto
+/// themselves. So the environment is read once as 113 codes, and the input of direction d at the
+/// m-th sphere offset p_m is the code at offset S_d p_m, another of the 113: a permutation per direction.
 public struct NNKEnvironment: Sendable {
     /// Voxels per axis of the cube.
     public static let width = 9
@@ -21,10 +22,13 @@ public struct NNKEnvironment: Sendable {
     /// The radius of the environment, 7.5 Å.
     public static let cutoff = 7.5
 
-    /// The voxel offsets of the sites inside the cutoff, in C order of the cube.
+    /// The voxel offsets p_m of the sites inside the cutoff, in C order of the cube.
     public let offsets: [(x: Int, y: Int, z: Int)]
-    /// `rows[d * offsets.count + m]`: the input that the site at `offsets[m]` feeds for hop direction d.
-    public let rows: [Int]
+    /// `inputs[m]`: the network input of offset p_m (its C-order index in the cube).
+    public let inputs: [Int]
+    /// `sources[d * offsets.count + m]`: the index in `offsets` of S_d p_m, whose code is the input
+    /// at p_m for hop direction d.
+    public let sources: [Int]
 
     public init() {
         let half = NNKEnvironment.width / 2
@@ -41,19 +45,18 @@ public struct NNKEnvironment: Sendable {
         }
         var index: [Int: Int] = [:]
         for (m, o) in offsets.enumerated() { index[NNKEnvironment.input(o)] = m }
-        var rows = [Int](repeating: 0, count: 8 * offsets.count)
+        var sources = [Int](repeating: 0, count: 8 * offsets.count)
         for direction in 0..<8 {
-            // Input p of frame d reads the cube at S_d p: the site at offset S_d p feeds input p.
-            for p in offsets {
-                let source = NNKEnvironment.frame(ofDirection: direction, p)
-                guard let m = index[NNKEnvironment.input(source)] else {
+            for (m, p) in offsets.enumerated() {
+                guard let source = index[NNKEnvironment.input(NNKEnvironment.frame(ofDirection: direction, p))] else {
                     preconditionFailure("S_d maps the sphere onto itself")
                 }
-                rows[direction * offsets.count + m] = NNKEnvironment.input(p)
+                sources[direction * offsets.count + m] = source
             }
         }
         self.offsets = offsets
-        self.rows = rows
+        inputs = offsets.map(NNKEnvironment.input)
+        self.sources = sources
     }
 
     /// The input index of cube offset `p` (each component in −4…4), C order with x slowest.

@@ -10,13 +10,15 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3"),
         .systemLibrary(name: "CGSL"),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas"),
         .target(name: "Spectral", dependencies: ["CFFTW"]),
         .target(name: "Random", dependencies: ["CGSL"]),
+        .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib"),
         .target(name: "Inflate", dependencies: ["CZlib"]),
         .target(name: "Artifacts", dependencies: ["Inflate"], plugins: ["BuildProvenance"]),
         .plugin(name: "BuildProvenance", capability: .buildTool(), path: "Sources/BuildProvenance"),
-        .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral"]),
+        .target(name: "Systems", dependencies: ["Artifacts", "Random", "Spectral", "Linalg"]),
         .executableTarget(name: "ReadersFuzzer", dependencies: ["Artifacts", "Random", "Systems"]),
     ]
 )

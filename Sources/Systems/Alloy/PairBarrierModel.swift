@@ -8,8 +8,9 @@
 ///
 /// `illustrative` holds the default parameters. They are a choice, not a fit: E₀ = 0.8 eV is of the
 /// order of vacancy-migration barriers in refractory BCC metals, and the unlike-pair energies favour
-/// Mo–Ta most and Nb–Mo next (the orderings reported for NbMoTa-based alloys), like pairs being the
-/// zero of energy. With |ε| ≤ 0.06 eV every barrier lies in [0.59, 1.01] eV.
+/// Mo–Ta most (the Mo–Ta B2-type order that first-principles studies of NbMoTa-based alloys find
+/// strongest), Nb–Mo less and Nb–Ta hardly, like pairs being the zero of energy. With |ε| ≤ 0.06 eV
+/// every barrier lies in [0.59, 1.01] eV.
 public struct PairBarrierModel: HopBarrierModel, Equatable {
     /// The activation energy of a hop that leaves the energy unchanged, E₀ (eV).
     public let baseBarrier: Double

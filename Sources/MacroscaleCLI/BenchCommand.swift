@@ -55,6 +55,11 @@ struct BenchSimulate: ParsableCommand {
         print(measure("alloy 8³ cells, pair barriers", unit: "hops/s") { steps in
             runSteps(pairAlloy, steps: steps) * 1024
         })
+        // 32³ cells: 65,536 sites and 64 vacancies (the same concentration); one step is 65,536 hops.
+        let largeAlloy = AlloyModel(cells: 32, temperature: 2000, vacancies: 64)
+        print(measure("alloy 32³ cells, 64 vacancies, pair barriers", unit: "hops/s") { steps in
+            runSteps(largeAlloy, steps: steps) * 65_536
+        })
         let barriers = try nnkWeights.map(AlloyBarriers.nnk(contentsOf:)) ?? .nnk(randomNetwork(), path: "random weights", sha256: "none")
         let nnkAlloy = AlloyModel(cells: 8, temperature: 2000, barriers: barriers)
         print(measure("alloy 8³ cells, NNK barriers (\(nnkWeights == nil ? "random" : "given") weights)", unit: "hops/s") { steps in

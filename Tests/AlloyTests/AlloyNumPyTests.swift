@@ -53,6 +53,30 @@ final class AlloyNumPyTests: XCTestCase {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let weights = directory.file("weights.npz")
+        try Self.writeRandomWeights(to: weights)
+        try checkNNKBarriers(weightsAt: weights, in: directory, tolerance: 2e-5)
+    }
+
+    /// An alloy with NNK barriers records the weights' path and SHA-256; rebuilt from its
+    /// configuration it refuses a file whose digest is not the recorded one.
+    func testNNKWeightsAreRecordedByDigest() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let weights = directory.file("weights.npz")
+        try Self.writeRandomWeights(to: weights)
+        let configuration: [String: JSONValue] = ["system": "alloy", "barriers": "nnk", "nnkWeights": .string(weights.path)]
+        let model = try SystemRegistry.system(from: SystemConfiguration(configuration))
+        XCTAssertEqual(model.configuration["nnkWeightsSHA256"], .string(try SHA256.hex(fileAt: weights)))
+        XCTAssertEqual(try SystemRegistry.system(from: SystemConfiguration(model.configuration)).configuration, model.configuration)
+        var altered = model.configuration
+        altered["nnkWeightsSHA256"] = .string(String(repeating: "0", count: 64))
+        XCTAssertThrowsError(try SystemRegistry.system(from: SystemConfiguration(altered))) { error in
+            XCTAssertTrue(String(describing: error).contains("not the recorded"), "\(error)")
+        }
+    }
+
+    /// Random float32 weights in the reference layout, drawn by NumPy.
+    static func writeRandomWeights(to weights: URL) throws {
         try Python.run("""
             import numpy as np, sys
             rng = np.random.default_rng(4)
@@ -69,7 +93,6 @@ final class AlloyNumPyTests: XCTestCase {
             arrays['output.bias'] = np.array([0.9])
             np.savez(sys.argv[1], **{k: v.astype(np.float32) for k, v in arrays.items()})
             """, [weights.path])
-        try checkNNKBarriers(weightsAt: weights, in: directory, tolerance: 2e-5)
     }
 
     /// The published NNK weights, when this machine has them: the loader's all-zero check

@@ -68,9 +68,9 @@ public struct BCCLattice: Sendable, Equatable {
         return self.site(from: voxel(of: site), offset: d.x, d.y, d.z)
     }
 
-    /// The squared voxel distance between two sites, each axis taken as its shortest periodic image.
-    public func squaredVoxelDistance(_ first: Int, _ second: Int) -> Int {
-        let a = voxel(of: first), b = voxel(of: second)
+    /// The squared distance between two voxels of the lattice, each axis taken as its shortest periodic image.
+    @inline(__always)
+    public func squaredVoxelDistance(_ a: (x: Int, y: Int, z: Int), _ b: (x: Int, y: Int, z: Int)) -> Int {
         @inline(__always) func axis(_ delta: Int, _ extent: Int) -> Int {
             let wrapped = delta < 0 ? delta + extent : delta
             let shortest = min(wrapped, extent - wrapped)

@@ -4,14 +4,14 @@
 /// Every inner node holds the sum of its two children, recomputed from them on each update, so the
 /// total carries no drift from accumulated differences (a Fenwick tree updated by differences would).
 struct RateSumTree {
-    /// Leaves (a power of two, at least one).
+    /// Leaves (a power of two, at least eight).
     private let leafCount: Int
     /// Node i has children 2i and 2i + 1; leaf c is node leafCount + c; node 0 is unused.
     private var nodes: [Double]
 
     /// A tree over `count` channels, all with rate 0.
     init(count: Int) {
-        var leaves = 1
+        var leaves = 8
         while leaves < count { leaves *= 2 }
         leafCount = leaves
         nodes = [Double](repeating: 0, count: 2 * leaves)
@@ -20,17 +20,17 @@ struct RateSumTree {
     /// The sum of all rates.
     var total: Double { nodes[1] }
 
-    /// The rate of `channel`.
-    func rate(_ channel: Int) -> Double { nodes[leafCount + channel] }
-
-    /// Sets the rate of `channel` and the sums above it.
-    mutating func set(_ channel: Int, rate: Double) {
-        var node = leafCount + channel
-        nodes[node] = rate
-        node /= 2
+    /// Sets the rates of the eight channels 8g … 8g + 7 (one vacancy's hops) and the sums above them:
+    /// they fill an aligned subtree of three levels, so its sums are computed once for all eight.
+    mutating func set(group: Int, rates: SIMD8<Double>) {
+        precondition(leafCount >= 8, "groups of eight channels need at least eight leaves")
+        let first = leafCount + 8 * group
+        for d in 0..<8 { nodes[first + d] = rates[d] }
+        var node = first / 2, count = 4
         while node >= 1 {
-            nodes[node] = nodes[2 * node] + nodes[2 * node + 1]
+            for i in node..<(node + count) { nodes[i] = nodes[2 * i] + nodes[2 * i + 1] }
             node /= 2
+            count = max(count / 2, 1)
         }
     }
 

@@ -25,6 +25,8 @@ struct VacancyKineticMonteCarlo {
     let region: CellBlock?
     /// The sites of the mobile vacancies; channel 8v + d is the hop of vacancy v in direction d.
     private(set) var vacancies: [Int]
+    /// The voxels of the vacancies, for the distance checks after each hop.
+    private var vacancyVoxels: [(x: Int, y: Int, z: Int)]
     private var rates: RateSumTree
     /// Seconds elapsed.
     private(set) var time = 0.0
@@ -40,6 +42,7 @@ struct VacancyKineticMonteCarlo {
         self.beta = 1 / (Self.boltzmann * temperature)
         self.region = region
         self.vacancies = vacancies
+        vacancyVoxels = vacancies.map(lattice.voxel(of:))
         rates = RateSumTree(count: 8 * vacancies.count)
         for v in vacancies.indices { refresh(v, occupation: occupation) }
     }
@@ -51,12 +54,14 @@ struct VacancyKineticMonteCarlo {
     private mutating func refresh(_ v: Int, occupation: [Int8]) {
         let site = vacancies[v]
         let energies = barriers.barriers(ofVacancyAt: site, on: lattice, occupation: occupation)
+        var channels = SIMD8<Double>(repeating: 0)
         for direction in 0..<8 {
             let target = lattice.neighbour(of: site, direction: direction)
-            let allowed = occupation[target] != AlloySpecies.vacancy.rawValue && (region?.contains(target) ?? true)
-            let rate = allowed ? Self.attemptFrequency * exp(-beta * energies[direction]) : 0
-            rates.set(8 * v + direction, rate: rate)
+            if occupation[target] != AlloySpecies.vacancy.rawValue && (region?.contains(target) ?? true) {
+                channels[direction] = Self.attemptFrequency * exp(-beta * energies[direction])
+            }
         }
+        rates.set(group: v, rates: channels)
     }
 
     /// Moves vacancy `v` in `direction` and recomputes the channels within reach of both sites.
@@ -64,12 +69,14 @@ struct VacancyKineticMonteCarlo {
         let from = vacancies[v], to = lattice.neighbour(of: from, direction: direction)
         occupation[from] = occupation[to]
         occupation[to] = AlloySpecies.vacancy.rawValue
+        let left = vacancyVoxels[v], arrived = lattice.voxel(of: to)
         vacancies[v] = to
+        vacancyVoxels[v] = arrived
         hops += 1
         let reach = barriers.reachSquared
         for w in vacancies.indices {
-            let site = vacancies[w]
-            if w == v || lattice.squaredVoxelDistance(site, from) <= reach || lattice.squaredVoxelDistance(site, to) <= reach {
+            let voxel = vacancyVoxels[w]
+            if w == v || lattice.squaredVoxelDistance(voxel, left) <= reach || lattice.squaredVoxelDistance(voxel, arrived) <= reach {
                 refresh(w, occupation: occupation)
             }
         }

@@ -1,7 +1,7 @@
 import Artifacts
 import Foundation
 
-/// Which barrier model drives an alloy's vacancy hops, as its configuration names it (Docs/ALLOY.md).
+/// Which barrier model drives an alloy's vacancy hops, as its configuration names it (Docs/SYSTEMS.md, *NbMoTa alloy*).
 public enum AlloyBarriers: Sendable {
     /// The built-in pair model, `PairBarrierModel.illustrative` (`barriers=pair`, the default).
     case pair(PairBarrierModel)

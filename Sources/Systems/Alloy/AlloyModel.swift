@@ -3,7 +3,7 @@ import Foundation
 import Random
 
 /// Equimolar BCC NbMoTa with vacancies, evolved by rejection-free vacancy kinetic Monte Carlo
-/// (Docs/METHOD.md §4.4, Docs/ALLOY.md).
+/// (Docs/METHOD.md §4.4, Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// A configuration holds species codes (vacancy 0, Nb 1, Mo 2, Ta 3) on the sites of n × n × n cubic
 /// cells, periodic, as a `Grid` of two components — the corner and the body-centre sublattice — on
@@ -170,7 +170,7 @@ public struct AlloyModel: MicroscopicSystem {
 
     /// Copies of the configuration, `factor` per axis: composition and SRO exactly those of the input,
     /// the vacancy concentration too. (The alloy's own upsampling — shifted tiles, exact-composition
-    /// redistribution, vacancies at the tile centres — is still to come; Docs/ALLOY.md.)
+    /// redistribution, vacancies at the tile centres — is still to come; Docs/SYSTEMS.md, *NbMoTa alloy*.)
     public func upsample(_ configuration: Grid<Int8>, factor: Int) -> Grid<Int8> {
         let shape = configuration.spatialShape.map { $0 * factor }
         var result = Grid(components: 2, spatialShape: shape, repeating: AlloySpecies.vacancy.rawValue)

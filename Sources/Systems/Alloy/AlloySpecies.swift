@@ -1,4 +1,4 @@
-/// What a site of the NbMoTa lattice holds, by the code it is stored with (Docs/ALLOY.md).
+/// What a site of the NbMoTa lattice holds, by the code it is stored with (Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// The codes are those of the reference voxel encoding, in which they are also the values the NNK
 /// barrier network reads: vacancy 0, Nb 1, Mo 2, Ta 3.

@@ -1,4 +1,4 @@
-/// A model of the migration barriers of vacancy hops in the NbMoTa lattice (Docs/ALLOY.md).
+/// A model of the migration barriers of vacancy hops in the NbMoTa lattice (Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// The kinetic Monte Carlo asks for the eight barriers of one vacancy at a time and recomputes them
 /// after a hop only for the vacancies whose environment, the sites within `reachSquared`, changed.

@@ -3,7 +3,7 @@ import Foundation
 import Linalg
 
 /// The NNK barrier network of Xing et al. (Nat. Commun. 15, 3879 (2024)), loaded from the `.npz`
-/// file whose path the user gives (Docs/ALLOY.md).
+/// file whose path the user gives (Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// Layout of the file (float32 arrays, `weight` as [in, out] so that y = x·W + b): four hidden
 /// blocks `hidden{0…3}` of [x·W + b → BatchNorm in eval mode (eps 10⁻⁵; `bn_gamma`, `bn_beta`,

@@ -1,5 +1,5 @@
 /// The featurisation of the NNK barrier network (Xing et al., Nat. Commun. 15, 3879 (2024)), as the
-/// reference specifies it (Docs/ALLOY.md).
+/// reference specifies it (Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// For a vacancy at voxel c the network reads the 9 × 9 × 9 voxel cube centred on c (periodic),
 /// every voxel farther than 7.5 Å from the centre set to 0 — with voxels of a/2 = 1.62 Å, the

@@ -1,5 +1,5 @@
 /// The built-in barrier model: first-neighbour pair energies and a kinetically resolved activation
-/// energy, E_b = E₀ + (E_after − E_before)/2 (Docs/ALLOY.md).
+/// energy, E_b = E₀ + (E_after − E_before)/2 (Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// The configurational energy is E = Σ over first-neighbour bonds of ε(σ_i, σ_j), with ε = 0 for any
 /// bond to a vacancy. A hop of the atom s from site y onto the vacancy at x changes it by

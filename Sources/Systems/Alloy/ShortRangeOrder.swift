@@ -1,4 +1,4 @@
-/// The six short-range-order parameters of NbMoTa, δ_ij = Z_ij − 8/3 (Docs/ALLOY.md).
+/// The six short-range-order parameters of NbMoTa, δ_ij = Z_ij − 8/3 (Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// Z_ij is the mean number of j-type first neighbours of an i-type atom: the number of ordered
 /// (i-atom, j-neighbour) pairs over the number of i atoms. The six are the pairs i ≤ j in the order

@@ -1,7 +1,7 @@
 import Foundation
 import Random
 
-/// Rejection-free kinetic Monte Carlo of vacancy hops in the NbMoTa lattice (Docs/ALLOY.md).
+/// Rejection-free kinetic Monte Carlo of vacancy hops in the NbMoTa lattice (Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// Every (vacancy, direction) pair is a channel with rate ν₀ exp(−E_b/k_BT), E_b from the barrier
 /// model; a hop onto another vacancy, or out of the region when one is set, has rate 0. An event

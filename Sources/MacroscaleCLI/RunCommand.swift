@@ -20,8 +20,8 @@ struct Run: ParsableCommand {
 
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
-    @Option(help: "Profile: a set of option overrides defined in the file.")
-    var profile = "quick"
+    @Option(help: "Profile: a set of option overrides defined in the file (default: quick; in a file without profiles, the stages as written, also chosen by 'default').")
+    var profile: String?
     @Option(help: "Output root (default: Data/runs/<pipeline>/<profile>).")
     var out: String?
     @Option(help: "Re-run this stage and every later one.")
@@ -41,6 +41,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let definition = try PipelineDefinition(contentsOf: URL(fileURLWithPath: pipeline))
+        let profile = try definition.profile(profile)
         let root = URL(fileURLWithPath: out ?? "Data/runs/\(definition.name)/\(profile)")
         let plan = try PipelinePlan(definition, profile: profile, root: root, settings: try settings.map(OptionSetting.init))
         let passThrough = (threads.map { ["--threads", String($0)] } ?? []) + (quiet ? ["--quiet"] : [])

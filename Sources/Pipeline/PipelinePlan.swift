@@ -27,6 +27,9 @@ public struct PipelinePlan {
     /// argument lists under `root`.
     public init(_ definition: PipelineDefinition, profile: String, root: URL, settings: [OptionSetting] = []) throws {
         guard let overrides = definition.profiles[profile] ?? (profile == "default" ? [:] : nil) else {
+            guard !definition.profiles.isEmpty else {
+                throw PipelineError("pipeline '\(definition.name)' defines no profiles, so not '\(profile)': run it without --profile (its stages as written)")
+            }
             throw PipelineError("pipeline '\(definition.name)' has no profile '\(profile)' (profiles: \(definition.profiles.keys.sorted().joined(separator: ", ")))")
         }
         for setting in settings where !definition.stages.contains(where: { $0.name == setting.stage }) {
@@ -70,6 +73,7 @@ public struct PipelinePlan {
             sweeps[stage.name] = sweep
             for values in sweep?.copies ?? [[]] {
                 let name = Sweep.name(stage.name, values[...])
+                try DirectoryName.check(name, "stage '\(stage.name)': the copy for \(values.joined(separator: ", ")), named")
                 var copyOptions = options
                 if let key = matrix?.key, let value = values.last {
                     if let index = copyOptions.firstIndex(where: { $0.key == key }) { copyOptions[index].value = .scalar(value) } else { copyOptions.append((key, .scalar(value))) }

@@ -63,6 +63,16 @@ final class SystemValidationTests: XCTestCase {
         XCTAssertEqual(try PredatorPreyModel.InitialCondition("test"), .testGrid)
     }
 
+    /// A target size near `Int.max` trapped on overflow in the size check of `macroscale run`
+    /// (issue 14, finding 6); it is refused like any size that is not a power of the factor.
+    func testAbsurdTargetSizesAreRefusedWithoutOverflow() {
+        for (target, factor) in [(Int.max, 2), (Int.max - 1, 2), (1 << 62, 3), (64, Int.max)] {
+            XCTAssertTrue(message { _ = try Tiling.upsamplingLevels(from: [16, 16], to: [target, target], factor: factor) }
+                .contains("is not the input size 16 times a power of \(factor)"), "\(target), \(factor)")
+        }
+        XCTAssertEqual(try? Tiling.upsamplingLevels(from: [16, 16], to: [1 << 62, 1 << 62], factor: 2), 58)
+    }
+
     /// Valid configurations pass the boundary unchanged; the first invalid value is named.
     func testConfigurationsFromArraysCheckEveryValue() throws {
         let model = IsingModel(size: 2, temperature: 2.5, field: 0)

@@ -2,9 +2,11 @@ import Foundation
 
 /// One execution of a pipeline stage writing into its output directory.
 ///
-/// Opening a run deletes any earlier `manifest.json`, so a directory being rewritten never looks
-/// complete; outputs are written atomically one by one; `finish()` checksums them and writes the
-/// manifest last. A stage interrupted anywhere before that leaves a directory without a manifest.
+/// Opening a run refuses a directory that is or holds one of the stage's inputs before anything on
+/// disk changes; then it deletes any earlier `manifest.json`, so a directory being rewritten never
+/// looks complete. Outputs are written
+/// atomically one by one; `finish()` checksums them and writes the manifest last. A stage
+/// interrupted anywhere before that leaves a directory without a manifest.
 public final class StageRun {
     /// The stage directory.
     public let directory: URL
@@ -32,6 +34,7 @@ public final class StageRun {
         self.seed = seed
         self.threads = threads
         self.inputs = []
+        try InputOverlap.check(directory, against: checkedInputs.map(\.path))
         checkedInputs.forEach(recordInput)
         try DirectoryCreation.create(directory)
         let manifest = directory.appendingPathComponent(StageManifest.fileName)

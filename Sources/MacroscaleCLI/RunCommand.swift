@@ -39,6 +39,10 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override an option: STAGE.OPTION=VALUE (repeatable).", valueName: "STAGE.OPTION=VALUE"))
     var settings: [String] = []
 
+    func validate() throws {
+        if out?.isEmpty == true { throw ValidationError("--out must name a directory, got an empty path") }
+    }
+
     func run() throws {
         let definition = try PipelineDefinition(contentsOf: URL(fileURLWithPath: pipeline))
         let profile = try definition.profile(profile)

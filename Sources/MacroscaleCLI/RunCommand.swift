@@ -59,6 +59,14 @@ struct Run: ParsableCommand {
             }
         }
         try Run.checkSizes(commands)
+        // One run per root at a time: a second is refused before it changes anything.
+        var lock: DirectoryLock?
+        if !dryRun {
+            try DirectoryCreation.create(root)
+            lock = try DirectoryLock(root, for: "this pipeline run")
+            try AtomicFile.removeLeftovers(in: RunRecord.directory(under: root))
+        }
+        defer { lock?.release() }
         let schedule = try RunSchedule(plan, from: from, only: only, force: force)
         if dryRun {
             print("pipeline \(plan.pipeline), profile \(plan.profile) → \(root.path) (dry run)")

@@ -141,8 +141,13 @@ public struct RunRecord: Codable, Equatable {
         self.upstream = upstream
     }
 
+    /// The directory under a run root that holds its run records.
+    public static func directory(under root: URL) -> URL {
+        root.appendingPathComponent(".pipeline")
+    }
+
     static func url(_ plan: PipelinePlan, _ step: PipelinePlan.Step) -> URL {
-        plan.root.appendingPathComponent(".pipeline").appendingPathComponent("\(step.name).json")
+        directory(under: plan.root).appendingPathComponent("\(step.name).json")
     }
 
     /// The record `step` would have if it ran now.

@@ -3,8 +3,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// What a stage may do to its output directory (issue 14, finding 4): never write where it
-/// reads.
+/// What a stage may do to its output directory (issue 14, findings 4 and 8): never write where it
+/// reads, and clear away what an interrupted earlier run left.
 final class StageDirectoryTests: XCTestCase {
     var dir: TemporaryDirectory!
 
@@ -37,5 +37,20 @@ final class StageDirectoryTests: XCTestCase {
         // Beside the input, or below its stage, is fine.
         try StageRun(stage: "x", directory: dir.file("E"), config: nil, seed: nil, inputs: [input], threads: 1).finish()
         try StageRun(stage: "x", directory: dir.file("D/sub"), config: nil, seed: nil, inputs: [input], threads: 1).finish()
+    }
+
+    /// Temporary files a killed write left (`.NAME.tmp-PID-RANDOM`) stayed forever; the stage's
+    /// next run removes them from its directory and its report folder, and nothing else.
+    func testAStageRunRemovesWhatInterruptedWritesLeft() throws {
+        let stage = try finishedStage("S")
+        let manager = FileManager.default
+        try manager.createDirectory(at: stage.appendingPathComponent("report"), withIntermediateDirectories: true)
+        try manager.createDirectory(at: stage.appendingPathComponent("nested"), withIntermediateDirectories: true)
+        let leftovers = [".a.npy.tmp-999-1", "report/.index.html.tmp-12-345678"]
+        let kept = [".a.npy.tmp-x-1", ".tmp-1-2", "a.npy.tmp-1-2", ".notes", "nested/\(StageManifest.fileName)", "nested/.b.npy.tmp-1-2"]
+        for name in leftovers + kept { try Data("x".utf8).write(to: stage.appendingPathComponent(name)) }
+        try StageRun(stage: "demo", directory: stage, config: nil, seed: nil, inputs: [], threads: 1).finish()
+        for name in leftovers { XCTAssertFalse(manager.fileExists(atPath: stage.appendingPathComponent(name).path), name) }
+        for name in kept { XCTAssertTrue(manager.fileExists(atPath: stage.appendingPathComponent(name).path), name) }
     }
 }

@@ -53,6 +53,9 @@ struct MMDCommand: ParsableCommand {
         } catch {
             throw ArtifactError((m < 2 ? firstURL : secondURL).path, "\(error) (shapes \(NumPyArray.describe(a.shape)) and \(NumPyArray.describe(b.shape)))")
         }
+        let double = MemoryLayout<Double>.size
+        try MemoryBudget.check(max(MemoryBudget.bytes(m, m, double), MemoryBudget.bytes(n, n, double), MemoryBudget.bytes(m, n, double)),
+                               for: "the MMD's kernel matrix of \(m) and \(n) samples")
         var x = a.doubleValues(), y = b.doubleValues()
         for (url, values) in [(firstURL, x), (secondURL, y)] {
             if let bad = values.firstIndex(where: { !$0.isFinite }) {

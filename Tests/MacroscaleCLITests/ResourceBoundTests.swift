@@ -4,8 +4,19 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Issue 14, finding 5: an MMD of one sample is refused with a message instead of a trap.
+/// Issue 14, findings 5 and 8: requests for more memory than any machine has, and an MMD of one
+/// sample, are refused with a message instead of an abort or a trap.
 final class ResourceBoundTests: CommandTestCase {
+    /// A simulation of 410 TB of states aborted in the allocator ("failed to allocate").
+    func testASimulationBeyondTheMemoryIsRefused() {
+        let message = refusal(["simulate", "ising", "--size", "46340", "--runs", "1000", "--steps", "200", "--out", path("huge")])
+        XCTAssertTrue(message.hasPrefix("simulate: 1000 runs × 201 records × 2147395600 values × 1 byte, held 3 times over while written, needs 1.3 PB of memory"), message)
+        XCTAssertTrue(message.contains("set MACROSCALE_MEMORY_LIMIT (e.g. 64G) to allow more"), message)
+        XCTAssertTrue(refusal(["simulate", "curie-weiss", "--size", "4", "--runs", "2", "--steps", "\(Int.max)", "--out", path("huge")])
+            .contains("× 9223372036854775807 records × 16 values × 1 byte"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("huge")))
+    }
+
     /// `macroscale mmd` on one sample hit the MMD's precondition (SIGILL).
     func testMMDOfOneSampleIsAnError() throws {
         try NPYFile.write(try NumPyArray([0.0, 1, 2], shape: [1, 3]), to: dir.file("one.npy"))

@@ -9,13 +9,14 @@ import Darwin
 /// directory, which is flushed to disk (`fsync`) and then renamed over the destination.
 ///
 /// An interrupted write (Ctrl-C, `kill -9`, power loss after the rename) never leaves a partial file
-/// under the final name; at worst a `.<name>.tmp-*` file remains, which nothing reads.
+/// under the final name; at worst a `.<name>.tmp-*` file remains, which nothing reads and
+/// the stage's next run removes (`removeLeftovers`).
 public enum AtomicFile {
     /// Streams the file's contents through `body` and publishes it atomically at `url`.
     public static func write(to url: URL, _ body: (ByteSink) throws -> Void) throws {
         let directory = url.deletingLastPathComponent()
         try DirectoryCreation.create(directory)
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let temporary = temporaryFile(for: url)
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw ArtifactError(url.path, "cannot create a temporary file beside it: \(String(cString: strerror(errno)))")
@@ -44,6 +45,46 @@ public enum AtomicFile {
     /// Publishes `data` atomically at `url`.
     public static func write(_ data: Data, to url: URL) throws {
         try write(to: url) { try $0.write(data) }
+    }
+
+    /// The temporary file `write` publishes `url` from: `.NAME.tmp-PID-RANDOM` beside it.
+    private static func temporaryFile(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent)\(temporaryMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    }
+
+    private static let temporaryMarker = ".tmp-"
+
+    /// Whether `name` is a temporary file of `write`'s, `.NAME.tmp-PID-RANDOM`.
+    static func isTemporaryName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let marker = name.range(of: temporaryMarker, options: .backwards),
+              marker.lowerBound > name.index(after: name.startIndex) else { return false }
+        let numbers = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        return numbers.count == 2 && numbers.allSatisfy { !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } }
+    }
+
+    /// Deletes the temporary files that writes interrupted by a kill left in `directory` and in
+    /// its subdirectories (a report folder) that are not directories of another stage or run —
+    /// run by the one process that holds `directory`'s `DirectoryLock`, so no write is under way.
+    public static func removeLeftovers(in directory: URL) throws {
+        let manager = FileManager.default
+        for name in (try? manager.contentsOfDirectory(atPath: directory.path)) ?? [] {
+            let url = directory.appendingPathComponent(name)
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+            if !isDirectory.boolValue {
+                if isTemporaryName(name) { try removeLeftover(url) }
+            } else if ![StageManifest.fileName, DirectoryLock.fileName].contains(where: { manager.fileExists(atPath: url.appendingPathComponent($0).path) }) {
+                for inner in (try? manager.contentsOfDirectory(atPath: url.path)) ?? [] where isTemporaryName(inner) {
+                    try removeLeftover(url.appendingPathComponent(inner))
+                }
+            }
+        }
+    }
+
+    private static func removeLeftover(_ url: URL) throws {
+        guard unlink(url.path) == 0 || errno == ENOENT else {
+            throw ArtifactError(url.path, "cannot remove this temporary file left by an interrupted write: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Flushes a directory entry so that a completed rename survives a crash.

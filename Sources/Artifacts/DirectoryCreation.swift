@@ -6,14 +6,16 @@ import Darwin
 #endif
 
 /// Creating output directories with errors that say what is in the way.
-enum DirectoryCreation {
-    /// Creates `directory` and any missing parents; an `ArtifactError` names the path and the
-    /// reason (a file in the way, an unwritable parent) instead of Foundation's error text.
-    static func create(_ directory: URL) throws {
+public enum DirectoryCreation {
+    /// Creates `directory` and any missing parents, or checks that an existing one is a writable
+    /// directory; an `ArtifactError` names the path and the reason (a file in the way, an
+    /// unwritable directory or parent) instead of Foundation's error text.
+    public static func create(_ directory: URL) throws {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else { throw ArtifactError(directory.path, "is a file, not a directory") }
+            guard access(directory.path, W_OK | X_OK) == 0 else { throw ArtifactError(directory.path, "is a directory this user cannot write to") }
             return
         }
         do {

@@ -38,9 +38,11 @@ public struct NumPyArray: Sendable, Equatable {
         try! self.init(values, shape: [values.count])
     }
 
-    /// The elements as Swift values of the array's own type; throws on a type mismatch.
+    /// The elements as Swift values of the array's own type; throws on a type mismatch, or when
+    /// the copy would exceed the memory there is (`MemoryBudget`).
     public func elements<T: NumPyElement>(as type: T.Type) throws -> [T] {
-        try withUnsafeElements(as: type) { Array($0) }
+        try MemoryBudget.check(bytes.count, for: "a copy of an array of shape \(NumPyArray.describe(shape)) of \(dtype.numpyName)")
+        return try withUnsafeElements(as: type) { Array($0) }
     }
 
     /// Borrows the elements as a typed buffer without copying; throws on a type mismatch.
@@ -69,14 +71,22 @@ public struct NumPyArray: Sendable, Equatable {
 
     /// Every element converted to Double, whatever the element type (booleans become 0 or 1).
     public func doubleValues() -> [Double] {
+        /// The elements of type `T`, the array's own, as Doubles (borrowed, not copied first).
+        func converted<T: NumPyElement>(_ type: T.Type, _ convert: (T) -> Double) -> [Double] {
+            do {
+                return try withUnsafeElements(as: type) { $0.map(convert) }
+            } catch {
+                preconditionFailure("an array of \(dtype.numpyName) borrowed as its own type: \(error)")
+            }
+        }
         switch dtype {
-        case .float32: return try! elements(as: Float.self).map(Double.init)
-        case .float64: return try! elements(as: Double.self)
-        case .int8: return try! elements(as: Int8.self).map(Double.init)
-        case .uint8: return try! elements(as: UInt8.self).map(Double.init)
+        case .float32: return converted(Float.self, Double.init)
+        case .float64: return converted(Double.self) { $0 }
+        case .int8: return converted(Int8.self, Double.init)
+        case .uint8: return converted(UInt8.self, Double.init)
         case .bool: return bytes.map { $0 == 0 ? 0 : 1 }
-        case .int32: return try! elements(as: Int32.self).map(Double.init)
-        case .int64: return try! elements(as: Int64.self).map(Double.init)
+        case .int32: return converted(Int32.self, Double.init)
+        case .int64: return converted(Int64.self, Double.init)
         }
     }
 

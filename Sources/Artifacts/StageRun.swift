@@ -2,12 +2,16 @@ import Foundation
 
 /// One execution of a pipeline stage writing into its output directory.
 ///
-/// Opening a run deletes any earlier `manifest.json`, so a directory being rewritten never looks
-/// complete; outputs are written atomically one by one; `finish()` checksums them and writes the
-/// manifest last. A stage interrupted anywhere before that leaves a directory without a manifest.
+/// Opening a run refuses a directory that is or holds one of the stage's inputs, or that another
+/// process is writing (`DirectoryLock`, held until `finish()`), before anything on disk changes;
+/// then it removes the temporary files an interrupted earlier run left and deletes any earlier
+/// `manifest.json`, so a directory being rewritten never looks complete. Outputs are written
+/// atomically one by one; `finish()` checksums them and writes the manifest last. A stage
+/// interrupted anywhere before that leaves a directory without a manifest.
 public final class StageRun {
     /// The stage directory.
     public let directory: URL
+    private let lock: DirectoryLock
     private let stage: String
     private var config: JSONValue
     private let seed: UInt64?
@@ -32,8 +36,11 @@ public final class StageRun {
         self.seed = seed
         self.threads = threads
         self.inputs = []
-        checkedInputs.forEach(recordInput)
+        try InputOverlap.check(directory, against: checkedInputs.map(\.path))
         try DirectoryCreation.create(directory)
+        lock = try DirectoryLock(directory, for: "this stage")
+        checkedInputs.forEach(recordInput)
+        try AtomicFile.removeLeftovers(in: directory)
         let manifest = directory.appendingPathComponent(StageManifest.fileName)
         if FileManager.default.fileExists(atPath: manifest.path) {
             try FileManager.default.removeItem(at: manifest)
@@ -116,6 +123,7 @@ public final class StageRun {
             wallSeconds: ended.timeIntervalSince(started),
             threads: threads)
         try AtomicFile.write(try manifest.encoded(), to: directory.appendingPathComponent(StageManifest.fileName))
+        lock.release()
         return manifest
     }
 }

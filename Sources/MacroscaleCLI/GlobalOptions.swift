@@ -32,6 +32,11 @@ struct StageOptions: ParsableArguments {
 
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        // An empty path is the current directory to Foundation: a stage would write wherever it runs.
+        guard !out.isEmpty else { throw ValidationError("--out must name a directory, got an empty path") }
+    }
+
     /// The output directory as a URL.
     var directory: URL { URL(fileURLWithPath: out) }
 

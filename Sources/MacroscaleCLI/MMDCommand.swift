@@ -47,7 +47,21 @@ struct MMDCommand: ParsableCommand {
         guard try Self.layout(b, source: secondURL) == (times, dimension) else {
             throw ValidationError("the ensembles disagree in time steps or dimension: \(a.shape) and \(b.shape)")
         }
+        let (m, n) = (a.shape[0], b.shape[0])
+        do {
+            try MMD.checkSamples(m, n, dimension: dimension)
+        } catch {
+            throw ArtifactError((m < 2 ? firstURL : secondURL).path, "\(error) (shapes \(NumPyArray.describe(a.shape)) and \(NumPyArray.describe(b.shape)))")
+        }
+        let double = MemoryLayout<Double>.size
+        try MemoryBudget.check(max(MemoryBudget.bytes(m, m, double), MemoryBudget.bytes(n, n, double), MemoryBudget.bytes(m, n, double)),
+                               for: "the MMD's kernel matrix of \(m) and \(n) samples")
         var x = a.doubleValues(), y = b.doubleValues()
+        for (url, values) in [(firstURL, x), (secondURL, y)] {
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw ArtifactError(url.path, "value \(values[bad]) of trajectory \(bad / (times * dimension)) is not finite; MMD compares finite samples")
+            }
+        }
         if let standardizeBy {
             let scale = SpreadScale(of: standardizeBy == "A" ? x : y, times: times, dimension: dimension)
             x = scale.standardised(x)
@@ -64,12 +78,17 @@ struct MMDCommand: ParsableCommand {
         }
     }
 
-    /// (time steps, dimension) of a [trajectories, time, dim] or [samples, dim] array.
+    /// (time steps, dimension) of a [trajectories, time, dim] or [samples, dim] array, both at least 1.
     static func layout(_ array: NumPyArray, source: URL) throws -> (Int, Int) {
+        let layout: (Int, Int)
         switch array.shape.count {
-        case 2: return (1, array.shape[1])
-        case 3: return (array.shape[1], array.shape[2])
+        case 2: layout = (1, array.shape[1])
+        case 3: layout = (array.shape[1], array.shape[2])
         default: throw ArtifactError(source.path, "expected [trajectories, time, dim] or [samples, dim], got \(NumPyArray.describe(array.shape))")
         }
+        guard layout.0 >= 1, layout.1 >= 1 else {
+            throw ArtifactError(source.path, "shape \(NumPyArray.describe(array.shape)) has no time steps or no components")
+        }
+        return layout
     }
 }

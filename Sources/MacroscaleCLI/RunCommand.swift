@@ -20,8 +20,8 @@ struct Run: ParsableCommand {
 
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
-    @Option(help: "Profile: a set of option overrides defined in the file.")
-    var profile = "quick"
+    @Option(help: "Profile: a set of option overrides defined in the file (default: quick; in a file without profiles, the stages as written, also chosen by 'default').")
+    var profile: String?
     @Option(help: "Output root (default: Data/runs/<pipeline>/<profile>).")
     var out: String?
     @Option(help: "Re-run this stage and every later one.")
@@ -39,8 +39,13 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override an option: STAGE.OPTION=VALUE (repeatable).", valueName: "STAGE.OPTION=VALUE"))
     var settings: [String] = []
 
+    func validate() throws {
+        if out?.isEmpty == true { throw ValidationError("--out must name a directory, got an empty path") }
+    }
+
     func run() throws {
         let definition = try PipelineDefinition(contentsOf: URL(fileURLWithPath: pipeline))
+        let profile = try definition.profile(profile)
         let root = URL(fileURLWithPath: out ?? "Data/runs/\(definition.name)/\(profile)")
         let plan = try PipelinePlan(definition, profile: profile, root: root, settings: try settings.map(OptionSetting.init))
         let passThrough = (threads.map { ["--threads", String($0)] } ?? []) + (quiet ? ["--quiet"] : [])
@@ -54,6 +59,14 @@ struct Run: ParsableCommand {
             }
         }
         try Run.checkSizes(commands)
+        // One run per root at a time: a second is refused before it changes anything.
+        var lock: DirectoryLock?
+        if !dryRun {
+            try DirectoryCreation.create(root)
+            lock = try DirectoryLock(root, for: "this pipeline run")
+            try AtomicFile.removeLeftovers(in: RunRecord.directory(under: root))
+        }
+        defer { lock?.release() }
         let schedule = try RunSchedule(plan, from: from, only: only, force: force)
         if dryRun {
             print("pipeline \(plan.pipeline), profile \(plan.profile) → \(root.path) (dry run)")

@@ -58,11 +58,27 @@ struct SimulationOptions: ParsableArguments {
         stage.apply()
         var system = system
         system.stepsPerRecord = stepsPerRecord
+        // Parameters first: a size outside the system's range is named as such, not as memory.
+        try system.validateParameters()
+        try checkMemory(for: system)
         let config: JSONValue = ["system": .object(system.configuration), "runs": .number(Double(runs)),
                                  "steps": .number(Double(steps)), "pairs": .bool(pairs)]
         let manifest = try SimulationStage.run(system, runs: runs, steps: steps, seed: stage.seed, pairs: pairs,
                                                config: config, directory: stage.directory)
         print("simulate \(System.identifier): \(runs) runs × \(steps) steps in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")
+    }
+}
+
+extension SimulationOptions {
+    /// Refuses a simulation whose states would not fit in memory (`MemoryBudget`) before anything
+    /// is written: all runs × records × values are held, and copied twice more while written
+    /// (three times more with `--pairs`, for the pairs' before and after states).
+    func checkMemory<System: MicroscopicSystem>(for system: System) throws {
+        let values = MemoryBudget.bytes(system.components, system.spatialShape.reduce(1) { MemoryBudget.bytes($0, $1) })
+        let records = steps.addingReportingOverflow(1).overflow ? Int.max : steps + 1
+        let states = MemoryBudget.bytes(runs, records, values, System.Site.dtype.itemSize)
+        try MemoryBudget.check(MemoryBudget.bytes(states, pairs ? 6 : 3),
+                               for: "simulate: \(runs) runs × \(records) records × \(values) values × \(System.Site.dtype.itemSize) byte\(System.Site.dtype.itemSize == 1 ? "" : "s"), held \(pairs ? 6 : 3) times over while written,")
     }
 }
 

@@ -21,10 +21,17 @@ public struct MMD: Sendable {
         self.bandwidths = bandwidths
     }
 
-    /// Both statistics for samples X [m, d] and Y [n, d] (row-major, Double).
+    /// Throws `MMDError` unless both samples hold at least two points (the U-statistic averages
+    /// over pairs within each) of at least one component; callers check before `statistics`.
+    public static func checkSamples(_ m: Int, _ n: Int, dimension d: Int) throws {
+        guard d >= 1 else { throw MMDError("MMD needs points with at least one component, got \(d)") }
+        guard m >= 2 && n >= 2 else { throw MMDError("MMD needs at least two samples on each side, got \(m) and \(n)") }
+    }
+
+    /// Both statistics for samples X [m, d] and Y [n, d] (row-major, Double); both must pass `checkSamples`.
     public func statistics(_ x: [Double], _ y: [Double], dimension d: Int) -> (v: Double, u: Double) {
         let m = x.count / d, n = y.count / d
-        precondition(m >= 2 && n >= 2, "MMD needs at least two samples on each side")
+        precondition(m >= 2 && n >= 2, "MMD needs at least two samples on each side (MMD.checkSamples)")
         let xx = kernelSums(x, x, rows: m, columns: m, dimension: d)
         let yy = kernelSums(y, y, rows: n, columns: n, dimension: d)
         let xy = kernelSums(x, y, rows: m, columns: n, dimension: d)

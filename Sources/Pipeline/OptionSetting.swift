@@ -6,9 +6,10 @@ public struct OptionSetting: Equatable, CustomStringConvertible {
     public var option: String
     public var value: PipelineDefinition.OptionValue
 
-    /// Parses `STAGE.OPTION=VALUE`.
+    /// Parses `STAGE.OPTION=VALUE`; the option is what follows the last `.` before `=` (options have
+    /// no dots, stage names may: `test-m0.25.seed=3`).
     public init(_ text: String) throws {
-        guard let equals = text.firstIndex(of: "="), let dot = text[..<equals].firstIndex(of: "."),
+        guard let equals = text.firstIndex(of: "="), let dot = text[..<equals].lastIndex(of: "."),
               dot > text.startIndex, text.index(after: dot) < equals else {
             throw PipelineError("--set '\(text)': expected STAGE.OPTION=VALUE, e.g. sde.epochs=5")
         }

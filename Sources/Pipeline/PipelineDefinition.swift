@@ -73,8 +73,16 @@ public struct PipelineDefinition: Equatable {
         try self.init(yaml: text, source: url.path)
     }
 
+    /// The deepest nesting a pipeline file may have, bounded before the file is parsed
+    /// (`YAMLNesting`): pipelines nest a few levels, and parsing recurses once per level.
+    public static let nestingLimit = 128
+
     /// Parses pipeline YAML; `source` names it in errors.
     public init(yaml: String, source: String) throws {
+        let nesting = YAMLNesting.bound(of: yaml, stoppingAbove: Self.nestingLimit)
+        guard nesting.depth <= Self.nestingLimit else {
+            throw PipelineError("\(source): line \(nesting.line) nests or indents too deeply: a pipeline file may nest at most \(Self.nestingLimit) levels of lists, mappings and indentation")
+        }
         let root: Node
         do {
             guard let parsed = try Yams.compose(yaml: yaml) else { throw PipelineError("\(source): the file is empty") }
@@ -89,6 +97,7 @@ public struct PipelineDefinition: Equatable {
         guard let nameNode = top.first(where: { $0.0 == "pipeline" })?.1, let name = nameNode.string, !name.isEmpty else {
             throw PipelineError("\(source): missing 'pipeline: NAME'")
         }
+        try DirectoryName.check(name, "\(source): the pipeline name")
         self.name = name
         guard let stagesNode = top.first(where: { $0.0 == "stages" })?.1, let list = stagesNode.sequence, !list.isEmpty else {
             throw PipelineError("\(source): 'stages' must be a non-empty list")
@@ -100,8 +109,12 @@ public struct PipelineDefinition: Equatable {
             guard let name = fields.first(where: { $0.0 == "name" })?.1.string, !name.isEmpty else {
                 throw PipelineError("\(where_): missing 'name'")
             }
-            guard let run = fields.first(where: { $0.0 == "run" })?.1.string, !run.isEmpty else {
+            try DirectoryName.check(name, "\(where_): the stage name")
+            guard let run = fields.first(where: { $0.0 == "run" })?.1.string, !run.split(separator: " ").isEmpty else {
                 throw PipelineError("\(where_) ('\(name)'): missing 'run: COMMAND'")
+            }
+            guard run.split(separator: " ").first != "run" else {
+                throw PipelineError("\(where_) ('\(name)'): 'run: \(run)' would run a pipeline inside a pipeline; list that pipeline's stages instead")
             }
             let options = try fields.first(where: { $0.0 == "with" }).map { try Self.options($0.1, at: "\(where_) ('\(name)')") } ?? []
             var matrix: (key: String, values: [String])?
@@ -121,6 +134,7 @@ public struct PipelineDefinition: Equatable {
         profiles = [:]
         if let profilesNode = top.first(where: { $0.0 == "profiles" })?.1 {
             for (profile, body) in try Self.mapping(profilesNode, "\(source): 'profiles'") {
+                try DirectoryName.check(profile, "\(source): the profile name")
                 var overrides: [String: [(key: String, value: OptionValue)]] = [:]
                 if body.mapping != nil || body.string == nil {
                     for (stageName, optionsNode) in try Self.mapping(body, "\(source): profile '\(profile)'") {
@@ -135,10 +149,28 @@ public struct PipelineDefinition: Equatable {
         }
     }
 
+    /// The profile a run takes: `requested` if given; else `quick`, the usual first profile, or —
+    /// in a file without profiles — `default`, the stages as written. A file whose profiles do not
+    /// include `quick` needs one chosen.
+    public func profile(_ requested: String?) throws -> String {
+        if let requested { return requested }
+        if profiles.isEmpty { return "default" }
+        guard profiles["quick"] != nil else {
+            throw PipelineError("pipeline '\(name)' has no profile 'quick', the default: choose one with --profile (profiles: \(profiles.keys.sorted().joined(separator: ", ")), or default for the stages as written)")
+        }
+        return "quick"
+    }
+
+    /// The keys and values of a mapping, in file order; a key given twice is refused (YAML forbids
+    /// it, and a parser that kept either one would silently drop the other).
     private static func mapping(_ node: Node, _ where_: String) throws -> [(String, Node)] {
         guard let mapping = node.mapping else { throw PipelineError("\(where_) must be a mapping (key: value)") }
+        var seen = Set<String>()
         return try mapping.map { key, value in
             guard let name = key.string else { throw PipelineError("\(where_): keys must be text") }
+            guard seen.insert(name).inserted else {
+                throw PipelineError("\(where_): the key '\(name)' is given twice\(key.mark.map { " (again at line \($0.line))" } ?? "")")
+            }
             return (name, value)
         }
     }

@@ -27,6 +27,9 @@ public struct PipelinePlan {
     /// argument lists under `root`.
     public init(_ definition: PipelineDefinition, profile: String, root: URL, settings: [OptionSetting] = []) throws {
         guard let overrides = definition.profiles[profile] ?? (profile == "default" ? [:] : nil) else {
+            guard !definition.profiles.isEmpty else {
+                throw PipelineError("pipeline '\(definition.name)' defines no profiles, so not '\(profile)': run it without --profile (its stages as written)")
+            }
             throw PipelineError("pipeline '\(definition.name)' has no profile '\(profile)' (profiles: \(definition.profiles.keys.sorted().joined(separator: ", ")))")
         }
         for setting in settings where !definition.stages.contains(where: { $0.name == setting.stage }) {
@@ -70,6 +73,7 @@ public struct PipelinePlan {
             sweeps[stage.name] = sweep
             for values in sweep?.copies ?? [[]] {
                 let name = Sweep.name(stage.name, values[...])
+                try DirectoryName.check(name, "stage '\(stage.name)': the copy for \(values.joined(separator: ", ")), named")
                 var copyOptions = options
                 if let key = matrix?.key, let value = values.last {
                     if let index = copyOptions.firstIndex(where: { $0.key == key }) { copyOptions[index].value = .scalar(value) } else { copyOptions.append((key, .scalar(value))) }
@@ -137,8 +141,13 @@ public struct RunRecord: Codable, Equatable {
         self.upstream = upstream
     }
 
+    /// The directory under a run root that holds its run records.
+    public static func directory(under root: URL) -> URL {
+        root.appendingPathComponent(".pipeline")
+    }
+
     static func url(_ plan: PipelinePlan, _ step: PipelinePlan.Step) -> URL {
-        plan.root.appendingPathComponent(".pipeline").appendingPathComponent("\(step.name).json")
+        directory(under: plan.root).appendingPathComponent("\(step.name).json")
     }
 
     /// The record `step` would have if it ran now.

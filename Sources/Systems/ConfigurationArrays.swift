@@ -9,7 +9,14 @@ extension MicroscopicSystem {
         guard array.shape.count == 1 + stateShape.count, Array(array.shape.dropFirst()) == stateShape else {
             throw ArtifactError(source, "array of shape \(NumPyArray.describe(array.shape)) does not hold configurations of shape \(NumPyArray.describe(stateShape))")
         }
-        let values = try array.elements(as: Site.self)
+        let values: [Site]
+        do {
+            values = try array.elements(as: Site.self)
+        } catch let error as ArtifactError {
+            throw ArtifactError(source, error.problem)
+        } catch {
+            throw ArtifactError(source, "\(error)")
+        }
         let size = stateShape.reduce(1, *)
         if let bad = values.firstIndex(where: { !Self.isValidSite($0) }) {
             throw ArtifactError(source, "value \(values[bad]) in configuration \(bad / size) (element \(bad % size)) is not a valid \(Self.identifier) site state: \(Self.siteDomain)")

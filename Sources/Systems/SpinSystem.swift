@@ -82,6 +82,23 @@ extension SpinSystem {
 
     /// One flip event per site.
     public func defaultRegionDuration(sites: Int) -> RegionDuration { .steps(sites) }
+
+    /// A valid duration that asks for at most `SpinSystemLimits.largestRegionEvents` flip events:
+    /// that many steps, or a Glauber time whose expected events in a region of this system stay
+    /// below it (every flip rate is at most 1, so time × L² bounds them).
+    public func validate(_ duration: RegionDuration) throws {
+        try duration.checkRunnable()
+        let limit = SpinSystemLimits.largestRegionEvents, sites = Double(size) * Double(size)
+        let most = "more than 10¹⁵, the most a region may run (three years at 10⁷ flips per second)"
+        switch duration {
+        case .steps(let events) where Double(events) > limit:
+            throw ConfigurationError("\(events) steps are \(events) flip events, \(most)")
+        case .time(let span) where span * sites > limit:
+            throw ConfigurationError("time \(span) on \(size)×\(size) sites asks for up to \(span * sites) flip events, \(most)")
+        default:
+            break
+        }
+    }
 }
 
 /// Bounds on spin-system parameters that the samplers' arithmetic imposes.
@@ -90,6 +107,9 @@ enum SpinSystemLimits {
     static let largestSize = 46_340
     /// The largest β |ΔH| allowed: exp(−700) ≈ 10⁻³⁰⁴ is still a normal `Double`.
     static let largestRateExponent = 700.0
+    /// The most flip events one region evolution may ask for: a bound on the work of a duration,
+    /// far beyond any useful one (`--time 1e300` ran for as long as it said).
+    static let largestRegionEvents = 1e15
 }
 
 /// How the initial spin configuration of each run is drawn.

@@ -48,9 +48,10 @@ public struct Tiling: Equatable, Sendable {
         }
         var current = small, levels = 0
         while current != large {
-            current = current.map { $0 * factor }
+            // An extent that overflows has passed every target (`--target-size` near Int.max).
+            current = current.map { $0.multipliedReportingOverflow(by: factor).overflow ? .max : $0 * factor }
             levels += 1
-            guard zip(current, large).allSatisfy({ $0 <= $1 }) else {
+            guard zip(current, large).allSatisfy({ $0 <= $1 }), !current.contains(.max) else {
                 throw ConfigurationError("target size \(text(large)) is not the input size \(text(small)) times a power of \(factor)")
             }
         }

@@ -63,6 +63,19 @@ final class MMDTests: XCTestCase {
     }
 
     /// Two trajectories, two times, one component: predicted means (1, 3), true means (2, 2).
+    /// One sample on a side hit the MMD's precondition (issue 14, finding 5); callers check first.
+    func testTooFewSamplesAreAnErrorBeforeTheStatistics() throws {
+        try MMD.checkSamples(2, 2, dimension: 1)
+        for (m, n, d) in [(1, 5, 3), (5, 1, 3), (0, 0, 3)] {
+            XCTAssertThrowsError(try MMD.checkSamples(m, n, dimension: d)) { error in
+                XCTAssertEqual("\(error)", "MMD needs at least two samples on each side, got \(m) and \(n)")
+            }
+        }
+        XCTAssertThrowsError(try MMD.checkSamples(5, 5, dimension: 0)) { error in
+            XCTAssertEqual("\(error)", "MMD needs points with at least one component, got 0")
+        }
+    }
+
     func testRelativeErrorOfEnsembleMeansOnAHandExample() {
         let predicted: [Double] = [0, 2, 2, 4]  // trajectory 0: (0, 2); trajectory 1: (2, 4) → means (1, 3)
         let truth: [Double] = [1, 1, 3, 3]      // → means (2, 2)

@@ -3,15 +3,6 @@ import Pipeline
 import XCTest
 
 final class PipelineDefinitionTests: XCTestCase {
-    func error(_ yaml: String) -> String {
-        do {
-            _ = try PipelineDefinition(yaml: yaml, source: "p.yaml")
-            return "parsed"
-        } catch {
-            return "\(error)"
-        }
-    }
-
     let valid = """
         pipeline: demo
         stages:
@@ -34,15 +25,15 @@ final class PipelineDefinitionTests: XCTestCase {
     }
 
     func testEveryClassOfBadInputIsNamed() throws {
-        XCTAssertTrue(error("pipeline: x\nstages: []").contains("'stages' must be a non-empty list"))
-        XCTAssertTrue(error("pipeline: x\ncolour: red\nstages:\n  - {name: a, run: version}").contains("unknown key 'colour'"))
-        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, wiht: {}}").contains("stage 1: unknown key 'wiht'"))
-        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, with: [1, 2]}").contains("must be a mapping"))
-        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, with: {size: {nested: 1}}}").contains("option 'size' must be a number, text, true/false or a list"))
-        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version}\n  - {name: a, run: version}").contains("two stages are named 'a'"))
-        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a}").contains("missing 'run: COMMAND'"))
-        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version}\nprofiles:\n  quick: {b: {x: 1}}").contains("unknown stage 'b'"))
-        XCTAssertTrue(error("stages: [\n").contains("not valid YAML"))
+        XCTAssertTrue(pipelineError("pipeline: x\nstages: []").contains("'stages' must be a non-empty list"))
+        XCTAssertTrue(pipelineError("pipeline: x\ncolour: red\nstages:\n  - {name: a, run: version}").contains("unknown key 'colour'"))
+        XCTAssertTrue(pipelineError("pipeline: x\nstages:\n  - {name: a, run: version, wiht: {}}").contains("stage 1: unknown key 'wiht'"))
+        XCTAssertTrue(pipelineError("pipeline: x\nstages:\n  - {name: a, run: version, with: [1, 2]}").contains("must be a mapping"))
+        XCTAssertTrue(pipelineError("pipeline: x\nstages:\n  - {name: a, run: version, with: {size: {nested: 1}}}").contains("option 'size' must be a number, text, true/false or a list"))
+        XCTAssertTrue(pipelineError("pipeline: x\nstages:\n  - {name: a, run: version}\n  - {name: a, run: version}").contains("two stages are named 'a'"))
+        XCTAssertTrue(pipelineError("pipeline: x\nstages:\n  - {name: a}").contains("missing 'run: COMMAND'"))
+        XCTAssertTrue(pipelineError("pipeline: x\nstages:\n  - {name: a, run: version}\nprofiles:\n  quick: {b: {x: 1}}").contains("unknown stage 'b'"))
+        XCTAssertTrue(pipelineError("stages: [\n").contains("not valid YAML"))
         let definition = try PipelineDefinition(yaml: "pipeline: x\nstages:\n  - {name: a, run: upsample, with: {input: $b}}\n  - {name: b, run: version}", source: "p.yaml")
         XCTAssertThrowsError(try PipelinePlan(definition, profile: "default", root: URL(fileURLWithPath: "/r"))) { error in
             XCTAssertTrue("\(error)".contains("refers to a later stage 'b'"), "\(error)")
@@ -67,7 +58,7 @@ final class PipelineDefinitionTests: XCTestCase {
         XCTAssertEqual(plan.steps[2].arguments, ["train-sde", "--pairs=/r/encode/partial.npz", "--lambda=5", "--out=/r/sde-5"])
         XCTAssertEqual(plan.steps[4].arguments, ["evaluate", "--model=/r/sde-5", "--test=/r/encode", "--out=/r/evaluate-5"])
         XCTAssertEqual(plan.steps[4].upstream, ["sde-5", "encode"])
-        XCTAssertTrue(error("pipeline: x\nstages:\n  - {name: a, run: version, matrix: {lambda: 1}}").contains("'matrix' must name one option with a list"))
+        XCTAssertTrue(pipelineError("pipeline: x\nstages:\n  - {name: a, run: version, matrix: {lambda: 1}}").contains("'matrix' must name one option with a list"))
     }
 
     /// An n_s sweep: a matrix on the simulation carries through every stage built on it, a stage may

@@ -37,13 +37,20 @@ final class SystemValidationTests: XCTestCase {
         XCTAssertThrowsError(try IsingModel(size: 4, temperature: model.temperature * 0.99, field: 0.1).validateParameters())
     }
 
-    /// Durations that could never end, or whose steps overflow, are refused before any work.
+    /// Durations that could never end, or whose steps overflow, are refused before any work; so
+    /// are spin durations asking for more than 10¹⁵ flip events (issue 14, finding 3: a spin
+    /// system's `--time 1e300` was accepted and ran for as long as it said).
     func testRegionDurationsAreChecked() throws {
         let ising = IsingModel(size: 4, temperature: 2.5, field: 0)
         for duration in [RegionDuration.time(.nan), .time(.infinity), .time(-1), .steps(-1)] {
             XCTAssertThrowsError(try ising.validate(duration), "\(duration)")
         }
-        try ising.validate(.time(1e300))
+        try ising.validate(.time(1e13))
+        try ising.validate(.steps(1_000_000_000_000_000))
+        XCTAssertEqual(message { try ising.validate(.time(1e300)) },
+                       "time 1e+300 on 4×4 sites asks for up to 1.6e+301 flip events, more than 10¹⁵, the most a region may run (three years at 10⁷ flips per second)")
+        XCTAssertTrue(message { try CurieWeissModel(size: 46_340, temperature: 1.1, field: 0).validate(.time(1e6)) }.contains("asks for up to 2147395600000000.0 flip events"))
+        XCTAssertTrue(message { try ising.validate(.steps(1_000_000_000_000_001)) }.contains("1000000000000001 flip events, more than 10¹⁵"))
         let pp = PredatorPreyModel(points: 8)
         try pp.validate(.time(1e6))
         XCTAssertTrue(message { try pp.validate(.time(1e8)) }.contains("time 100000000.0 is 10000000000.0 steps of dt = 0.01, more than 2147483647"))
@@ -61,6 +68,35 @@ final class SystemValidationTests: XCTestCase {
             XCTAssertThrowsError(try PredatorPreyModel.InitialCondition(text), text)
         }
         XCTAssertEqual(try PredatorPreyModel.InitialCondition("test"), .testGrid)
+    }
+
+    /// Absurd but finite densities are refused where states are read and in a fixed initial
+    /// condition (issue 14, finding 3: `initial=fixed k=0 m=1e300` simulated infinite states).
+    func testPredatorPreyDensitiesAreBounded() throws {
+        let model = PredatorPreyModel(points: 2)
+        let states = try NumPyArray([Float](arrayLiteral: 0.5, 0.5, 0.5, 1e30), shape: [1, 2, 2])
+        XCTAssertEqual(message { _ = try model.configurations(from: states, spatialShape: [2], source: "big.npz") },
+                       "big.npz: value 1e+30 in configuration 0 (element 3) is not a valid predator-prey site state: densities must be finite and non-negative, and at most 1000000")
+        XCTAssertTrue(PredatorPreyModel.isValidSite(1e6))
+        XCTAssertFalse(PredatorPreyModel.isValidSite(1.5e6))
+        var fixed = model
+        fixed.initialCondition = .fixed(k: 0, m: 1e300)
+        XCTAssertEqual(message { try fixed.validateParameters() },
+                       "initial 'fixed k=0.0 m=1e+300' gives densities from 1e+300 to 1e+300; densities must be finite and non-negative, and at most 1000000")
+        fixed.initialCondition = .fixed(k: 0.6, m: 0.5)
+        XCTAssertTrue(message { try fixed.validateParameters() }.contains("gives densities from -0.09999999999999998 to 1.1"))
+        fixed.initialCondition = .fixed(k: 0.15, m: 0.55)
+        try fixed.validateParameters()
+    }
+
+    /// A target size near `Int.max` trapped on overflow in the size check of `macroscale run`
+    /// (issue 14, finding 6); it is refused like any size that is not a power of the factor.
+    func testAbsurdTargetSizesAreRefusedWithoutOverflow() {
+        for (target, factor) in [(Int.max, 2), (Int.max - 1, 2), (1 << 62, 3), (64, Int.max)] {
+            XCTAssertTrue(message { _ = try Tiling.upsamplingLevels(from: [16, 16], to: [target, target], factor: factor) }
+                .contains("is not the input size 16 times a power of \(factor)"), "\(target), \(factor)")
+        }
+        XCTAssertEqual(try? Tiling.upsamplingLevels(from: [16, 16], to: [1 << 62, 1 << 62], factor: 2), 58)
     }
 
     /// Valid configurations pass the boundary unchanged; the first invalid value is named.

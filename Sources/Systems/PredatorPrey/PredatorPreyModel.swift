@@ -106,11 +106,16 @@ public struct PredatorPreyModel: MicroscopicSystem {
         initialCondition = try InitialCondition(configuration.string("initial", default: "training"))
     }
 
-    public static func isValidSite(_ value: Float) -> Bool { value.isFinite && value >= 0 }
-    public static var siteDomain: String { "densities must be finite and non-negative" }
+    /// The largest density a state may hold: the model's densities are of order 1, and the
+    /// explicit reaction step diverges to infinity from far smaller values than 10⁶.
+    public static let largestDensity: Float = 1e6
+
+    public static func isValidSite(_ value: Float) -> Bool { value.isFinite && value >= 0 && value <= largestDensity }
+    public static var siteDomain: String { "densities must be finite and non-negative, and at most \(Int(largestDensity))" }
 
     /// Finite rates, non-negative diffusion and noise, a positive finite time step, at least one
-    /// grid point and one step per record.
+    /// grid point and one step per record, and a fixed initial condition whose densities are
+    /// valid states.
     public func validateParameters() throws {
         guard points >= 1 else { throw ConfigurationError("points must be at least 1, got \(points)") }
         for (name, value) in [("a", a), ("b", b)] where !value.isFinite {
@@ -122,6 +127,13 @@ public struct PredatorPreyModel: MicroscopicSystem {
         }
         guard dt.isFinite, dt > 0 else { throw ConfigurationError("dt must be a finite positive number, got \(dt)") }
         guard stepsPerRecord >= 1 else { throw ConfigurationError("stepsPerRecord must be at least 1, got \(stepsPerRecord)") }
+        if case .fixed(let k, let m) = initialCondition {
+            // u₀ = m + k cos(10πx) and v₀ = 1 − m − k cos(10πx) span these ranges.
+            for (lowest, highest) in [(m - abs(k), m + abs(k)), (1 - m - abs(k), 1 - m + abs(k))]
+            where !(lowest >= 0 && highest <= Double(Self.largestDensity)) {
+                throw ConfigurationError("initial '\(initialCondition)' gives densities from \(lowest) to \(highest); \(Self.siteDomain)")
+            }
+        }
     }
 
     public var configuration: [String: JSONValue] {

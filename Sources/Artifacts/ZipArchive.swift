@@ -116,9 +116,7 @@ struct ZipArchive {
         }
         var slice = data[(data.startIndex + start)..<(data.startIndex + start + member.compressedSize)]
         if member.method == 8 {
-            guard UInt64(member.uncompressedSize) <= ProcessInfo.processInfo.physicalMemory else {
-                throw ArtifactError(label, "member would inflate to \(member.uncompressedSize) bytes, more than this machine's memory")
-            }
+            try MemoryBudget.check(member.uncompressedSize, for: "\(label): inflating this compressed member")
             do { slice = try RawInflate.inflate(slice, expectedSize: member.uncompressedSize) } catch let failure as RawInflate.Failure {
                 throw ArtifactError(label, "corrupt compressed member: \(failure.description)")
             }

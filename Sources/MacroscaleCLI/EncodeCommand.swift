@@ -22,6 +22,10 @@ struct Encode: ParsableCommand {
     var out: String
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out must name a directory") }
+    }
+
     func run() throws {
         global.apply()
         let inputs = try EncodeStage.Inputs(evolve: evolve.evolvedURL, snapshots: evolve.snapshotsURL, closure: closure.map { URL(fileURLWithPath: $0) },

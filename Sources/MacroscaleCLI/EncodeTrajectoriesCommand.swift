@@ -22,6 +22,10 @@ struct EncodeTrajectories: ParsableCommand {
     var out: String
     @OptionGroup var global: GlobalOptions
 
+    func validate() throws {
+        guard !out.isEmpty else { throw ValidationError("--out must name a directory") }
+    }
+
     func run() throws {
         global.apply()
         let inputs = try TrajectoryEncodingStage.Inputs(trajectories: URL(fileURLWithPath: input), closure: closure.map { URL(fileURLWithPath: $0) })

@@ -116,6 +116,10 @@ public enum EvolveStage: Stage {
         let shape = system.spatialShape, patchShape = settings.patchShape ?? shape
         try check(settings, for: system, patchShape: patchShape)
         let origins = try Tiling(large: shape, patch: patchShape).origins
+        // The patches recorded (before, after, and half-way for Richardson), and their stacked copies for writing.
+        try MemoryBudget.check(MemoryBudget.bytes(snapshots.count, settings.replicas, system.components, patchShape.reduce(1, *),
+                                                  MemoryLayout<System.Site>.stride, settings.estimator == .richardson ? 6 : 4),
+                               for: "evolve: \(snapshots.count) × \(settings.replicas) patches of \(patchShape)")
         let duration = settings.duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
         let boundary = settings.boundary ?? System.referencePatchBoundary
         let legs = settings.estimator == .richardson ? try PartialEvolution.halves(of: duration) : [duration]

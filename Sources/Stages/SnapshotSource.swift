@@ -68,12 +68,14 @@ public struct SnapshotSource {
 
     /// Every state of the file in order, with the records per run (a snapshot file is one run of records).
     private func flattenedStates<System: MicroscopicSystem>(of system: System) throws -> (records: Int, configurations: [Grid<System.Site>]) {
-        let states = try NPZArchive.read(file).array("states", in: file.path)
+        let archive = try NPZArchive.read(file)
+        let states = try archive.array("states", in: file.path)
         guard file.lastPathComponent == "trajectories.npz" else {
             let all = try configurations(states, of: system, spatialShape: system.spatialShape, source: file.path)
             return (all.count, all)
         }
-        let (_, records, all) = try trajectoryRecords(states, of: system, source: file.path)
+        let (runs, records, all) = try trajectoryRecords(states, of: system, source: file.path)
+        _ = try TrajectorySource.times(in: archive, runs: runs, records: records, file: file)
         return (records, all)
     }
 }

@@ -25,19 +25,26 @@ public struct TrajectorySource {
         file = try stage.output(["trajectories.npz"])
     }
 
-    /// The trajectories as configurations of `system` (run-major), checked.
-    public func read<System: MicroscopicSystem>(_ system: System) throws -> Trajectories<System.Site> {
-        let archive = try NPZArchive.read(file)
-        let (runs, records, states) = try trajectoryRecords(try archive.array("states", in: file.path), of: system, source: file.path)
+    /// The record times of a trajectory file holding `runs` runs of `records` records: `times`
+    /// [runs, records], finite and non-decreasing along each run (flattened run-major).
+    static func times(in archive: NPZArchive, runs: Int, records: Int, file: URL) throws -> [Double] {
         let times = try archive.array("times", in: file.path)
         guard times.shape == [runs, records] else {
             throw ArtifactError(file.path, "times must be [runs, records] = [\(runs), \(records)]; got \(NumPyArray.describe(times.shape))")
         }
-        let timeValues = times.doubleValues()
-        guard timeValues.allSatisfy(\.isFinite),
-              (0..<runs).allSatisfy({ run in (1..<max(records, 1)).allSatisfy { timeValues[run * records + $0] >= timeValues[run * records + $0 - 1] } }) else {
+        let values = times.doubleValues()
+        guard values.allSatisfy(\.isFinite),
+              (0..<runs).allSatisfy({ run in (1..<max(records, 1)).allSatisfy { values[run * records + $0] >= values[run * records + $0 - 1] } }) else {
             throw ArtifactError(file.path, "times must be finite and non-decreasing along every run")
         }
+        return values
+    }
+
+    /// The trajectories as configurations of `system` (run-major), checked.
+    public func read<System: MicroscopicSystem>(_ system: System) throws -> Trajectories<System.Site> {
+        let archive = try NPZArchive.read(file)
+        let (runs, records, states) = try trajectoryRecords(try archive.array("states", in: file.path), of: system, source: file.path)
+        let timeValues = try TrajectorySource.times(in: archive, runs: runs, records: records, file: file)
         let initial = try archive.array("initial", in: file.path)
         guard initial.shape.first == runs, initial.shape.count <= 2 else {
             throw ArtifactError(file.path, "initial must be [runs] or [runs, parameters] with \(runs) runs; got \(NumPyArray.describe(initial.shape))")

@@ -127,7 +127,9 @@ public enum UpsampleStage: Stage {
     /// The number of levels `settings` takes from `system`'s shape, or an error saying why it cannot be done.
     private static func check<System: MicroscopicSystem>(_ settings: Upsampling, for system: System) throws -> Int {
         let levels = try settings.levels(from: system.spatialShape)
-        for duration in [settings.relaxDuration, settings.appendRelaxDuration].compactMap({ $0 }) { try system.validate(duration) }
+        // Windows can be as large as the target: the durations are checked on the large system.
+        let large = system.resized(to: settings.targetShape)
+        for duration in [settings.relaxDuration, settings.appendRelaxDuration].compactMap({ $0 }) { try large.validate(duration) }
         if levels > 0, let smallest = settings.targetShape.min() {
             try SettingsError.require(settings.window <= smallest, "the LocalRelax window \(settings.window) is larger than the target \(settings.targetShape)")
         }
@@ -146,6 +148,10 @@ public enum UpsampleStage: Stage {
         try settings.validate()
         let levels = try check(settings, for: system)
         let large = system.resized(to: settings.targetShape)
+        // Two levels' snapshots at once, and their stacked copy for writing.
+        try MemoryBudget.check(MemoryBudget.bytes(settings.snapshots + settings.appendInitial, large.components, settings.targetShape.reduce(1, *),
+                                                  MemoryLayout<System.Site>.stride, 3),
+                               for: "upsample: \(settings.snapshots + settings.appendInitial) snapshots of \(settings.targetShape)")
         let stage = try StageRun(stage: name, directory: directory,
                                  config: ["system": .object(large.configuration), "upsample": settings.configuration,
                                           "smallShape": .array(system.spatialShape.map { .number(Double($0)) })],

@@ -74,7 +74,7 @@ final class RunCommandTests: CommandTestCase {
         guard case .object(let config) = try StageManifest.read(from: dir.file("run/sde")).config else { return XCTFail("no config") }
         XCTAssertEqual(config["lambda"], .number(4))
         let first = try artifacts(path("run"))
-        XCTAssertEqual(first.count, 28, "every array and model file of the eleven stages")
+        XCTAssertEqual(first.count, 30, "every array and model file of the eleven stages (the two evaluate stages with their samples.npz)")
 
         let before = try Data(contentsOf: dir.file("run/sde/manifest.json"))
         try runMacroscale(["run", tinyPipeline, "--out", path("run")])

@@ -52,6 +52,10 @@ final class StageReaderTests: XCTestCase {
             let source = try TrajectorySource(directory: try simulateStage(name, times: badTimes, initial: badInitial))
             assertRefused(try source.read(system), mentioning: fragment)
             assertRefused(try source.read(system), mentioning: "\(name)/trajectories.npz")
+            if fragment.hasPrefix("times") {
+                // Upsample and evolve read the same file kind through SnapshotSource: the same check.
+                assertRefused(try SnapshotSource(directory: dir.file(name)).snapshots(of: system), mentioning: fragment)
+            }
         }
     }
 
@@ -104,5 +108,26 @@ final class StageReaderTests: XCTestCase {
         evolution.patchShape = [3, 3]
         assertRefused(try EvolveStage.run(evolution, inputs: source, seed: 1, directory: dir.file("evolve")), mentioning: "3")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("evolve").path), "nothing written for refused settings")
+    }
+
+    /// Upsample and evolve estimate their peak memory from their settings and refuse, naming the
+    /// stage, what exceeds the limit (MACROSCALE_MEMORY_LIMIT here), before anything is written.
+    func testUpsampleAndEvolveRefuseWhatExceedsTheMemoryLimit() throws {
+        setenv(MemoryBudget.environmentVariable, "2M", 1)
+        defer { unsetenv(MemoryBudget.environmentVariable) }
+        let pool = [Grid<Int8>(spatialShape: [4, 4], values: [Int8](repeating: 1, count: 16))]
+        var upsampling = Upsampling(targetShape: [64, 64], snapshots: 200)
+        upsampling.window = 4
+        upsampling.stride = 4
+        assertRefused(try UpsampleStage.upsample(system, pool: pool, settings: upsampling, seed: 1, inputs: [], directory: dir.file("up")),
+                      mentioning: "upsample: 200 snapshots of [64, 64]")
+        let large = system.resized(to: [64, 64])
+        let snapshots = [Grid<Int8>](repeating: Grid(spatialShape: [64, 64], values: [Int8](repeating: 1, count: 4096)), count: 100)
+        var evolution = PartialEvolution(patchShape: [64, 64])
+        evolution.replicas = 2
+        assertRefused(try EvolveStage.partialEvolve(large, snapshots: snapshots, settings: evolution, seed: 1, inputs: [], directory: dir.file("evolve")),
+                      mentioning: "evolve: 100 × 2 patches of [64, 64]")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("up").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("evolve").path))
     }
 }

@@ -40,6 +40,16 @@ public enum FiniteSizeScaling {
         public var absMagnetization: Estimate
         public var susceptibility: Estimate
         public var binder: Estimate
+
+        public init(size: Int, temperature: Double, samples: Int, blocks: Int, absMagnetization: Estimate, susceptibility: Estimate, binder: Estimate) {
+            self.size = size
+            self.temperature = temperature
+            self.samples = samples
+            self.blocks = blocks
+            self.absMagnetization = absMagnetization
+            self.susceptibility = susceptibility
+            self.binder = binder
+        }
     }
 
     /// ⟨|M|⟩, χ and U of the samples of one (L, T) with errors from `blocks` blocks.

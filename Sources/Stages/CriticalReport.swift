@@ -15,7 +15,8 @@ enum CriticalReport {
     }
 
     /// The exponents beside the exact ones, each size at T*, U against T, and the data collapse
-    /// ⟨|M|⟩L^{β/ν}, χL^{−γ/ν} and U against (T − T*)L^{1/ν} with the fitted exponents.
+    /// ⟨|M|⟩L^{β/ν}, χL^{−γ/ν} and U against (T − T*)L^{1/ν} with the fitted exponents (1/ν from the
+    /// reweighted Binder slopes where the samples carry energies).
     static func page(_ result: FiniteSizeScaling.Result) -> String {
         var page = HTMLReport(title: "Finite-size scaling of the 2D Ising model")
         func estimate(_ e: FiniteSizeScaling.Estimate?) -> String {
@@ -61,7 +62,8 @@ enum CriticalReport {
         }
         page.heading("Binder cumulant")
         page.plot(LinePlot(title: "U against T (band: ± error)", xLabel: "T", yLabel: "U", series: series(\.temperature, \.binder)))
-        if let inverseNu = result.inverseNu?.value {
+        // The reweighted slopes, where there are any, carry no curvature bias (Docs/CRITICAL.md).
+        if let inverseNu = (result.inverseNuReweighted ?? result.inverseNu)?.value {
             let (beta, gamma) = (result.betaOverNu.value, result.gammaOverNu.value)
             func scaled(_ p: FiniteSizeScaling.Point) -> Double { (p.temperature - tStar) * pow(Double(p.size), inverseNu) }
             func times(_ e: FiniteSizeScaling.Estimate, _ factor: Double) -> FiniteSizeScaling.Estimate { .init(e.value * factor, e.error * factor) }

@@ -116,6 +116,10 @@ struct ZipArchive {
         }
         var slice = data[(data.startIndex + start)..<(data.startIndex + start + member.compressedSize)]
         if member.method == 8 {
+            // DEFLATE expands at most about 1032-fold: a larger recorded size is a lie, refused before allocating it.
+            guard member.uncompressedSize / 1032 <= member.compressedSize else {
+                throw ArtifactError(label, "corrupt zip: \(member.compressedSize) compressed bytes cannot inflate to the \(member.uncompressedSize) recorded")
+            }
             try MemoryBudget.check(member.uncompressedSize, for: "\(label): inflating this compressed member")
             do { slice = try RawInflate.inflate(slice, expectedSize: member.uncompressedSize) } catch let failure as RawInflate.Failure {
                 throw ArtifactError(label, "corrupt compressed member: \(failure.description)")

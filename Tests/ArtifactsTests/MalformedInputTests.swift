@@ -153,6 +153,20 @@ final class MalformedInputTests: XCTestCase {
         data[local + 60] ^= 0xFF
         try data.write(to: dir.file("corrupt.npz"))
         assertFails(dir.file("corrupt.npz"), npz: true, mentioning: "corrupt compressed member")
+
+        // Found by the reader fuzzer: a member recording 4 GB uncompressed was allocated before
+        // its 80-byte stream could say otherwise. More than DEFLATE's ~1032-fold expansion is refused.
+        try Python.run("""
+            import struct, sys
+            data = bytearray(open(sys.argv[1], 'rb').read())
+            for signature, offset in ((b'PK\\x03\\x04', 22), (b'PK\\x01\\x02', 24)):
+                at = data.find(signature)
+                while at >= 0:
+                    data[at + offset:at + offset + 4] = struct.pack('<I', 0xF0000000)
+                    at = data.find(signature, at + 4)
+            open(sys.argv[2], 'wb').write(data)
+            """, [dir.file("deflate.npz").path, dir.file("bomb.npz").path])
+        assertFails(dir.file("bomb.npz"), npz: true, mentioning: "cannot inflate to the 4026531840 recorded")
     }
 
     func testBadMemberInsideNPZNamesTheMember() throws {

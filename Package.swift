@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "ClosureTests", dependencies: ["Closure", "Systems", "Learning", "Random"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Artifacts", "Random", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], exclude: ["tiny-curie-weiss.yaml", "tiny-predator-prey.yaml"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], exclude: ["tiny-curie-weiss.yaml", "tiny-ising.yaml", "tiny-predator-prey.yaml"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
         .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Pipeline", "Stages", "TestSupport"]),
     ]

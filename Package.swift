@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Reports"),
 
         // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
-        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Random", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Reports"]),
+        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Linalg", "Random", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Reports"]),
 
         // Pipeline files: YAML definitions, profiles, resolution into stage commands, run records.
         .target(name: "Pipeline", dependencies: ["Artifacts", .product(name: "Yams", package: "Yams")]),

@@ -18,19 +18,13 @@ struct Encode: ParsableCommand {
     var validation: String?
     @Option(help: "A train-closure stage whose closure variables join the latent.")
     var closure: String?
-    @Option(help: "Output stage directory.")
-    var out: String
-    @OptionGroup var global: GlobalOptions
-
-    func validate() throws {
-        guard !out.isEmpty else { throw ValidationError("--out must name a directory") }
-    }
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        global.apply()
+        output.apply()
         let inputs = try EncodeStage.Inputs(evolve: evolve.evolvedURL, snapshots: evolve.snapshotsURL, closure: closure.map { URL(fileURLWithPath: $0) },
                                             validation: validation.map { URL(fileURLWithPath: $0) })
-        try EncodeStage.run(.init(), inputs: inputs, seed: 0, directory: URL(fileURLWithPath: out))
-        print("encode → \(out)")
+        try EncodeStage.run(.init(), inputs: inputs, seed: 0, directory: output.directory)
+        print("encode → \(output.out)")
     }
 }

@@ -18,18 +18,12 @@ struct EncodeTrajectories: ParsableCommand {
     var input: String
     @Option(help: "A train-closure stage whose closure variables join the latent.")
     var closure: String?
-    @Option(help: "Output stage directory.")
-    var out: String
-    @OptionGroup var global: GlobalOptions
-
-    func validate() throws {
-        guard !out.isEmpty else { throw ValidationError("--out must name a directory") }
-    }
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        global.apply()
+        output.apply()
         let inputs = try TrajectoryEncodingStage.Inputs(trajectories: URL(fileURLWithPath: input), closure: closure.map { URL(fileURLWithPath: $0) })
-        try TrajectoryEncodingStage.run(.init(), inputs: inputs, seed: 0, directory: URL(fileURLWithPath: out))
-        print("encode-trajectories → \(out)")
+        try TrajectoryEncodingStage.run(.init(), inputs: inputs, seed: 0, directory: output.directory)
+        print("encode-trajectories → \(output.out)")
     }
 }

@@ -54,7 +54,6 @@ struct Evolve: ParsableCommand {
 
     func validate() throws {
         if steps != nil && time != nil { throw ValidationError("give --steps or --time, not both") }
-        if let time, !(time > 0) { throw ValidationError("--time must be positive and finite") }
         try settings(rank: 1).validateOption()
     }
 

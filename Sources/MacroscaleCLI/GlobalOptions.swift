@@ -21,12 +21,8 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Options of every command that runs a stage: the master seed and the output directory,
-/// besides the global ones.
-struct StageOptions: ParsableArguments {
-    @Option(help: "Master seed of the stage's random streams.")
-    var seed: UInt64 = 1
-
+/// The output directory of a command that writes a stage, besides the global options.
+struct OutputOptions: ParsableArguments {
     @Option(help: "Output stage directory.")
     var out: String
 
@@ -42,4 +38,21 @@ struct StageOptions: ParsableArguments {
 
     /// Applies the thread count and quietness to the process.
     func apply() { global.apply() }
+}
+
+/// Options of every command that runs a stage with random streams: the master seed, besides the
+/// output directory and the global options.
+struct StageOptions: ParsableArguments {
+    @Option(help: "Master seed of the stage's random streams.")
+    var seed: UInt64 = 1
+
+    @OptionGroup var output: OutputOptions
+
+    /// The output directory as given.
+    var out: String { output.out }
+    /// The output directory as a URL.
+    var directory: URL { output.directory }
+
+    /// Applies the thread count and quietness to the process.
+    func apply() { output.apply() }
 }

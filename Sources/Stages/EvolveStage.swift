@@ -39,6 +39,7 @@ public struct PartialEvolution: StageSettings {
     public func validate() throws {
         if let patchShape { try SettingsError.require(!patchShape.isEmpty && patchShape.allSatisfy { $0 >= 1 }, "the patch shape must be positive; got \(patchShape)") }
         try duration?.checkRunnable()
+        if case .time(let span)? = duration { try SettingsError.require(span > 0, "a patch must evolve for a positive time; got \(span)") }
         try SettingsError.require((1...4096).contains(replicas), "the replicas must be between 1 and 4096; got \(replicas)")
         try SettingsError.require(burnIn >= 0, "the burn-in must be non-negative; got \(burnIn)")
         if estimator == .richardson, let duration { _ = try PartialEvolution.halves(of: duration) }

@@ -22,13 +22,15 @@ public struct LatentLineage: Equatable, Sendable {
         self.closure = closure
     }
 
-    /// The lineage an encode stage recorded.
-    init(encodedBy stage: StageSource) throws {
-        guard case .object(let config) = stage.manifest.config, case .array(let names)? = config["latent"] else {
-            throw LineageError(stage.directory.path, "the encode manifest records no latent names (config.latent)")
+    /// The lineage the encode stage in `directory` recorded in `manifest` (its system's
+    /// identifier, latent names and closure input).
+    init(encodedBy manifest: StageManifest, in directory: URL) throws {
+        guard case .object(let config) = manifest.config, case .array(let names)? = config["latent"],
+              case .object(let system)? = config["system"], case .string(let identifier)? = system["system"] else {
+            throw LineageError(directory.path, "the encode manifest records no system or latent names (config.system, config.latent)")
         }
-        self.init(system: type(of: stage.system).identifier, names: names.compactMap { if case .string(let name) = $0 { name } else { nil } },
-                  closure: stage.manifest.inputs.first { ($0.path as NSString).lastPathComponent == ClosureSource.fileName }?.sha256)
+        self.init(system: identifier, names: names.compactMap { if case .string(let name) = $0 { name } else { nil } },
+                  closure: manifest.inputs.first { ($0.path as NSString).lastPathComponent == ClosureSource.fileName }?.sha256)
     }
 
     /// The record in a train-sde manifest.

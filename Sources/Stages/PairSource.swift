@@ -30,7 +30,7 @@ public struct PairSource {
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(StageManifest.fileName).path) {
             let manifest = try StageSource.finishedManifest(in: directory)
             input = StageSource.input(try StageSource.output([file.lastPathComponent], of: manifest, in: directory), of: manifest)
-            lineage = manifest.stage == "encode" ? try LatentLineage(encodedBy: StageSource(directory: directory)) : nil
+            lineage = manifest.stage == EncodeStage.name ? try LatentLineage(encodedBy: manifest, in: directory) : nil
         } else {
             input = .init(path: file.path, sha256: try SHA256.hex(fileAt: file))
             lineage = nil

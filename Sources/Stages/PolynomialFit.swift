@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import Linalg
 
 /// A weighted least-squares polynomial y ≈ Σ_k c_k (x − x₀)^k, each point weighted by 1/σ², with
 /// the coefficients' covariance (XᵀWX)⁻¹, χ², and the weighted R².
@@ -39,9 +40,15 @@ public struct PolynomialFit: Sendable {
                 for b in 0..<terms { normal[a][b] += weights[index] * row[a] * row[b] }
             }
         }
-        guard let inverse = PolynomialFit.inverse(normal) else {
+        // XᵀWX is symmetric positive definite for distinct points; a vanishing pivot of its Cholesky
+        // factor (relative to the largest entry) means the points do not determine the polynomial.
+        let largest = normal.flatMap { $0 }.map(abs).max() ?? 0
+        guard let factor = Cholesky(normal.flatMap { $0 }, size: terms),
+              (0..<terms).allSatisfy({ pow(factor.lower[$0 * terms + $0], 2) > 1e-13 * largest }) else {
             throw ArtifactError(source, "the points do not determine a polynomial of degree \(degree) (repeated x values?): x = \(x)")
         }
+        let flatInverse = factor.inverse
+        let inverse = (0..<terms).map { a in Array(flatInverse[(a * terms)..<((a + 1) * terms)]) }
         let scaled = (0..<terms).map { a in (0..<terms).reduce(0) { $0 + inverse[a][$1] * projected[$1] } }
         let fitted = rows.map { row in zip(row, scaled).reduce(0) { $0 + $1.0 * $1.1 } }
         let weightSum = weights.reduce(0, +)
@@ -97,28 +104,5 @@ public struct PolynomialFit: Sendable {
 
     private func quadraticForm(_ v: [Double]) -> Double {
         v.indices.reduce(0) { sum, a in sum + v.indices.reduce(0) { $0 + v[a] * covariance[a][$1] * v[$1] } }
-    }
-
-    /// The inverse of a small symmetric positive-definite matrix by Gauss–Jordan elimination with
-    /// partial pivoting; nil when it is singular to working precision.
-    static func inverse(_ matrix: [[Double]]) -> [[Double]]? {
-        let n = matrix.count
-        var a = matrix, inverse = (0..<n).map { row in (0..<n).map { row == $0 ? 1.0 : 0.0 } }
-        let scale = matrix.flatMap { $0 }.map(abs).max() ?? 0
-        for column in 0..<n {
-            guard let pivot = (column..<n).max(by: { abs(a[$0][column]) < abs(a[$1][column]) }),
-                  abs(a[pivot][column]) > 1e-13 * scale else { return nil }
-            a.swapAt(column, pivot)
-            inverse.swapAt(column, pivot)
-            let divisor = a[column][column]
-            a[column] = a[column].map { $0 / divisor }
-            inverse[column] = inverse[column].map { $0 / divisor }
-            for row in 0..<n where row != column {
-                let factor = a[row][column]
-                a[row] = zip(a[row], a[column]).map { $0 - factor * $1 }
-                inverse[row] = zip(inverse[row], inverse[column]).map { $0 - factor * $1 }
-            }
-        }
-        return inverse
     }
 }

@@ -29,6 +29,9 @@ final class OutputDirectoryTests: CommandTestCase {
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir.url.path))
         defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         XCTAssertTrue(refusal(tinySimulation + ["--out", ""]).contains("--out must name a directory, got an empty path"))
+        for command in [["encode", "--evolved", "e"], ["encode-trajectories", "--input", "s"]] {
+            XCTAssertTrue(refusal(command + ["--out", ""]).contains("--out must name a directory, got an empty path"), command[0])
+        }
         try "pipeline: p\nstages:\n  - {name: s, run: simulate curie-weiss, with: {size: 4, runs: 2, steps: 1}}\n".write(to: dir.file("p.yaml"), atomically: true, encoding: .utf8)
         XCTAssertTrue(refusal(["run", path("p.yaml"), "--out", ""]).contains("--out must name a directory, got an empty path"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path), ["p.yaml"], "nothing was written here")

@@ -90,6 +90,9 @@ final class StageReaderTests: XCTestCase {
         var evolution = PartialEvolution()
         evolution.replicas = 0
         assertRefused(try evolution.validate(), mentioning: "the replicas must be between 1 and 4096; got 0")
+        var still = PartialEvolution()
+        still.duration = .time(0)
+        assertRefused(try still.validate(), mentioning: "a patch must evolve for a positive time; got 0.0")
         var fitting = SDEFitting()
         fitting.learningRate = .infinity
         assertRefused(try fitting.validate(), mentioning: "the learning rate must be positive and finite")

@@ -91,6 +91,7 @@ public enum EvolveStage: Stage {
     /// Throws unless `patchShape` tiles `system`'s lattice and the system can run the duration.
     private static func check<System: MicroscopicSystem>(_ settings: PartialEvolution, for system: System, patchShape: [Int]) throws {
         _ = try Tiling(large: system.spatialShape, patch: patchShape)
+        try system.validateRegion(patchShape)
         let duration = settings.duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
         try system.validate(duration)
         if settings.estimator == .richardson { _ = try PartialEvolution.halves(of: duration) }

@@ -132,6 +132,7 @@ public enum UpsampleStage: Stage {
         for duration in [settings.relaxDuration, settings.appendRelaxDuration].compactMap({ $0 }) { try large.validate(duration) }
         if levels > 0, let smallest = settings.targetShape.min() {
             try SettingsError.require(settings.window <= smallest, "the LocalRelax window \(settings.window) is larger than the target \(settings.targetShape)")
+            try large.validateRegion([Int](repeating: settings.window, count: settings.targetShape.count))
         }
         return levels
     }
@@ -167,14 +168,21 @@ public enum UpsampleStage: Stage {
             let previous = current
             let drawn = parallelMap(settings.snapshots) { j in
                 let random = RandomStream(seed: seed, stage: "upsample-\(level)", index: UInt64(j))
-                let parent = random.uniformInt(previous.count)
-                var configuration = previous[parent]
+                var parent: Int?
+                func draw() -> Grid<System.Site> {
+                    let index = random.uniformInt(previous.count)
+                    parent = parent ?? index
+                    return previous[index]
+                }
+                var configuration: Grid<System.Site>
                 if levels > 0 {
-                    configuration = system.upsample(configuration, factor: settings.factor)
+                    configuration = system.upsample(factor: settings.factor, random: random, draw: draw)
                     settings.relax(&configuration, system: levelSystem, random: random)
+                } else {
+                    configuration = draw()
                 }
                 progress.advance()
-                return (configuration, parent)
+                return (configuration, parent!)
             }
             progress.finish()
             current = drawn.map(\.0)

@@ -74,6 +74,15 @@ public protocol MicroscopicSystem: Sendable {
     /// input: spins copied into factor × factor blocks, fields interpolated.
     func upsample(_ configuration: Grid<Site>, factor: Int) -> Grid<Site>
 
+    /// One configuration `factor` times larger along every spatial axis, built from snapshots that
+    /// `draw` picks from the previous level's pool. Spins and fields (the default) upsample one
+    /// snapshot; the alloy assembles factor³ tiles of independent snapshots.
+    func upsample(factor: Int, random: RandomStream, draw: () -> Grid<Site>) -> Grid<Site>
+
+    /// Throws a `ConfigurationError` unless `evolveRegion` can run blocks of `size` sites (the
+    /// default accepts any positive size; the alloy needs at least 2 cells per axis).
+    func validateRegion(_ size: [Int]) throws
+
     /// The default amount of dynamics for a region of `sites` sites: one event per site for spins
     /// (the reference LocalRelax and partial evolution), one time step for fields.
     func defaultRegionDuration(sites: Int) -> RegionDuration
@@ -93,4 +102,10 @@ extension MicroscopicSystem {
     public func validate(_ duration: RegionDuration) throws {
         try duration.checkRunnable()
     }
+
+    public func upsample(factor: Int, random: RandomStream, draw: () -> Grid<Site>) -> Grid<Site> {
+        upsample(draw(), factor: factor)
+    }
+
+    public func validateRegion(_ size: [Int]) throws {}
 }

@@ -109,18 +109,14 @@ public struct AlloyModel: MicroscopicSystem {
         return copy
     }
 
-    /// Equimolar occupation at random: of the A = 2n³ − V atoms, ⌊A/3⌋ of each element and the A mod 3
-    /// left over to Nb, then Mo; the V vacancies on corner sites of a regular grid — the first V
+    /// Equimolar occupation at random, the atoms in their `exactComposition`; the V vacancies on corner sites of a regular grid — the first V
     /// points, in C order, of the m × m × m grid of cells ⌊a n/m⌋, m = ⌈V^{1/3}⌉. No parameters.
     public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
         let lattice = BCCLattice(shape: spatialShape)
         let vacancySites = Self.regularVacancySites(count: vacancies, cells: cells)
-        let atoms = lattice.siteCount - vacancySites.count
+        let counts = Self.exactComposition(sites: lattice.siteCount, vacancies: vacancySites.count)
         var codes: [Int8] = []
-        codes.reserveCapacity(atoms)
-        for (e, element) in AlloySpecies.elements.enumerated() {
-            codes += [Int8](repeating: element.rawValue, count: atoms / 3 + (e < atoms % 3 ? 1 : 0))
-        }
+        for element in AlloySpecies.elements { codes += [Int8](repeating: element.rawValue, count: counts[Int(element.rawValue)]) }
         random.shuffle(&codes)
         var values = [Int8](repeating: AlloySpecies.vacancy.rawValue, count: lattice.siteCount)
         let vacant = Set(vacancySites)
@@ -168,16 +164,11 @@ public struct AlloyModel: MicroscopicSystem {
         occupation.indices.filter { occupation[$0] == AlloySpecies.vacancy.rawValue }
     }
 
-    /// Copies of the configuration, `factor` per axis: composition and SRO exactly those of the input,
-    /// the vacancy concentration too. (The alloy's own upsampling — shifted tiles, exact-composition
-    /// redistribution, vacancies at the tile centres — is still to come; Docs/SYSTEMS.md, *NbMoTa alloy*.)
-    public func upsample(_ configuration: Grid<Int8>, factor: Int) -> Grid<Int8> {
-        let shape = configuration.spatialShape.map { $0 * factor }
-        var result = Grid(components: 2, spatialShape: shape, repeating: AlloySpecies.vacancy.rawValue)
-        for origin in Grid<Int8>.tilingOrigins(of: shape, patchSize: configuration.spatialShape) {
-            result.insert(configuration, at: origin)
+    /// Refuses blocks narrower than 2 cells, whose sites would be their own neighbours.
+    public func validateRegion(_ size: [Int]) throws {
+        guard size.count == 3, size.allSatisfy({ $0 >= Self.cellRange.lowerBound }) else {
+            throw ConfigurationError("alloy regions (LocalRelax windows, patches) must be at least \(Self.cellRange.lowerBound) cells along each axis, got \(size)")
         }
-        return result
     }
 
     /// One hop per site of the region.

@@ -14,7 +14,7 @@ struct Simulate: ParsableCommand {
             validation. Run r draws its randomness from the stream (seed, "simulate", r): use a \
             different --seed for validation and test sets than for training.
             """,
-        subcommands: [SimulateIsing.self, SimulateCurieWeiss.self, SimulatePredatorPrey.self, SimulateSystem.self])
+        subcommands: [SimulateIsing.self, SimulateCurieWeiss.self, SimulatePredatorPrey.self, SimulateAlloy.self, SimulateSystem.self])
 }
 
 /// A `simulate` subcommand: the system it would simulate and the options every simulation shares.

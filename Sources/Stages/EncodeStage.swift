@@ -81,11 +81,10 @@ public enum EncodeStage: Stage {
                                           "normalisation": .string(normalisation)],
                                  seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current)
         let (snapshots, evolved) = try evolve.read(system)
-        let patchShape = evolved.patchShape, patchSystem = system.resized(to: patchShape)
+        let patchShape = evolved.patchShape
         let weights = try evolved.richardsonWeights(source: evolve.file.path)
         let start = try phi(snapshots, system)
-        let patchBefore = try phi(evolved.before, patchSystem), patchAfter = try phi(evolved.after, patchSystem)
-        let patchMidway = try evolved.midway.map { try phi($0.patches, patchSystem) }
+        let measured = try PatchMeasurement(system, snapshots: snapshots, patches: evolved, phi: phi)
         let n = latentNames.count
         // One pair per snapshot: the replicas' increments, times and variance factors averaged
         // (R independent estimates: the mean's variance is 1/R of theirs).
@@ -94,10 +93,10 @@ public enum EncodeStage: Stage {
             let entries = evolved.entries(ofSnapshot: j), replicas = Double(entries.count)
             func mean(_ vectors: [[Double]]) -> [Double] { (0..<n).map { k in vectors.reduce(0) { $0 + $1[k] } / replicas } }
             let estimate = mean(entries.map {
-                estimatedIncrement(before: patchBefore[$0], midway: patchMidway?[$0], after: patchAfter[$0], weights: weights?[$0])
+                estimatedIncrement(before: measured.before[$0], midway: measured.midway?[$0], after: measured.after[$0], weights: weights?[$0])
             })
             partialNext += zip(start[j], estimate).map { $0 + $1 }
-            naiveNext += mean(entries.map { patchAfter[$0] })
+            naiveNext += mean(entries.map { measured.patchAfter[$0] })
             dt.append(entries.reduce(0) { $0 + evolved.dt[$1] } / replicas)
             partialFactor.append(entries.reduce(0) { $0 + (weights?[$1].varianceFactor ?? 1) } / (replicas * replicas))
         }

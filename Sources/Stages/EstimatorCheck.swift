@@ -5,9 +5,9 @@ import Random
 import Systems
 
 /// The physics the partial estimator rests on, checked on stage outputs: is the change of the
-/// observables of one patch evolved alone, φ(x_{t+δt,I}) − φ(x_{t,I}) (φ evaluated on the patch, so
-/// K times its weight in the whole system's φ), distributed like the change of φ of the whole
-/// system evolved for the same time δt?
+/// observables of one patch evolved alone, φ(x_{t+δt,I}) − φ(x_{t,I}) (φ measured as encode measures
+/// it, `PatchMeasurement`: K times the patch's weight in the whole system's φ), distributed like the
+/// change of φ of the whole system evolved for the same time δt?
 ///
 /// For sample j of an evolve stage (snapshot j and its first patch evolution, where evolve ran
 /// several replicas per snapshot) it takes the snapshot x_t, evolves the **whole** system for that
@@ -114,6 +114,9 @@ public enum EstimatorCheck: Stage {
                                  config: ["system": .object(system.configuration), "samples": .number(Double(count)),
                                           "estimator": .string(weights == nil ? "single" : "richardson")],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
+        let measured = try PatchMeasurement(system, snapshots: Array(snapshots.prefix(count)), patches: patches) { configurations, system in
+            configurations.map(system.observables(of:))
+        }
         let progress = Progress("evolve whole systems", total: count)
         let increments = parallelMap(count) { j in
             let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
@@ -121,9 +124,7 @@ public enum EstimatorCheck: Stage {
             // The whole system over the same times: to the half-way time first where there is one.
             let times = patches.midway.map { [$0.dt[e], patches.dt[e]] } ?? [patches.dt[e]]
             let recorded = system.wholeSystemStates(from: snapshots[j], at: times, random: random).map(system.observables(of:))
-            let partial = estimatedIncrement(before: system.observables(of: patches.before[e]),
-                                             midway: patches.midway.map { system.observables(of: $0.patches[e]) },
-                                             after: system.observables(of: patches.after[e]), weights: weights?[e])
+            let partial = estimatedIncrement(before: measured.before[e], midway: measured.midway?[e], after: measured.after[e], weights: weights?[e])
             let full = estimatedIncrement(before: system.observables(of: snapshots[j]), midway: recorded.count == 2 ? recorded[0] : nil,
                                           after: recorded[recorded.count - 1], weights: weights?[e])
             progress.advance()

@@ -3,9 +3,9 @@ import Foundation
 import Systems
 
 /// The patches an evolve stage wrote to `evolved.npz`: before and after, the elapsed times, the
-/// half-way patches and times where the Richardson estimator recorded them, and the index of each
-/// patch's start state in the snapshot file; one entry per patch evolution, `replicas`
-/// consecutive entries per snapshot.
+/// half-way patches and times where the Richardson estimator recorded them, the index of each
+/// patch's start state in the snapshot file and the patch's origin in it; one entry per patch
+/// evolution, `replicas` consecutive entries per snapshot.
 public struct EvolvedPatches<Site: NumPyElement & Equatable> {
     public var before: [Grid<Site>]
     public var after: [Grid<Site>]
@@ -15,8 +15,10 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
     public var snapshotIndex: [Int]
     /// Patch evolutions per snapshot: entry e belongs to snapshot e / replicas.
     public var replicas: Int
+    /// Per patch, its origin in the large lattice: one of the tiling origins.
+    public var origin: [[Int]]
 
-    public init(before: [Grid<Site>], after: [Grid<Site>], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil,
+    public init(before: [Grid<Site>], after: [Grid<Site>], origin: [[Int]], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil,
                 snapshotIndex: [Int]? = nil, replicas: Int = 1) {
         self.before = before
         self.after = after
@@ -24,6 +26,7 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
         self.midway = midway
         self.snapshotIndex = snapshotIndex ?? (0..<(before.count / replicas)).flatMap { [Int](repeating: $0, count: replicas) }
         self.replicas = replicas
+        self.origin = origin
     }
 
     /// The number of snapshots the entries were evolved from.
@@ -60,7 +63,14 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
               stride(from: 0, to: before.count, by: count).allSatisfy({ start in snapshotIndex[start..<(start + count)].allSatisfy { $0 == snapshotIndex[start] } }) else {
             throw ArtifactError(file.path, "replicas must be one integer ≥ 1 that divides the \(before.count) entries, whose consecutive groups share their snapshotIndex; got \(replicas)")
         }
-        return EvolvedPatches(before: before, after: after, dt: dt, midway: midway, snapshotIndex: snapshotIndex, replicas: count)
+        let tiling = try Tiling(large: system.spatialShape, patch: patchShape)
+        let origins = try archive.array("patchOrigin", in: file.path)
+        let flat = try origins.elements(as: Int64.self).map(Int.init), rank = patchShape.count
+        let origin = origins.shape == [before.count, rank] ? stride(from: 0, to: flat.count, by: rank).map { Array(flat[$0..<($0 + rank)]) } : []
+        guard origins.shape == [before.count, rank], Set(origin).isSubset(of: Set(tiling.origins)) else {
+            throw ArtifactError(file.path, "patchOrigin must be [\(before.count), \(patchShape.count)] tiling origins of patches \(patchShape) on \(system.spatialShape)")
+        }
+        return EvolvedPatches(before: before, after: after, origin: origin, dt: dt, midway: midway, snapshotIndex: snapshotIndex, replicas: count)
     }
 
     /// Per patch, the two-time weights of the Richardson estimator (nil for single increments).

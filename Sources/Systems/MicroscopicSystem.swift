@@ -79,6 +79,11 @@ public protocol MicroscopicSystem: Sendable {
     /// snapshot; the alloy assembles factor³ tiles of independent snapshots.
     func upsample(factor: Int, random: RandomStream, draw: () -> Grid<Site>) -> Grid<Site>
 
+    /// Whether the partial estimator measures a patch's change in place, in the large lattice
+    /// (true where observables count bonds and many bonds cross a patch's boundary, as the
+    /// alloy's SRO), rather than on the patch alone (Docs/ESTIMATOR.md, *Measuring the patch*).
+    static var measuresPatchesInPlace: Bool { get }
+
     /// Throws a `ConfigurationError` unless `evolveRegion` can run blocks of `size` sites (the
     /// default accepts any positive size; the alloy needs at least 2 cells per axis).
     func validateRegion(_ size: [Int]) throws
@@ -108,4 +113,6 @@ extension MicroscopicSystem {
     }
 
     public func validateRegion(_ size: [Int]) throws {}
+
+    public static var measuresPatchesInPlace: Bool { false }
 }

@@ -45,13 +45,14 @@ final class AlloyModelTests: XCTestCase {
         XCTAssertEqual(try model.configurations(from: array.replacing(5, with: 3), spatialShape: [2, 2, 2], source: "states.npy").count, 1)
     }
 
-    /// Eight vacancies on 4³ cells sit on the corners of cells {0, 2}³; the atoms are equimolar.
+    /// Eight vacancies on 4³ cells sit on the corners of cells {1, 3}³, the centres of the 2³-cell
+    /// blocks; the atoms are equimolar.
     func testInitialVacanciesSitOnARegularGrid() {
         let model = AlloyModel(cells: 4, temperature: 1000, vacancies: 8)
         let (configuration, parameters) = model.initialConfiguration(run: 0, random: RandomStream(seed: 1, stage: "alloy-initial"))
         XCTAssertTrue(parameters.isEmpty)
         let geometry = TestLattice(shape: [4, 4, 4])
-        let expected = Set([0, 2].flatMap { i in [0, 2].flatMap { j in [0, 2].map { k in geometry.site([2 * i, 2 * j, 2 * k]) } } })
+        let expected = Set([1, 3].flatMap { i in [1, 3].flatMap { j in [1, 3].map { k in geometry.site([2 * i, 2 * j, 2 * k]) } } })
         XCTAssertEqual(Set(AlloyModel.vacancySites(in: configuration.values)), expected)
         XCTAssertEqual(composition(configuration.values), [8, 40, 40, 40])
     }

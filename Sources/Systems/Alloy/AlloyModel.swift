@@ -19,9 +19,15 @@ public struct AlloyModel: MicroscopicSystem {
 
     public static let identifier = "alloy"
     public static let observableNames = ShortRangeOrder.names
-    public static let macroscopicObservables = ShortRangeOrder.names
+    /// The three unlike-pair parameters δ_NbMo, δ_NbTa, δ_MoTa: the like pairs follow from them,
+    /// δ_ii = −Σ_{j≠i} δ_ij up to the vacancies' share of the neighbours (at most 8V/N_i), so the six
+    /// together span three dimensions and an SDE over all six would have a singular diffusion.
+    public static let macroscopicObservables = ["sroNbMo", "sroNbTa", "sroMoTa"]
     public static let initialParameterNames: [String] = []
     public static let isPeriodic = true
+    /// A third of a tile's bonds cross its boundary: the SRO of the tile read as a periodic
+    /// lattice of its own misses their ordering, so a patch's change is measured in place.
+    public static let measuresPatchesInPlace = true
     /// A patch evolves as a periodic lattice of its own, like the small system the data came from.
     public static let referencePatchBoundary = RegionBoundary.periodicWindow
     /// Cells per axis the lattice may have: at least 2, so that the eight neighbours of a site are
@@ -109,8 +115,11 @@ public struct AlloyModel: MicroscopicSystem {
         return copy
     }
 
-    /// Equimolar occupation at random, the atoms in their `exactComposition`; the V vacancies on corner sites of a regular grid — the first V
-    /// points, in C order, of the m × m × m grid of cells ⌊a n/m⌋, m = ⌈V^{1/3}⌉. No parameters.
+    /// Equimolar occupation at random, the atoms in their `exactComposition`; the V vacancies on
+    /// corner sites of a regular grid — the first V points, in C order, of the m × m × m grid of
+    /// cells ⌊(2a + 1)n/2m⌋, m = ⌈V^{1/3}⌉: centred in the blocks of n/m cells, so that when V = m³
+    /// and the lattice is tiled by the m³ blocks, every tile holds one vacancy in its centre cell
+    /// (a patch evolved alone starts with its vacancy far from its boundary). No parameters.
     public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
         let lattice = BCCLattice(shape: spatialShape)
         let vacancySites = Self.regularVacancySites(count: vacancies, cells: cells)
@@ -128,7 +137,8 @@ public struct AlloyModel: MicroscopicSystem {
         return (Grid(components: 2, spatialShape: spatialShape, values: values), [])
     }
 
-    /// The corner sites of the first `count` points of the regular m³ grid of cells, m = ⌈count^{1/3}⌉.
+    /// The corner sites of the first `count` points of the regular m³ grid of cells, m = ⌈count^{1/3}⌉,
+    /// each in the centre cell of its block.
     static func regularVacancySites(count: Int, cells: Int) -> [Int] {
         var m = 1
         while m * m * m < count { m += 1 }
@@ -136,7 +146,8 @@ public struct AlloyModel: MicroscopicSystem {
         for a in 0..<m {
             for b in 0..<m {
                 for c in 0..<m where sites.count < count {
-                    sites.append(((a * cells / m) * cells + b * cells / m) * cells + c * cells / m)
+                    let (i, j, k) = ((2 * a + 1) * cells / (2 * m), (2 * b + 1) * cells / (2 * m), (2 * c + 1) * cells / (2 * m))
+                    sites.append((i * cells + j) * cells + k)
                 }
             }
         }

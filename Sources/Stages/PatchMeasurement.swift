@@ -1,0 +1,52 @@
+import Systems
+
+/// What the partial estimator reads of each evolved patch: φ before, half-way and after.
+///
+/// By default φ of the patch alone, on its own periodic lattice: its change is K times the share
+/// of the patch in the change of the whole lattice wherever φ is an average over sites (or over
+/// the tiling patches, as closure variables are). Where observables count bonds, the bonds that
+/// cross the patch's boundary are read wrapped onto the patch's far side, and their ordering is
+/// missed: a third of the bonds of a BCC tile of 8³ cells. Systems that say so
+/// (`MicroscopicSystem.measuresPatchesInPlace`) have each patch written back into its snapshot at its
+/// origin and read as K·φ of the whole lattice; differences of these are K times the change of
+/// the whole lattice, its boundary bonds included (Docs/ESTIMATOR.md, *Measuring the patch*).
+struct PatchMeasurement<System: MicroscopicSystem> {
+    var before: [[Double]]
+    var midway: [[Double]]?
+    var after: [[Double]]
+    /// φ of the patch alone after its evolution, the naive baseline's next state.
+    var patchAfter: [[Double]]
+
+    /// φ of the patches evolved from `snapshots` (the first snapshots of `patches`, all
+    /// their entries), as the estimator reads them; `phi` maps configurations of the given
+    /// system's size.
+    init(_ system: System, snapshots: [Grid<System.Site>], patches: EvolvedPatches<System.Site>,
+         phi: ([Grid<System.Site>], System) throws -> [[Double]]) throws {
+        let entries = snapshots.count * patches.replicas
+        let patchSystem = system.resized(to: patches.patchShape)
+        patchAfter = try phi(Array(patches.after.prefix(entries)), patchSystem)
+        guard System.measuresPatchesInPlace else {
+            before = try phi(Array(patches.before.prefix(entries)), patchSystem)
+            midway = try patches.midway.map { try phi(Array($0.patches.prefix(entries)), patchSystem) }
+            after = patchAfter
+            return
+        }
+        let k = Double(try Tiling(large: system.spatialShape, patch: patches.patchShape).patches)
+        /// K·φ of every entry's snapshot with `recorded[e]` written in at the entry's origin, a
+        /// snapshot's worth of entries at a time.
+        func inPlace(_ recorded: [Grid<System.Site>]) throws -> [[Double]] {
+            try snapshots.indices.flatMap { j in
+                let entries = patches.entries(ofSnapshot: j)
+                let whole = entries.map { e in
+                    var configuration = snapshots[j]
+                    configuration.insert(recorded[e], at: patches.origin[e])
+                    return configuration
+                }
+                return try phi(whole, system).map { $0.map { k * $0 } }
+            }
+        }
+        before = try inPlace(patches.before)
+        midway = try patches.midway.map { try inPlace($0.patches) }
+        after = try inPlace(patches.after)
+    }
+}

@@ -97,4 +97,20 @@ final class ReplicaAveragingTests: XCTestCase {
             }
         }
     }
+
+    /// A `patchOrigin` that is not one tiling origin per entry is refused by name: in-place
+    /// measurement writes each patch back at its origin.
+    func testEvolvedFileWithBadPatchOriginsIsRefused() throws {
+        let archive = try NPZArchive.read(try evolve(replicas: 1, snapshots: 4, name: "evolved-origins").appendingPathComponent("evolved.npz"))
+        let large = CurieWeissModel(size: 16, temperature: 1.1, field: 0.1)
+        for origins in [try NumPyArray([Int64](repeating: 4, count: 8), shape: [4, 2]), try NumPyArray([Int64](repeating: 0, count: 4), shape: [4, 1]),
+                        try NumPyArray([Int64](repeating: 16, count: 8), shape: [4, 2])] {
+            let file = dir.file("crafted-origins.npz")
+            try NPZArchive(try archive.names.map { ($0, $0 == "patchOrigin" ? origins : try archive.array($0)) }).write(to: file)
+            XCTAssertThrowsError(try EvolvedPatches.read(file, of: large)) { error in
+                XCTAssertTrue("\(error)".contains("patchOrigin"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try EvolvedPatches.read(dir.file("evolved-origins").appendingPathComponent("evolved.npz"), of: large).origin.count, 4)
+    }
 }

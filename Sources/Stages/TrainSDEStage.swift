@@ -100,15 +100,15 @@ public enum TrainSDEStage: Stage {
         }
         let files = inputs.pairs.dropFirst().map { ($0, "training") } + inputs.validation.map { ($0, "validation") }
         for (source, role) in files {
-            guard source.pairs.start.itemCount == first.pairs.start.itemCount, source.pairs.controlCount == first.pairs.controlCount else {
-                throw ArtifactError(source.file.path, "\(role) pairs have \(source.pairs.start.itemCount) latent components and "
-                                    + "\(source.pairs.controlCount) control parameters; those of \(first.file.path) "
-                                    + "\(first.pairs.start.itemCount) and \(first.pairs.controlCount)")
-            }
             // A validation file made outside a stage (no lineage) is accepted beside encoded training pairs, as it always was.
             guard source.lineage == first.lineage || (role == "validation" && (source.lineage == nil || first.lineage == nil)) else {
                 throw LineageError(source.file.path, "holds \(role) latents \(LatentLineage.describe(source.lineage)) other than those of "
                                    + "\(first.file.path), \(LatentLineage.describe(first.lineage))")
+            }
+            guard source.pairs.start.itemCount == first.pairs.start.itemCount, source.pairs.controlCount == first.pairs.controlCount else {
+                throw ArtifactError(source.file.path, "\(role) pairs have \(source.pairs.start.itemCount) latent components and "
+                                    + "\(source.pairs.controlCount) control parameters; those of \(first.file.path) "
+                                    + "\(first.pairs.start.itemCount) and \(first.pairs.controlCount)")
             }
         }
     }

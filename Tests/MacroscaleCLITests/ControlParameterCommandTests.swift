@@ -104,4 +104,29 @@ final class ControlParameterCommandTests: CommandTestCase {
         XCTAssertTrue(refusal(rollout + ["--model", path("sde"), "--control", "temperature=1", "--control", "temperature=2"]).contains("given twice"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("never/manifest.json")))
     }
+
+    /// In a pipeline file, encode's `control` and train-sde's `pairs` are YAML lists like other repeatable options.
+    func testPipelinesGiveControlsAndPairFilesAsLists() throws {
+        try """
+            pipeline: controls
+            stages:
+              - {name: sim-a, run: simulate curie-weiss, with: {size: 8, runs: 20, steps: 12, temperature: 1.2, seed: 1}}
+              - {name: sim-b, run: simulate curie-weiss, with: {size: 8, runs: 20, steps: 12, temperature: 1.6, seed: 1}}
+              - {name: up-a, run: upsample, with: {input: $sim-a, target-size: 16, snapshots: 300, window: 8, stride: 4, seed: 3}}
+              - {name: up-b, run: upsample, with: {input: $sim-b, target-size: 16, snapshots: 300, window: 8, stride: 4, seed: 3}}
+              - {name: ev-a, run: evolve, with: {input: $up-a, seed: 4}}
+              - {name: ev-b, run: evolve, with: {input: $up-b, seed: 4}}
+              - {name: enc-a, run: encode, with: {evolved: $ev-a, control: [temperature]}}
+              - {name: enc-b, run: encode, with: {evolved: $ev-b, control: [temperature]}}
+              - {name: sde, run: train-sde, with: {pairs: [$enc-a/partial.npz, $enc-b/partial.npz], mode: diagonal, hidden: "8", lambda: K,
+                                                   epochs: 2, batch-size: 64, seed: 5}}
+            profiles:
+              quick: {}
+            """.write(to: dir.file("controls.yaml"), atomically: true, encoding: .utf8)
+        try runMacroscale(["run", path("controls.yaml"), "--profile", "quick", "--out", path("run")])
+        let manifest = try StageManifest.read(from: dir.file("run/sde"))
+        XCTAssertEqual(manifest.inputs.map(\.path), ["../enc-a/partial.npz", "../enc-b/partial.npz"])
+        guard case .object(let config) = manifest.config, case .object(let controls)? = config["controls"] else { return XCTFail("controls recorded") }
+        XCTAssertEqual(controls["names"], .array([.string("temperature")]))
+    }
 }

@@ -23,28 +23,15 @@ final class ControlEmbedding {
     /// [z, e(ĉ)] for a batch z [B, n_z], with one row of physical control values per state in `values` (flattened).
     func conditioned(_ z: Tensor, on values: [Double]) -> Tensor {
         precondition(values.count == z.batch * controls.count, "one row of \(controls.count) control values per state")
-        let embedded = network.forward(controls.normalised(values))
-        let n = z.itemCount, w = ControlEmbedding.width
-        var joined = Tensor(zeros: [z.batch, n + w])
-        for row in 0..<z.batch {
-            for i in 0..<n { joined.data[row * (n + w) + i] = z.data[row * n + i] }
-            for k in 0..<w { joined.data[row * (n + w) + n + k] = embedded.data[row * w + k] }
-        }
-        return joined
+        return Tensor.concatenatingColumns(z, network.forward(controls.normalised(values)))
     }
 
     /// Backward of `conditioned` (after a forward on the same controls): the gradients with respect
     /// to [z, e] of every network that read it, their e-columns summed and sent through the embedding
     /// into its parameters.
-    func backward(_ inputGradients: [Tensor], dimension n: Int) {
-        guard let batch = inputGradients.first?.batch else { return }
-        let w = ControlEmbedding.width
-        var gradient = Tensor(zeros: [batch, w])
-        for input in inputGradients {
-            for row in 0..<batch {
-                for k in 0..<w { gradient.data[row * w + k] += input.data[row * (n + w) + n + k] }
-            }
-        }
-        _ = network.backward(gradient)
+    func backward(_ inputGradients: [Tensor]) {
+        precondition(!inputGradients.isEmpty, "the embedding's backward needs a network's input gradient")
+        let parts = inputGradients.map { $0.columns(from: $0.itemCount - ControlEmbedding.width) }
+        _ = network.backward(parts.dropFirst().reduce(parts[0]) { Tensor(combining: $0, $1, +) })
     }
 }

@@ -124,7 +124,7 @@ public final class SDEModel {
     func backward(drift driftGradient: Tensor, diffusion matrixGradient: Tensor) {
         let driftInput = drift.backward(driftGradient)
         let diffusionInput = diffusionBackward(matrixGradient)
-        embedding?.backward([driftInput] + (diffusionInput.map { [$0] } ?? []), dimension: dimension)
+        embedding?.backward([driftInput] + (diffusionInput.map { [$0] } ?? []))
     }
 
     /// Backward of `diffusionMatrices`: accumulates the diffusion's parameter gradients and returns the

@@ -102,6 +102,10 @@ final class ControlParameterCommandTests: CommandTestCase {
             .contains("the model has no control parameters; remove --control temperature"))
         XCTAssertTrue(refusal(rollout + ["--model", path("sde"), "--control", "temperature"]).contains("--control must be NAME=VALUE"))
         XCTAssertTrue(refusal(rollout + ["--model", path("sde"), "--control", "temperature=1", "--control", "temperature=2"]).contains("given twice"))
+        // A test stage whose system does not record the model's control (here one of another system, refused for that too, later).
+        try runMacroscale(["simulate", "predator-prey", "--points", "40", "--runs", "2", "--steps", "3", "--seed", "2", "--out", path("pp")])
+        let evaluation = refusal(["evaluate", "--model", path("sde"), "--test", path("pp"), "--out", path("never")])
+        XCTAssertTrue(evaluation.contains("pp: its system configuration has no control parameter 'temperature'"), evaluation)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("never/manifest.json")))
     }
 

@@ -2,21 +2,25 @@ import Foundation
 import Learning
 import Linalg
 
-/// One batch of training pairs: z_t, the (estimated) next latent, the time step of each pair and
-/// the factor c by which its increment's variance exceeds a single increment's.
+/// One batch of training pairs: z_t, the (estimated) next latent, the time step of each pair, the
+/// factor c by which its increment's variance exceeds a single increment's, and the physical values
+/// of the control parameters of each pair (flattened rows; empty without controls).
 public struct PairBatch {
     public var start: Tensor
     public var next: Tensor
     public var dt: [Double]
     public var varianceFactor: [Double]
+    public var controls: [Double]
 
-    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil) {
+    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil, controls: [Double] = []) {
         precondition(start.shape == next.shape && start.batch == dt.count, "pair batch shapes disagree")
         precondition(varianceFactor == nil || varianceFactor!.count == dt.count, "one variance factor per pair")
+        precondition(controls.count % max(dt.count, 1) == 0, "one row of control values per pair")
         self.start = start
         self.next = next
         self.dt = dt
         self.varianceFactor = varianceFactor ?? [Double](repeating: 1, count: dt.count)
+        self.controls = controls
     }
 }
 
@@ -47,8 +51,8 @@ public struct GaussianLikelihood: Sendable {
     /// The mean loss over the batch; with `backward`, also accumulates the model's parameter gradients.
     public func loss(_ model: SDEModel, _ batch: PairBatch, backward: Bool) throws -> Double {
         let n = model.dimension, count = batch.start.batch
-        let drift = model.driftValues(batch.start)
-        let sigma = model.diffusionMatrices(batch.start)
+        let drift = model.driftValues(batch.start, controls: batch.controls)
+        let sigma = model.diffusionMatrices(batch.start, controls: batch.controls)
         var driftGradient = Tensor(zeros: drift.shape)
         var sigmaGradient = Tensor(zeros: sigma.shape)
         var total = 0.0
@@ -86,10 +90,7 @@ public struct GaussianLikelihood: Sendable {
         }
         let mean = total / Double(count)
         guard mean.isFinite else { throw Failure(description: "the loss is \(mean)") }
-        if backward {
-            _ = model.drift.backward(driftGradient)
-            model.diffusionBackward(sigmaGradient)
-        }
+        if backward { model.backward(drift: driftGradient, diffusion: sigmaGradient) }
         return mean
     }
 }

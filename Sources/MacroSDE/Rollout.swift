@@ -20,12 +20,14 @@ public enum Rollout {
     }
 
     /// `steps` recorded steps of length `dt` (model time units) from every row of `initial`, each
-    /// taken as `substeps` Euler–Maruyama steps of dt / substeps.
-    public static func run(_ model: SDEModel, initial: Tensor, steps: Int, dt: Double, substeps: Int = 1,
+    /// taken as `substeps` Euler–Maruyama steps of dt / substeps; a conditioned model runs trajectory
+    /// j at the physical control values in row j of `controls` (flattened; empty without controls).
+    public static func run(_ model: SDEModel, initial: Tensor, controls: [Double] = [], steps: Int, dt: Double, substeps: Int = 1,
                            bounds: SDECheckpoint.LatentRange? = nil, seed: UInt64) -> Result {
         precondition(substeps >= 1, "rollout: at least one substep")
         let n = model.dimension, count = initial.batch
         precondition(initial.itemCount == n, "rollout: initial states have \(initial.itemCount) components, the model \(n)")
+        precondition(controls.count == count * (model.controls?.count ?? 0), "rollout: one row of the model's control values per trajectory")
         let streams = (0..<count).map { RandomStream(seed: seed, stage: "rollout", index: UInt64($0)) }
         var output = Tensor(zeros: [count, steps + 1, n])
         var state = initial
@@ -40,7 +42,7 @@ public enum Rollout {
         let h = dt / Double(substeps), root = h.squareRoot()
         /// One Euler–Maruyama step of length h for every live trajectory.
         func advance() {
-            let drift = model.driftValues(state), sigma = model.diffusionMatrices(state)
+            let drift = model.driftValues(state, controls: controls), sigma = model.diffusionMatrices(state, controls: controls)
             for j in 0..<count where alive[j] {
                 let noise = (0..<n).map { _ in streams[j].gaussian() }
                 var finite = true

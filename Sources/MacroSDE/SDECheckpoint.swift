@@ -4,8 +4,9 @@ import Learning
 import Random
 
 /// An `SDEModel` with what it takes to use it: its architecture, the λ and ε it was fitted with,
-/// the time scale its time steps are measured in, and the range of latents it was trained on,
-/// saved together as one safetensors file.
+/// the time scale its time steps are measured in, the range of latents it was trained on and, for a
+/// conditioned model, its control parameters' names and normalisation, saved together as one
+/// safetensors file (a model without controls writes no control metadata, so its file is as before).
 public struct SDECheckpoint {
     /// The per-component minimum and maximum of a set of latents.
     public struct LatentRange: Codable, Equatable, Sendable {
@@ -90,6 +91,11 @@ public struct SDECheckpoint {
             metadata["startLower"] = startRange.lower.map { String($0) }.joined(separator: ",")
             metadata["startUpper"] = startRange.upper.map { String($0) }.joined(separator: ",")
         }
+        if let controls = model.controls {
+            metadata["controls"] = controls.names.joined(separator: ",")
+            metadata["controlMean"] = controls.mean.map { String($0) }.joined(separator: ",")
+            metadata["controlScale"] = controls.scale.map { String($0) }.joined(separator: ",")
+        }
         try Checkpoint.save(state: model.state, metadata: metadata, to: url)
     }
 
@@ -116,10 +122,25 @@ public struct SDECheckpoint {
             guard let step = Double(text), step > 0, step.isFinite else { throw ArtifactError(url.path, "malformed training step: \(text)") }
             return step
         }
+        let controls = try metadata["controls"].map { names in try SDECheckpoint.controls(names, metadata, in: url) }
         // The weights are overwritten by the load; the seed only shapes the throw-away initial values.
-        let model = SDEModel(dimension: dimension, mode: mode, hidden: hidden, random: RandomStream(seed: 0, stage: "load"))
+        let model = SDEModel(dimension: dimension, controls: controls, mode: mode, hidden: hidden, random: RandomStream(seed: 0, stage: "load"))
         try Checkpoint.load(state: model.state, from: url)
         return SDECheckpoint(model: model, hidden: hidden, lambda: lambda, epsilon: epsilon, timeScale: timeScale, startRange: startRange,
                              trainingStep: trainingStep)
+    }
+
+    /// The control parameters named by the comma-separated `names`, with the normalisation in `metadata`.
+    private static func controls(_ names: String, _ metadata: [String: String], in url: URL) throws -> ControlParameters {
+        let list = names.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let numbers = ["controlMean", "controlScale"].map { key in
+            (metadata[key] ?? "").split(separator: ",", omittingEmptySubsequences: false).compactMap { Double($0) }
+        }
+        guard !list.contains(where: \.isEmpty), numbers.allSatisfy({ $0.count == list.count && $0.allSatisfy(\.isFinite) }),
+              numbers[1].allSatisfy({ $0 > 0 }) else {
+            throw ArtifactError(url.path, "malformed control parameters: names '\(names)', mean '\(metadata["controlMean"] ?? "")', "
+                                + "scale '\(metadata["controlScale"] ?? "")' (one finite mean and positive scale per name)")
+        }
+        return ControlParameters(names: list, mean: numbers[0], scale: numbers[1])
     }
 }

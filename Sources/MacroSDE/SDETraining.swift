@@ -2,7 +2,8 @@ import Foundation
 import Learning
 import Random
 
-/// Training pairs (z_t, z_next, δt, and the variance factor of each estimate) held in memory.
+/// Training pairs (z_t, z_next, δt, the variance factor of each estimate and, for a conditioned
+/// model, the physical values of its control parameters) held in memory.
 public struct PairSet {
     public var start: Tensor
     public var next: Tensor
@@ -10,26 +11,43 @@ public struct PairSet {
     /// How much larger each pair's increment variance is than a single increment's over δt
     /// (1, or 5 for the two-time Richardson estimate).
     public var varianceFactor: [Double]
+    /// The control values of each pair, `controlCount` per pair (flattened); empty without controls.
+    public var controls: [Double]
 
-    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil) {
+    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil, controls: [Double] = []) {
         precondition(start.shape == next.shape && start.batch == dt.count, "pair set shapes disagree")
         precondition(varianceFactor == nil || varianceFactor!.count == dt.count, "one variance factor per pair")
+        precondition(controls.count % max(dt.count, 1) == 0, "one row of control values per pair")
         self.start = start
         self.next = next
         self.dt = dt
         self.varianceFactor = varianceFactor ?? [Double](repeating: 1, count: dt.count)
+        self.controls = controls
     }
 
     public var count: Int { dt.count }
 
+    /// The number of control parameters per pair (0 without controls).
+    public var controlCount: Int { count == 0 ? 0 : controls.count / count }
+
     /// The pairs at `indices`.
     public func batch(_ indices: [Int]) -> PairBatch {
-        PairBatch(start: start.gathering(indices), next: next.gathering(indices), dt: indices.map { dt[$0] },
-                  varianceFactor: indices.map { varianceFactor[$0] })
+        let c = controlCount
+        return PairBatch(start: start.gathering(indices), next: next.gathering(indices), dt: indices.map { dt[$0] },
+                         varianceFactor: indices.map { varianceFactor[$0] }, controls: indices.flatMap { controls[($0 * c)..<(($0 + 1) * c)] })
     }
 
     /// Every pair, as one batch.
-    public var all: PairBatch { PairBatch(start: start, next: next, dt: dt, varianceFactor: varianceFactor) }
+    public var all: PairBatch { PairBatch(start: start, next: next, dt: dt, varianceFactor: varianceFactor, controls: controls) }
+
+    /// These pairs followed by `other`'s (the same latent dimension and number of controls).
+    public func followed(by other: PairSet) -> PairSet {
+        precondition(start.itemCount == other.start.itemCount && controlCount == other.controlCount, "pair sets of different shapes")
+        let n = start.itemCount
+        return PairSet(start: Tensor(shape: [count + other.count, n], data: start.data + other.start.data),
+                       next: Tensor(shape: [count + other.count, n], data: next.data + other.next.data),
+                       dt: dt + other.dt, varianceFactor: varianceFactor + other.varianceFactor, controls: controls + other.controls)
+    }
 }
 
 /// Fitting an `SDEModel` by the λ-scaled likelihood (Docs/METHOD.md §3 reference settings as defaults):

@@ -10,7 +10,9 @@ struct Encode: ParsableCommand {
             Latents are the system's macroscopic observables (m for Curie–Weiss, (m, ρ) for Ising, (ū, v̄) for \
             predator–prey), followed, with --closure, by the closure variables of a trained closure model, \
             normalised by its statistics. Writes partial.npz and naive.npz (start, next, dt), and \
-            validation.npz from a simulate stage written with --pairs.
+            validation.npz from a simulate stage written with --pairs. With --control NAME (repeatable), every \
+            file also holds controls [P, c]: the values of those parameters of the system configuration \
+            (e.g. temperature), for train-sde to condition the SDE on.
             """)
 
     @OptionGroup var evolve: EvolvedOptions
@@ -18,13 +20,21 @@ struct Encode: ParsableCommand {
     var validation: String?
     @Option(help: "A train-closure stage whose closure variables join the latent.")
     var closure: String?
+    @Option(help: "A control parameter of the system configuration (e.g. temperature) to record with every pair (repeatable).")
+    var control: [String] = []
     @OptionGroup var output: OutputOptions
+
+    var settings: EncodeStage.Settings { .init(controls: control) }
+
+    func validate() throws {
+        try settings.validateOption()
+    }
 
     func run() throws {
         output.apply()
         let inputs = try EncodeStage.Inputs(evolve: evolve.evolvedURL, snapshots: evolve.snapshotsURL, closure: closure.map { URL(fileURLWithPath: $0) },
                                             validation: validation.map { URL(fileURLWithPath: $0) })
-        try EncodeStage.run(.init(), inputs: inputs, seed: 0, directory: output.directory)
+        try EncodeStage.run(settings, inputs: inputs, seed: 0, directory: output.directory)
         print("encode → \(output.out)")
     }
 }

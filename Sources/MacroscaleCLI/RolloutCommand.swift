@@ -17,9 +17,22 @@ struct RolloutCommand: ParsableCommand {
     var steps = 100
     @Option(help: "Step length in physical time.")
     var dt: Double
+    @Option(help: "NAME=VALUE: a control parameter of a conditioned model (repeatable; every one the model has, e.g. temperature=1200).")
+    var control: [String] = []
     @OptionGroup var stage: StageOptions
 
-    var settings: RolloutStage.Settings { .init(steps: steps, dt: dt) }
+    /// The settings the options describe.
+    var settings: RolloutStage.Settings { get throws {
+        var values: [String: Double] = [:]
+        for text in control {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = Double(parts[1].trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--control must be NAME=VALUE with a number VALUE, e.g. temperature=1200; got '\(text)'")
+            }
+            guard values.updateValue(value, forKey: parts[0]) == nil else { throw ValidationError("--control \(parts[0]) is given twice") }
+        }
+        return .init(steps: steps, dt: dt, controls: values)
+    } }
 
     func validate() throws {
         try settings.validateOption()
@@ -29,7 +42,7 @@ struct RolloutCommand: ParsableCommand {
         stage.apply()
         let (url, array) = try loadArray(initial)
         let inputs = try RolloutStage.Inputs(model: URL(fileURLWithPath: model), initial: array, initialFile: url)
-        let (_, nonFinite) = try RolloutStage.run(settings, inputs: inputs, seed: stage.seed, directory: stage.directory)
+        let (_, nonFinite) = try RolloutStage.run(try settings, inputs: inputs, seed: stage.seed, directory: stage.directory)
         print("rollout: \(inputs.initial.batch) trajectories × \(steps) steps → \(stage.out)" + (nonFinite > 0 ? "; \(nonFinite) became non-finite" : ""))
     }
 }

@@ -10,17 +10,20 @@ struct TrainSDE: ParsableCommand {
         commandName: "train-sde",
         abstract: "Fit dz = b(z)dt + σ(z)dW to latent pairs by the λ-scaled Gaussian likelihood.",
         discussion: """
-            --pairs and --validation are .npz files with start [P, n_z], next [P, n_z] and dt [P]. Use \
+            --pairs and --validation are .npz files with start [P, n_z], next [P, n_z] and dt [P]; both are \
+            repeatable, the files concatenated in the order given, and must hold latents of one lineage (system, \
+            latents, closure model, control parameters) — pairs encoded with --control at several values of the \
+            controls (say, temperatures) train one SDE conditioned on them. Use \
             --lambda K (the number of patches, read from the pairs) for partial-estimator pairs and 1 for the naive baseline; \
             validation is always scored with λ = 1. Writes model.safetensors (after every epoch), \
             history.npz and manifest.json. A loss that turns NaN stops the run with the epoch, the batch \
             and its value ranges.
             """)
 
-    @Option(help: "Training pairs (.npz with start, next, dt).")
-    var pairs: String
-    @Option(help: "Validation pairs (true one-step pairs), scored with λ = 1 each epoch.")
-    var validation: String?
+    @Option(help: "Training pairs (.npz with start, next, dt; repeatable, concatenated in order).")
+    var pairs: [String]
+    @Option(help: "Validation pairs (true one-step pairs; repeatable), scored with λ = 1 each epoch.")
+    var validation: [String] = []
     @Option(help: "Diffusion: arbitrary, diagonal, constantDiagonal or constant.")
     var mode = DiffusionMode.arbitrary
     @Option(help: "Start of the constant diffusion: ones (the reference; stays rank one) or identity.")
@@ -60,18 +63,19 @@ struct TrainSDE: ParsableCommand {
     } }
 
     func validate() throws {
+        guard !pairs.isEmpty else { throw ValidationError("give at least one --pairs file") }
         try settings.validateOption()
     }
 
     func run() throws {
         stage.apply()
-        let inputs = try TrainSDEStage.Inputs(pairs: URL(fileURLWithPath: pairs), validation: validation.map { URL(fileURLWithPath: $0) })
+        let inputs = try TrainSDEStage.Inputs(pairs: pairs.map { URL(fileURLWithPath: $0) }, validation: validation.map { URL(fileURLWithPath: $0) })
         let manifest = try TrainSDEStage.run(try settings, inputs: inputs, seed: stage.seed, directory: stage.directory)
         let history = try NPZArchive.read(stage.directory.appendingPathComponent("history.npz"))
         let training = try history.array("trainingLoss").elements(as: Double.self)
         let validationLoss = try history.array("validationLoss").elements(as: Double.self)
         print("train-sde: \(epochs) epochs in \(String(format: "%.1f", manifest.wallSeconds)) s; final training loss \(String(format: "%.4f", training.last ?? .nan))"
-              + (validation == nil ? "" : ", validation loss \(String(format: "%.4f", validationLoss.last ?? .nan))") + " → \(stage.out)")
+              + (validation.isEmpty ? "" : ", validation loss \(String(format: "%.4f", validationLoss.last ?? .nan))") + " → \(stage.out)")
     }
 }
 

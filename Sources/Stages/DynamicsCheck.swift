@@ -20,7 +20,9 @@ import Systems
 ///   diffusion the variance of Δ(h)/h between replicas of the same state, pooled over states.
 ///
 /// The model is evaluated at the same latents: b(z)/τ and σσᵀ(z)/τ, τ the model's time scale, so
-/// both are per unit of physical time (λ does not enter: σ is fitted as the whole system's).
+/// both are per unit of physical time (λ does not enter: σ is fitted as the whole system's). A model
+/// conditioned on control parameters is evaluated at each test stage's values, and the exact law's
+/// grid is laid out separately for each set of control values (with that stage's system's law).
 public enum DynamicsCheck: Stage {
     /// Where bursts of direct simulation start and how many run.
     public struct Bursts: Sendable {
@@ -48,6 +50,8 @@ public enum DynamicsCheck: Stage {
         /// Diagonal of the diffusion Σ = σσᵀ.
         public var trueDiffusion: [Double]
         public var learnedDiffusion: [Double]
+        /// The values of the model's control parameters here (its test stage's); nil for a model without controls.
+        public var controls: [String: Double]?
     }
 
     /// Every point, with the errors per latent component.
@@ -104,8 +108,8 @@ public enum DynamicsCheck: Stage {
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> Summary {
             let checkpoint = inputs.model.checkpoint
             let n = map.names.count
-            let exact = n == 1 && map.normalisation == "none" ? system as? any ExactMacroscopicLaw : nil
-            let truth = exact == nil ? "direct simulation" : "exact law"
+            let exact = n == 1 && map.normalisation == "none" && system is any ExactMacroscopicLaw
+            let truth = exact ? "exact law" : "direct simulation"
             let run = try StageRun(stage: DynamicsCheck.name, directory: directory,
                                    config: ["latent": .array(map.names.map { .string($0) }), "truth": .string(truth),
                                             "gridPoints": .number(Double(gridPoints)), "records": .array(bursts.records.map { .number(Double($0)) }),
@@ -116,8 +120,8 @@ public enum DynamicsCheck: Stage {
             guard checkpoint.model.dimension == n else {
                 throw LineageError(inputs.model.directory.path, "the SDE has \(checkpoint.model.dimension) latent components, the latent map \(n) (\(map.names.joined(separator: ", ")))")
             }
-            var truths: [(label: String, record: Int, states: [Grid<System.Site>], system: System)] = []
-            for test in inputs.tests {
+            var truths: [Truth<System>] = []
+            for (index, test) in inputs.tests.enumerated() {
                 guard let testSystem = test.system as? System, testSystem.spatialShape == system.spatialShape else {
                     throw LineageError(test.stage.directory.path, "is not a \(System.identifier) simulation of the model's size \(system.spatialShape)")
                 }
@@ -125,13 +129,14 @@ public enum DynamicsCheck: Stage {
                 let (runs, records, all) = (trajectories.runs, trajectories.records, trajectories.states)
                 for record in bursts.records where record < records {
                     let chosen = (0..<min(bursts.states, runs)).map { all[$0 * records + record] }
-                    truths.append(("\(test.stage.directory.lastPathComponent), record \(record)", record, chosen, testSystem))
+                    truths.append(Truth(label: "\(test.stage.directory.lastPathComponent), record \(record)", record: record, states: chosen,
+                                        system: testSystem, controls: inputs.controls[index], namedControls: inputs.namedControls(ofTest: index)))
                 }
             }
             guard !truths.isEmpty else { throw SettingsError("no test trajectory has any of the records \(bursts.records)") }
             let points: [Point]
-            if let exact {
-                points = try exactPoints(exact, truths: truths, map: map, checkpoint: checkpoint)
+            if exact {
+                points = try exactPoints(truths: truths, map: map, checkpoint: checkpoint)
             } else {
                 points = try simulatedPoints(truths: truths, map: map, checkpoint: checkpoint, time: bursts.time ?? checkpoint.timeScale)
             }
@@ -142,24 +147,33 @@ public enum DynamicsCheck: Stage {
             return summary
         }
 
-        /// The exact law and the model on a uniform grid over the range of the states' latents.
-        private func exactPoints<System: MicroscopicSystem>(_ law: any ExactMacroscopicLaw, truths: [(label: String, record: Int, states: [Grid<System.Site>], system: System)],
-                                                            map: LatentMap<System>, checkpoint: SDECheckpoint) throws -> [Point] {
-            var latents: [Double] = []
-            for truth in truths where truth.record == 0 { latents += try map.phi(truth.states, truth.system).map { $0[0] } }
-            guard !latents.isEmpty else { throw SettingsError("the exact law's grid spans the initial states: the records must include 0") }
-            let low = latents.min()!, high = latents.max()!
-            let grid = (0..<gridPoints).map { low + (high - low) * Double($0) / Double(gridPoints - 1) }
-            let learned = DynamicsCheck.learned(checkpoint, at: grid.map { [$0] })
-            return grid.indices.map { k in
-                Point(label: "grid", latent: [grid[k]], trueDrift: law.exactDrift(at: [grid[k]]), trueDriftError: [0],
-                      learnedDrift: learned.drift[k], trueDiffusion: law.exactDiffusion(at: [grid[k]]), learnedDiffusion: learned.diffusion[k])
+        /// The exact law and the model on a uniform grid over the range of the states' latents, one
+        /// grid per set of control values (one in all for a model without controls), with the law of
+        /// the first test system at those values.
+        private func exactPoints<System: MicroscopicSystem>(truths: [Truth<System>], map: LatentMap<System>, checkpoint: SDECheckpoint) throws -> [Point] {
+            let initial = truths.filter { $0.record == 0 }
+            guard !initial.isEmpty else { throw SettingsError("the exact law's grid spans the initial states: the records must include 0") }
+            var groups: [[Truth<System>]] = []
+            for truth in initial {
+                if let g = groups.firstIndex(where: { $0[0].controls == truth.controls }) { groups[g].append(truth) } else { groups.append([truth]) }
+            }
+            return try groups.flatMap { group -> [Point] in
+                guard let law = group[0].system as? any ExactMacroscopicLaw else { return [] }
+                let latents = try group.flatMap { try map.phi($0.states, $0.system).map { $0[0] } }
+                let low = latents.min()!, high = latents.max()!
+                let grid = (0..<gridPoints).map { low + (high - low) * Double($0) / Double(gridPoints - 1) }
+                let learned = DynamicsCheck.learned(checkpoint, at: grid.map { [$0] }, controls: group[0].controls)
+                let label = group[0].namedControls.map { "grid at " + ControlParameterNames.describe($0) } ?? "grid"
+                return grid.indices.map { k in
+                    Point(label: label, latent: [grid[k]], trueDrift: law.exactDrift(at: [grid[k]]), trueDriftError: [0],
+                          learnedDrift: learned.drift[k], trueDiffusion: law.exactDiffusion(at: [grid[k]]), learnedDiffusion: learned.diffusion[k],
+                          controls: group[0].namedControls)
+                }
             }
         }
 
         /// Bursts of whole-system dynamics from every state, `replicas` each, over time h.
-        private func simulatedPoints<System: MicroscopicSystem>(truths: [(label: String, record: Int, states: [Grid<System.Site>], system: System)],
-                                                                map: LatentMap<System>, checkpoint: SDECheckpoint, time h: Double) throws -> [Point] {
+        private func simulatedPoints<System: MicroscopicSystem>(truths: [Truth<System>], map: LatentMap<System>, checkpoint: SDECheckpoint, time h: Double) throws -> [Point] {
             let n = map.names.count, replicas = bursts.replicas
             guard let weights = RichardsonWeights(t1: h / 2, t2: h) else {
                 throw SettingsError("the burst time (the model's time unit unless given) must be positive and finite; got \(h)")
@@ -194,24 +208,40 @@ public enum DynamicsCheck: Stage {
                 let driftError = (0..<n).map { c in
                     (drifts.reduce(0) { $0 + pow($1[c] - meanDrift[c], 2) } / (count - 1) / count).squareRoot()
                 }
-                let learned = DynamicsCheck.learned(checkpoint, at: start)
+                let learned = DynamicsCheck.learned(checkpoint, at: start, controls: truth.controls)
                 let states = Double(truth.states.count)
                 points.append(Point(
                     label: truth.label, latent: (0..<n).map { c in start.reduce(0) { $0 + $1[c] } / states },
                     trueDrift: meanDrift, trueDriftError: driftError,
                     learnedDrift: (0..<n).map { c in learned.drift.reduce(0) { $0 + $1[c] } / states },
                     trueDiffusion: pooledVariance.map { $0 / states },
-                    learnedDiffusion: (0..<n).map { c in learned.diffusion.reduce(0) { $0 + $1[c] } / states }))
+                    learnedDiffusion: (0..<n).map { c in learned.diffusion.reduce(0) { $0 + $1[c] } / states },
+                    controls: truth.namedControls))
             }
             return points
         }
     }
 
-    /// The model's drift and the diagonal of its diffusion σσᵀ at `latents`, per unit of physical time.
-    static func learned(_ checkpoint: SDECheckpoint, at latents: [[Double]]) -> (drift: [[Double]], diffusion: [[Double]]) {
+    /// The test states of one burst source (or the initial states of one test stage, for the exact
+    /// law), with their system and the model's control values there.
+    private struct Truth<System: MicroscopicSystem> {
+        let label: String
+        let record: Int
+        let states: [Grid<System.Site>]
+        let system: System
+        /// In the model's order (empty without controls).
+        let controls: [Double]
+        /// By name; nil without controls.
+        let namedControls: [String: Double]?
+    }
+
+    /// The model's drift and the diagonal of its diffusion σσᵀ at `latents` and the physical control
+    /// values `controls` (the model's; empty without), per unit of physical time.
+    static func learned(_ checkpoint: SDECheckpoint, at latents: [[Double]], controls: [Double] = []) -> (drift: [[Double]], diffusion: [[Double]]) {
         let n = checkpoint.model.dimension
         let z = Tensor(shape: [latents.count, n], data: latents.flatMap { $0.map(Float.init) })
-        let drift = checkpoint.model.driftValues(z), sigma = checkpoint.model.diffusionMatrices(z)
+        let rows = latents.flatMap { _ in controls }
+        let drift = checkpoint.model.driftValues(z, controls: rows), sigma = checkpoint.model.diffusionMatrices(z, controls: rows)
         let tau = checkpoint.timeScale
         return (latents.indices.map { p in (0..<n).map { Double(drift.data[p * n + $0]) / tau } },
                 latents.indices.map { p in

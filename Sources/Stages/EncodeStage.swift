@@ -21,10 +21,26 @@ import Systems
 /// one-step pairs. Each patch is paired with the snapshot it was cut from through the evolve
 /// stage's lineage (`EvolveSource`). φ of a patch is the same map evaluated on the patch alone. With a closure model
 /// the latents are normalised by its stored statistics (differences scale with them).
+/// With control parameters (`Settings.controls`), every file also holds `controls` [P, c] (float64):
+/// the named values of the system configuration of the stage the pairs come from — the evolve
+/// stage's large system for `partial.npz` and `naive.npz`, the validation simulate stage's for
+/// `validation.npz`, which must agree — and the manifest records the names (`config.controls`).
 public enum EncodeStage: Stage {
     public static let name = "encode"
 
-    public typealias Settings = NoSettings
+    /// The control parameters to record with every pair.
+    public struct Settings: StageSettings {
+        /// Names of numbers in the system configuration (`temperature`), in order.
+        public var controls: [String]
+
+        public init(controls: [String] = []) {
+            self.controls = controls
+        }
+
+        public func validate() throws {
+            try ControlParameterNames.validate(controls)
+        }
+    }
 
     /// The evolve stage (with its start states), the closure model whose latents join the
     /// observables, and a large-system simulate stage with true one-step pairs for validation.
@@ -43,43 +59,53 @@ public enum EncodeStage: Stage {
     }
 
     /// Throws unless the closure model and the validation stage describe the evolved system
-    /// (the validation stage on the whole lattice, with one-step pairs).
+    /// (the validation stage on the whole lattice, with one-step pairs, at the same control values),
+    /// and the evolve stage's system records every control parameter as a finite number.
     public static func validate(_ settings: Settings, inputs: Inputs) throws {
         let system = inputs.evolve.system
         try inputs.closure?.check(describes: system)
+        let controls = try inputs.evolve.stage.controlValues(settings.controls)
         if let validation = inputs.validation {
             guard type(of: validation.system).identifier == type(of: system).identifier, validation.system.spatialShape == system.spatialShape else {
                 throw LineageError(validation.directory.path, "simulates \(type(of: validation.system).identifier) on \(validation.system.spatialShape); "
                                    + "the evolved snapshots are \(type(of: system).identifier) on \(system.spatialShape)")
+            }
+            let validated = try validation.controlValues(settings.controls)
+            guard validated == controls else {
+                throw LineageError(validation.directory.path, "simulates at \(ControlParameterNames.describe(settings.controls, validated)); "
+                                   + "the evolved snapshots are at \(ControlParameterNames.describe(settings.controls, controls))")
             }
             _ = try validation.output(["pairs.npz"])
         }
     }
 
     public static func perform(_ settings: Settings, inputs: Inputs, seed: UInt64, directory: URL) throws -> StageManifest {
-        try Encoding(inputs: inputs, directory: directory).withLatentMap(for: inputs.evolve.system, closure: inputs.closure)
+        try Encoding(inputs: inputs, controls: settings.controls, directory: directory).withLatentMap(for: inputs.evolve.system, closure: inputs.closure)
     }
 
     private struct Encoding: LatentMapConsumer {
         let inputs: Inputs
+        let controls: [String]
         let directory: URL
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> StageManifest {
-            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, directory: directory, latentNames: map.names,
-                                   extraInputs: map.inputs, normalisation: map.normalisation, phi: map.phi)
+            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, controls: controls, directory: directory,
+                                   latentNames: map.names, extraInputs: map.inputs, normalisation: map.normalisation, phi: map.phi)
         }
     }
 
     /// Writes the pair files with `phi(configurations, system of their size)`.
     fileprivate static func encode<System: MicroscopicSystem>(
-        _ system: System, evolve: EvolveSource, validation: StageSource?, directory: URL, latentNames: [String],
+        _ system: System, evolve: EvolveSource, validation: StageSource?, controls: [String], directory: URL, latentNames: [String],
         extraInputs: [StageManifest.Input], normalisation: String,
         phi: ([Grid<System.Site>], System) throws -> [[Double]]
     ) throws -> StageManifest {
-        let stage = try StageRun(stage: EncodeStage.name, directory: directory,
-                                 config: ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
-                                          "normalisation": .string(normalisation)],
+        var config: [String: JSONValue] = ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
+                                           "normalisation": .string(normalisation)]
+        if !controls.isEmpty { config["controls"] = .array(controls.map { .string($0) }) }
+        let stage = try StageRun(stage: EncodeStage.name, directory: directory, config: .object(config),
                                  seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current)
+        let controlValues = try evolve.stage.controlValues(controls)
         let (snapshots, evolved) = try evolve.read(system)
         let patchShape = evolved.patchShape
         let weights = try evolved.richardsonWeights(source: evolve.file.path)
@@ -103,9 +129,10 @@ public enum EncodeStage: Stage {
         let averaged = evolved.replicas > 1
         let patches = try Tiling(large: system.spatialShape, patch: patchShape).patches
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches,
-                                        varianceFactor: weights != nil || averaged ? partialFactor : nil), as: "partial.npz")
+                                        varianceFactor: weights != nil || averaged ? partialFactor : nil, controls: controlValues), as: "partial.npz")
         try stage.write(try pairArchive(start: start.flatMap { $0 }, next: naiveNext, dt: dt, dimension: n, patches: patches,
-                                        varianceFactor: averaged ? [Double](repeating: 1 / Double(evolved.replicas), count: dt.count) : nil),
+                                        varianceFactor: averaged ? [Double](repeating: 1 / Double(evolved.replicas), count: dt.count) : nil,
+                                        controls: controlValues),
                         as: "naive.npz")
         if let validation {
             let pairsFile = try validation.output(["pairs.npz"])
@@ -114,21 +141,24 @@ public enum EncodeStage: Stage {
             let large = try configurations(pairs.array("before"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
             let next = try configurations(pairs.array("after"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
             try stage.write(try pairArchive(start: try phi(large, system).flatMap { $0 }, next: try phi(next, system).flatMap { $0 },
-                                            dt: try pairs.array("dt").elements(as: Double.self), dimension: n), as: "validation.npz")
+                                            dt: try pairs.array("dt").elements(as: Double.self), dimension: n,
+                                            controls: try validation.controlValues(controls)), as: "validation.npz")
         }
         return try stage.finish()
     }
 
     /// Pairs as written: `start`, `next`, `dt`, for estimated pairs `patches`, the number K of
-    /// tiling patches (a 0-d array; `train-sde --lambda K` reads it), and for two-time estimates
-    /// `varianceFactor` [P], which scales each pair's covariance in the likelihood.
+    /// tiling patches (a 0-d array; `train-sde --lambda K` reads it), for two-time estimates
+    /// `varianceFactor` [P], which scales each pair's covariance in the likelihood, and with control
+    /// parameters `controls` [P, c], the same row for every pair.
     static func pairArchive(start: [Double], next: [Double], dt: [Double], dimension: Int, patches: Int? = nil,
-                            varianceFactor: [Double]? = nil) throws -> NPZArchive {
+                            varianceFactor: [Double]? = nil, controls: [Double] = []) throws -> NPZArchive {
         NPZArchive([
             ("start", try NumPyArray(start, shape: [dt.count, dimension])),
             ("next", try NumPyArray(next, shape: [dt.count, dimension])),
             ("dt", NumPyArray(dt)),
         ] + (try patches.map { [("patches", try NumPyArray([Int64($0)], shape: []))] } ?? [])
-          + (varianceFactor.map { [("varianceFactor", NumPyArray($0))] } ?? []))
+          + (varianceFactor.map { [("varianceFactor", NumPyArray($0))] } ?? [])
+          + (controls.isEmpty ? [] : [("controls", try NumPyArray(dt.flatMap { _ in controls }, shape: [dt.count, controls.count]))]))
     }
 }

@@ -18,6 +18,8 @@ import Systems
 /// of ensemble means per component and overall, the transient error over the relaxation window,
 /// the same metrics between two halves of the truth (the noise floor), the fraction of initial
 /// latents outside the model's training range, and mean ± std curves; then the means over conditions.
+/// A model conditioned on control parameters is rolled out at each test stage's own values
+/// (`ModelTestInputs.controls`), which every condition of that stage records.
 public enum EvaluateStage: Stage {
     public static let name = "evaluate"
 
@@ -68,6 +70,8 @@ public enum EvaluateStage: Stage {
         public var noiseFloorTransientError: Double?
         /// The fraction of initial latents with a component outside the training pairs' start range; nil when the model records none.
         public var outsideTrainingRange: Double?
+        /// The values of the model's control parameters the condition was rolled out at (its test stage's); nil for a model without controls.
+        public var controls: [String: Double]?
 
         public init(source: String, initial: [Double], trajectories: Int, temporalMMDV: Double, temporalMMDU: Double,
                     relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int, constantBaselineMMDV: Double? = nil) {
@@ -151,7 +155,7 @@ public enum EvaluateStage: Stage {
             var samples = (predicted: [Double](), truth: [Double](), condition: [Int64]())
             let mmd = MMD(bandwidths: bandwidths)
             let n = map.names.count
-            for test in inputs.tests {
+            for (testIndex, test) in inputs.tests.enumerated() {
                 let file = test.file
                 guard let testSystem = test.system as? System else { throw LineageError(file.path, "is not a \(System.identifier) simulation") }
                 let trajectories = try test.read(testSystem)
@@ -169,7 +173,8 @@ public enum EvaluateStage: Stage {
                     let (grid, truth) = EvaluateStage.onCommonGrid(latents: latents, times: times, runs: members, records: records, dimension: n)
                     guard grid[1] > grid[0] else { throw ArtifactError(file.path, "test condition \(key): the records' times do not advance") }
                     let start = Tensor(shape: [members.count, n], data: members.flatMap { run in (0..<n).map { Float(latents[run * records][$0]) } })
-                    let rollout = Rollout.run(checkpoint.model, initial: start, steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
+                    let rollout = Rollout.run(checkpoint.model, initial: start, controls: members.flatMap { _ in inputs.controls[testIndex] },
+                                              steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
                                               substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds,
                                               seed: seed &+ UInt64(conditions.count))
                     let predicted = rollout.trajectories.data.map(Double.init)
@@ -210,6 +215,7 @@ public enum EvaluateStage: Stage {
                         temporalMMDU: model.temporalMMDU, relativeError: model.relativeError, relativeErrorPerComponent: perComponent,
                         nonFiniteRollouts: rollout.nonFinite, constantBaselineMMDV: baseline.temporalMMDV)
                     metrics.escapedRollouts = checkpoint.startRange.map { _ in rollout.escaped }
+                    metrics.controls = inputs.namedControls(ofTest: testIndex)
                     metrics.mmdScale = scale.spread
                     metrics.relaxationTime = grid[r]
                     metrics.transientError = model.transientError
@@ -300,9 +306,10 @@ public enum EvaluateStage: Stage {
         Swift.stride(from: k, to: values.count, by: n).map { values[$0] }
     }
 
-    /// A condition's name: its initial parameters.
+    /// A condition's name: its initial parameters, and its control values if any.
     static func name(_ condition: ConditionMetrics) -> String {
         condition.initial.map { String(format: "%g", $0) }.joined(separator: ", ")
+            + (condition.controls.map { " at " + ControlParameterNames.describe($0) } ?? "")
     }
 
     /// `report/index.html`: the metrics table, MMD over time, and mean ± std of every latent component,
@@ -351,16 +358,21 @@ public enum EvaluateStage: Stage {
 
     static func csv(_ summary: Summary) -> String {
         func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
-        var lines = ["source,initial,trajectories,temporal_mmd_v,noise_floor_mmd_v,temporal_mmd_u,noise_floor_mmd_u,relative_error,noise_floor_relative_error,"
+        // A controls column only for a conditioned model, so that other models' files are as before.
+        let conditioned = summary.conditions.contains { $0.controls != nil }
+        func controls(_ c: ConditionMetrics) -> String {
+            (c.controls ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+        var lines = ["source,initial," + (conditioned ? "controls," : "") + "trajectories,temporal_mmd_v,noise_floor_mmd_v,temporal_mmd_u,noise_floor_mmd_u,relative_error,noise_floor_relative_error,"
                      + "transient_error,noise_floor_transient_error,relaxation_time,outside_training_range,"
                      + summary.latent.map { "relative_error_\($0)" }.joined(separator: ",") + ",non_finite_rollouts,escaped_rollouts"]
         for c in summary.conditions {
-            lines.append("\(c.source),\(c.initial.map { String($0) }.joined(separator: " ")),\(c.trajectories),"
+            lines.append("\(c.source),\(c.initial.map { String($0) }.joined(separator: " ")),\(conditioned ? controls(c) + "," : "")\(c.trajectories),"
                          + [c.temporalMMDV, c.noiseFloorMMDV, c.temporalMMDU, c.noiseFloorMMDU, c.relativeError, c.noiseFloorRelativeError,
                             c.transientError, c.noiseFloorTransientError, c.relaxationTime, c.outsideTrainingRange].map(number).joined(separator: ",") + ","
                          + c.relativeErrorPerComponent.map { String($0) }.joined(separator: ",") + ",\(c.nonFiniteRollouts),\(c.escapedRollouts.map(String.init) ?? "")")
         }
-        lines.append("average,,," + [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU, summary.relativeError,
+        lines.append("average,,," + (conditioned ? "," : "") + [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU, summary.relativeError,
                                      summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError, nil, summary.outsideTrainingRange]
                         .map(number).joined(separator: ",") + String(repeating: ",", count: summary.latent.count + 2))
         return lines.joined(separator: "\n") + "\n"

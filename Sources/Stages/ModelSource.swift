@@ -24,5 +24,12 @@ public struct ModelSource {
         input = StageSource.input(file, of: manifest)
         checkpoint = try SDECheckpoint.load(from: file)
         lineage = try LatentLineage(recordedBy: manifest, in: directory)
+        if let lineage, lineage.controls != controlNames {
+            throw LineageError(directory.path, "the model is conditioned on (\(controlNames.joined(separator: ", "))), its manifest's lineage names "
+                               + "(\(lineage.controls.joined(separator: ", ")))")
+        }
     }
+
+    /// The names of the control parameters the model is conditioned on (empty: none).
+    public var controlNames: [String] { checkpoint.model.controls?.names ?? [] }
 }

@@ -2,17 +2,29 @@ import Foundation
 import Systems
 
 /// A trained SDE, the large-system test stages it is judged on, and the closure model its latents
-/// go through: the inputs of `evaluate` and `check-dynamics`.
+/// go through: the inputs of `evaluate` and `check-dynamics`. A model conditioned on control
+/// parameters is run on each test stage at the values its system configuration records.
 public struct ModelTestInputs {
     public let model: ModelSource
     public let tests: [TrajectorySource]
     public let closure: ClosureSource?
+    /// The values of the model's control parameters for each test stage, in the model's order
+    /// (empty rows for a model without controls).
+    public let controls: [[Double]]
 
-    /// Opens the train-sde stage `model`, the simulate stages `tests` and the train-closure stage `closure`.
+    /// Opens the train-sde stage `model`, the simulate stages `tests` and the train-closure stage
+    /// `closure`; throws if a test stage's system does not record one of the model's control parameters.
     public init(model: URL, tests: [URL], closure: URL?) throws {
         self.model = try ModelSource(directory: model)
         self.tests = try tests.map(TrajectorySource.init(directory:))
         self.closure = try closure.map(ClosureSource.init(directory:))
+        controls = try self.tests.map { [names = self.model.controlNames] test in try test.stage.controlValues(names) }
+    }
+
+    /// The control values of test stage `index` by name, or nil for a model without controls.
+    func namedControls(ofTest index: Int) -> [String: Double]? {
+        let names = model.controlNames
+        return names.isEmpty ? nil : Dictionary(uniqueKeysWithValues: zip(names, controls[index]))
     }
 
     /// The system of the test stages (the first one's; `validate()` checks the others agree).

@@ -7,10 +7,12 @@ import MacroSDE
 /// form made elsewhere.
 ///
 /// The file holds `start` and `next` `[P, n_z]`, `dt` `[P]` (float32 or float64), optionally
-/// `patches` (0-d, the number K of tiling patches) and `varianceFactor` `[P]`; every number is
-/// checked finite, every δt and variance factor positive, K at least 1. A file in a finished stage
-/// directory must be one of that stage's outputs with its recorded digest; from an `encode`
-/// manifest the pairs also carry their `LatentLineage`. A file outside any stage has none.
+/// `patches` (0-d, the number K of tiling patches), `varianceFactor` `[P]` and `controls` `[P, c]`;
+/// every number is checked finite, every δt and variance factor positive, K at least 1. A file in a
+/// finished stage directory must be one of that stage's outputs with its recorded digest; from an
+/// `encode` manifest the pairs also carry their `LatentLineage`, whose control names must match the
+/// file's `controls` columns. A file outside any stage has no lineage, so it cannot name controls and
+/// must hold none.
 public struct PairSource {
     /// The pair file.
     public let file: URL
@@ -37,6 +39,12 @@ public struct PairSource {
         }
         let archive = try NPZArchive.read(file)
         (pairs, patches) = try PairSource.read(archive, from: file.path)
+        let named = lineage?.controls.count ?? 0
+        guard pairs.controlCount == named else {
+            throw ArtifactError(file.path, named == 0 && lineage == nil
+                ? "holds controls but no encode manifest beside it names them; control parameters come from encode --control"
+                : "holds \(pairs.controlCount) control value(s) per pair; its encode manifest names \(named) (\(lineage?.controls.joined(separator: ", ") ?? ""))")
+        }
     }
 
     /// The pairs of `archive` and their K, checked; `path` names the file in errors.
@@ -67,10 +75,18 @@ public struct PairSource {
             }
             patches = Int(k)
         }
+        var controls: [Double] = []
+        if archive.names.contains("controls") {
+            let array = try archive.array("controls", in: path)
+            controls = array.doubleValues()
+            guard array.shape.count == 2, array.shape[0] == dt.count, array.shape[1] >= 1, controls.allSatisfy(\.isFinite) else {
+                throw ArtifactError(path, "controls must be [P, c] finite numbers with P = \(dt.count) pairs; got \(NumPyArray.describe(array.shape))")
+            }
+        }
         let (startTensor, nextTensor) = (Tensor(shape: startShape, data: start.map(Float.init)), Tensor(shape: startShape, data: next.map(Float.init)))
         guard startTensor.data.allSatisfy(\.isFinite), nextTensor.data.allSatisfy(\.isFinite) else {
             throw ArtifactError(path, "start and next must lie within single precision (|z| < 3.4e38)")
         }
-        return (PairSet(start: startTensor, next: nextTensor, dt: dt, varianceFactor: varianceFactor), patches)
+        return (PairSet(start: startTensor, next: nextTensor, dt: dt, varianceFactor: varianceFactor, controls: controls), patches)
     }
 }

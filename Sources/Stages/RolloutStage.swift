@@ -9,23 +9,43 @@ import MacroSDE
 /// Rolls out `steps` steps of physical length `dt` (each in as many Euler–Maruyama substeps as
 /// keep them no longer than the training pairs' δt) from every row of the initial latents
 /// ([T, n_z]), and writes `rollouts.npz` (`trajectories` [T, steps + 1, n_z], `times`
-/// [steps + 1]) with the count of non-finite trajectories in the manifest.
+/// [steps + 1]) with the count of non-finite trajectories in the manifest. A model conditioned on
+/// control parameters is rolled out at the values the settings give for every one of them (and
+/// only those).
 public enum RolloutStage: Stage {
     public static let name = "rollout"
 
-    /// How many steps, of what physical length.
+    /// How many steps, of what physical length, at which values of the model's control parameters.
     public struct Settings: StageSettings {
         public var steps: Int
         public var dt: Double
+        /// The value of each control parameter by name (empty for a model without controls).
+        public var controls: [String: Double]
 
-        public init(steps: Int, dt: Double) {
+        public init(steps: Int, dt: Double, controls: [String: Double] = [:]) {
             self.steps = steps
             self.dt = dt
+            self.controls = controls
         }
 
         public func validate() throws {
             try SettingsError.require((1...100_000_000).contains(steps), "the steps must be between 1 and 10⁸; got \(steps)")
             try SettingsError.require(dt > 0 && dt.isFinite, "the step length dt must be positive and finite; got \(dt)")
+            try ControlParameterNames.validate(Array(controls.keys))
+            for (name, value) in controls {
+                try SettingsError.require(value.isFinite, "the control parameter \(name) must be a finite number; got \(value)")
+            }
+        }
+
+        /// The values of `names`, in their order; throws unless the settings give exactly these.
+        func controlValues(_ names: [String]) throws -> [Double] {
+            guard Set(controls.keys) == Set(names) else {
+                throw SettingsError(names.isEmpty
+                    ? "the model has no control parameters; remove --control \(controls.keys.sorted().joined(separator: ", "))"
+                    : "the model is conditioned on \(names.joined(separator: ", ")): give --control NAME=VALUE for each and no other; got "
+                      + (controls.isEmpty ? "none" : controls.keys.sorted().joined(separator: ", ")))
+            }
+            return names.map { controls[$0]! }
         }
     }
 
@@ -47,8 +67,9 @@ public enum RolloutStage: Stage {
         }
     }
 
-    /// Throws unless the initial latents have the model's dimension.
+    /// Throws unless the initial latents have the model's dimension and the settings give the model's control parameters.
     public static func validate(_ settings: Settings, inputs: Inputs) throws {
+        _ = try settings.controlValues(inputs.model.controlNames)
         let dimension = inputs.model.checkpoint.model.dimension
         guard inputs.initial.itemCount == dimension, inputs.initial.batch >= 1 else {
             throw ArtifactError(inputs.initialInput.path, "initial latents have shape \(inputs.initial.shape), the model needs [T, \(dimension)]")
@@ -58,10 +79,13 @@ public enum RolloutStage: Stage {
 
     public static func perform(_ settings: Settings, inputs: Inputs, seed: UInt64, directory: URL) throws -> (manifest: StageManifest, nonFinite: Int) {
         let (steps, dt, checkpoint) = (settings.steps, settings.dt, inputs.model.checkpoint)
-        let stage = try StageRun(stage: name, directory: directory,
-                                 config: ["steps": .number(Double(steps)), "dt": .number(dt), "trajectories": .number(Double(inputs.initial.batch))],
+        var config: [String: JSONValue] = ["steps": .number(Double(steps)), "dt": .number(dt), "trajectories": .number(Double(inputs.initial.batch))]
+        if !settings.controls.isEmpty { config["controls"] = .object(settings.controls.mapValues { .number($0) }) }
+        let stage = try StageRun(stage: name, directory: directory, config: .object(config),
                                  seed: seed, checkedInputs: [inputs.model.input, inputs.initialInput], threads: ThreadCount.current)
-        let result = Rollout.run(checkpoint.model, initial: inputs.initial, steps: steps, dt: dt / checkpoint.timeScale,
+        let controls = try settings.controlValues(inputs.model.controlNames)
+        let result = Rollout.run(checkpoint.model, initial: inputs.initial, controls: (0..<inputs.initial.batch).flatMap { _ in controls },
+                                 steps: steps, dt: dt / checkpoint.timeScale,
                                  substeps: try checkpoint.substeps(over: dt), seed: seed)
         stage.recordResult("nonFiniteTrajectories", .number(Double(result.nonFinite)))
         try stage.write(NPZArchive([

@@ -45,7 +45,7 @@ public protocol StageSettings: Sendable {
 }
 
 /// The settings of a stage that has none of its own: what it computes follows from its inputs
-/// (`encode`, `encode-trajectories`).
+/// (`encode-trajectories`).
 public struct NoSettings: StageSettings {
     public init() {}
     public func validate() throws {}

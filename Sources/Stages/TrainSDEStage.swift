@@ -7,9 +7,11 @@ import Random
 
 /// The SDE-learning stage: fits dz = b(z)dt + σ(z)dW to latent pairs by the λ-scaled likelihood.
 ///
-/// Reads pairs from an `.npz` with `start` [P, n_z], `next` [P, n_z] and `dt` [P] (float32 or
+/// Reads pairs from one or more `.npz` with `start` [P, n_z], `next` [P, n_z] and `dt` [P] (float32 or
 /// float64), and `varianceFactor` [P] where the estimate's variance is c times a single
-/// increment's (two-time estimates: c scales the pair's covariance), optionally validation pairs in the same form (scored with λ = 1). Writes
+/// increment's (two-time estimates: c scales the pair's covariance), optionally validation pairs in the same form (scored with λ = 1).
+/// Pairs with `controls` [P, c] (encode's control parameters) train dz = b(z, c)dt + σ(z, c)dW, the
+/// controls normalised by their mean and standard deviation over the training pairs. Writes
 /// `model.safetensors` after every epoch (atomically, so an interrupted run keeps the last
 /// finished epoch), `history.npz` (epoch, training and validation loss, learning rate) and the
 /// manifest. With `rescaleTime`, δt is divided by the mean δt of the training pairs and the scale
@@ -49,48 +51,85 @@ public struct SDEFitting: StageSettings {
 public enum TrainSDEStage: Stage {
     public static let name = "train-sde"
 
-    /// Training pairs and, optionally, validation pairs (true one-step pairs, scored with λ = 1).
+    /// Training pairs, concatenated in the order given, and optionally validation pairs (true
+    /// one-step pairs, scored with λ = 1), likewise.
     public struct Inputs {
-        public let pairs: PairSource
-        public let validation: PairSource?
+        public let pairs: [PairSource]
+        public let validation: [PairSource]
 
         /// Reads the pair files `pairs` and `validation`.
-        public init(pairs: URL, validation: URL? = nil) throws {
-            self.pairs = try PairSource(file: pairs)
+        public init(pairs: [URL], validation: [URL] = []) throws {
+            self.pairs = try pairs.map(PairSource.init(file:))
             self.validation = try validation.map(PairSource.init(file:))
+        }
+
+        /// What the latents are: the lineage every file shares (`validate` checks they do).
+        var lineage: LatentLineage? { pairs.first?.lineage }
+
+        /// K of the training pairs (`validate` checks they agree where λ = K).
+        var patches: Int? { pairs.first?.patches }
+
+        /// Every training pair, in the order of the files.
+        var trainingPairs: PairSet { Inputs.concatenated(pairs) }
+
+        /// Every validation pair, in the order of the files; nil without validation files.
+        var validationPairs: PairSet? { validation.isEmpty ? nil : Inputs.concatenated(validation) }
+
+        private static func concatenated(_ sources: [PairSource]) -> PairSet {
+            sources.dropFirst().reduce(sources[0].pairs) { $0.followed(by: $1.pairs) }
         }
     }
 
-    /// Throws unless the validation pairs are latents of the same kind as the training pairs and
-    /// λ = K finds the number of patches in the training pairs.
+    /// Throws unless there are training pairs, every file — training and validation — holds
+    /// latents of the same kind (dimension and number of controls; the same lineage — system, latent
+    /// names, closure model, control names, not control values — for every training file, and for
+    /// a validation file where both record one), and λ = K finds one number of patches in all the
+    /// training files.
     public static func validate(_ settings: SDEFitting, inputs: Inputs) throws {
-        if settings.lambda == .patchCount, inputs.pairs.patches == nil {
-            throw ArtifactError(inputs.pairs.file.path, "λ = K needs the number of patches, which these pairs do not record (encode writes it); give λ as a number")
+        guard let first = inputs.pairs.first else { throw SettingsError("give at least one file of training pairs") }
+        if settings.lambda == .patchCount {
+            for source in inputs.pairs {
+                guard let patches = source.patches else {
+                    throw ArtifactError(source.file.path, "λ = K needs the number of patches, which these pairs do not record (encode writes it); give λ as a number")
+                }
+                guard patches == first.patches else {
+                    throw LineageError(source.file.path, "records K = \(patches) patches; \(first.file.path) records K = \(first.patches ?? 0): "
+                                       + "λ = K needs one K (give λ as a number to mix them)")
+                }
+            }
         }
-        guard let validation = inputs.validation else { return }
-        guard validation.pairs.start.itemCount == inputs.pairs.pairs.start.itemCount else {
-            throw ArtifactError(validation.file.path, "validation latents have \(validation.pairs.start.itemCount) components, training \(inputs.pairs.pairs.start.itemCount)")
-        }
-        if let trained = inputs.pairs.lineage, let validated = validation.lineage, trained != validated {
-            throw LineageError(validation.file.path, "holds latents (\(validated.names.joined(separator: ", ")) of \(validated.system), closure "
-                               + "\(validated.closure?.prefix(12) ?? "none")) other than the training pairs' (\(trained.names.joined(separator: ", ")) of "
-                               + "\(trained.system), closure \(trained.closure?.prefix(12) ?? "none"))")
+        let files = inputs.pairs.dropFirst().map { ($0, "training") } + inputs.validation.map { ($0, "validation") }
+        for (source, role) in files {
+            // A validation file made outside a stage (no lineage) is accepted beside encoded training pairs, as it always was.
+            guard source.lineage == first.lineage || (role == "validation" && (source.lineage == nil || first.lineage == nil)) else {
+                throw LineageError(source.file.path, "holds \(role) latents \(LatentLineage.describe(source.lineage)) other than those of "
+                                   + "\(first.file.path), \(LatentLineage.describe(first.lineage))")
+            }
+            guard source.pairs.start.itemCount == first.pairs.start.itemCount, source.pairs.controlCount == first.pairs.controlCount else {
+                throw ArtifactError(source.file.path, "\(role) pairs have \(source.pairs.start.itemCount) latent components and "
+                                    + "\(source.pairs.controlCount) control parameters; those of \(first.file.path) "
+                                    + "\(first.pairs.start.itemCount) and \(first.pairs.controlCount)")
+            }
         }
     }
 
     public static func perform(_ settings: SDEFitting, inputs: Inputs, seed: UInt64, directory: URL) throws -> StageManifest {
-        var pairs = inputs.pairs.pairs
-        var validation = inputs.validation?.pairs
-        let lambda = settings.lambda.resolved(patches: inputs.pairs.patches ?? 0)
+        var pairs = inputs.trainingPairs
+        var validation = inputs.validationPairs
+        let lambda = settings.lambda.resolved(patches: inputs.patches ?? 0)
         let timeScale = settings.rescaleTime ? pairs.dt.reduce(0, +) / Double(pairs.count) : 1
-        let stage = try StageRun(stage: name, directory: directory,
-                                 config: ["sde": settings.configuration, "timeScale": .number(timeScale), "lambda": .number(lambda),
-                                          "lineage": inputs.pairs.lineage?.json ?? .null],
-                                 seed: seed, checkedInputs: [inputs.pairs.input] + (inputs.validation.map { [$0.input] } ?? []),
-                                 threads: ThreadCount.current)
+        let controls = inputs.lineage.flatMap { $0.controls.isEmpty ? nil : ControlParameters(names: $0.controls, fittedTo: pairs.controls) }
+        var config: [String: JSONValue] = ["sde": settings.configuration, "timeScale": .number(timeScale), "lambda": .number(lambda),
+                                           "lineage": inputs.lineage?.json ?? .null]
+        if let controls {
+            config["controls"] = ["names": .array(controls.names.map { .string($0) }), "mean": .array(controls.mean.map { .number($0) }),
+                                  "scale": .array(controls.scale.map { .number($0) })]
+        }
+        let stage = try StageRun(stage: name, directory: directory, config: .object(config),
+                                 seed: seed, checkedInputs: (inputs.pairs + inputs.validation).map(\.input), threads: ThreadCount.current)
         pairs.dt = pairs.dt.map { $0 / timeScale }
         if let unscaled = validation?.dt { validation?.dt = unscaled.map { $0 / timeScale } }
-        let model = SDEModel(dimension: pairs.start.itemCount, mode: settings.mode, hidden: settings.hidden,
+        let model = SDEModel(dimension: pairs.start.itemCount, controls: controls, mode: settings.mode, hidden: settings.hidden,
                              constantStart: settings.constantStart, random: RandomStream(seed: seed, stage: "sde-init"))
         let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: lambda, epsilon: settings.epsilon, timeScale: timeScale,
                                        startRange: .init(of: pairs.start), trainingStep: pairs.dt.reduce(0, +) / Double(pairs.count))

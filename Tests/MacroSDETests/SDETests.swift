@@ -62,24 +62,7 @@ final class LikelihoodGradientTests: XCTestCase {
             if mode == .constant {
                 model.diffusionConstant!.value = Tensor(shape: [n, n], data: (0..<(n * n)).map { _ in Float(random.gaussian(sigma: 0.7)) })
             }
-            let likelihood = GaussianLikelihood(lambda: 3, epsilon: 0.5)
-            for parameter in model.parameters { parameter.zeroGradient() }
-            _ = try likelihood.loss(model, batch, backward: true)
-            for parameter in model.parameters {
-                let analytic = parameter.gradient
-                for k in Swift.stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 6)) {
-                    let original = parameter.value.data[k]
-                    let h: Float = 2e-3  // small enough not to cross the MLP's ReLU kinks on these inputs
-                    parameter.value.data[k] = original + h
-                    let up = try likelihood.loss(model, batch, backward: false)
-                    parameter.value.data[k] = original - h
-                    let down = try likelihood.loss(model, batch, backward: false)
-                    parameter.value.data[k] = original
-                    let numeric = (up - down) / Double(2 * h)
-                    XCTAssertEqual(Double(analytic.data[k]), numeric, accuracy: 0.02 * abs(numeric) + 2e-3,
-                                   "\(mode) \(parameter.name)[\(k)]")
-                }
-            }
+            try assertLikelihoodGradients(model, batch, GaussianLikelihood(lambda: 3, epsilon: 0.5), label: "\(mode)")
         }
     }
 

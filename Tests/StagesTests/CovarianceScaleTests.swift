@@ -27,10 +27,10 @@ final class CovarianceScaleTests: XCTestCase {
         settings.lambda = .patchCount
         settings.epochs = 1
         settings.hidden = [4]
-        try TrainSDEStage.run(settings, inputs: .init(pairs: dir.file("estimated.npz")), seed: 1, directory: dir.file("fit"))
+        try TrainSDEStage.run(settings, inputs: .init(pairs: [dir.file("estimated.npz")]), seed: 1, directory: dir.file("fit"))
         guard case .object(let config) = try StageManifest.read(from: dir.file("fit")).config else { return XCTFail("no config") }
         XCTAssertEqual(config["lambda"], .number(16))
-        XCTAssertThrowsError(try TrainSDEStage.run(settings, inputs: .init(pairs: dir.file("plain.npz")), seed: 1,
+        XCTAssertThrowsError(try TrainSDEStage.run(settings, inputs: .init(pairs: [dir.file("plain.npz")]), seed: 1,
                                                    directory: dir.file("refused"))) { error in
             XCTAssertTrue("\(error)".contains("plain.npz") && "\(error)".contains("do not record"), "\(error)")
         }

@@ -80,7 +80,7 @@ final class StageReaderTests: XCTestCase {
         var settings = SDEFitting()
         settings.epochs = 1
         settings.hidden = [4]
-        assertRefused(try TrainSDEStage.run(settings, inputs: .init(pairs: dir.file("empty.npz")), seed: 1, directory: dir.file("fit")),
+        assertRefused(try TrainSDEStage.run(settings, inputs: .init(pairs: [dir.file("empty.npz")]), seed: 1, directory: dir.file("fit")),
                       mentioning: "holds no pairs")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("fit").path))
     }

@@ -43,6 +43,7 @@ public struct PartialEvolution: StageSettings {
         try SettingsError.require((1...4096).contains(replicas), "the replicas must be between 1 and 4096; got \(replicas)")
         try SettingsError.require(burnIn >= 0, "the burn-in must be non-negative; got \(burnIn)")
         if estimator == .richardson, let duration { _ = try PartialEvolution.halves(of: duration) }
+        try SettingsError.require(!(estimator == .richardson && boundary == .roaming), "the roaming boundary records no half-way state; use the single estimator")
     }
 
     /// The settings with the system's defaults filled in, as recorded in the manifest.
@@ -91,7 +92,7 @@ public enum EvolveStage: Stage {
     /// Throws unless `patchShape` tiles `system`'s lattice and the system can run the duration.
     private static func check<System: MicroscopicSystem>(_ settings: PartialEvolution, for system: System, patchShape: [Int]) throws {
         _ = try Tiling(large: system.spatialShape, patch: patchShape)
-        try system.validateRegion(patchShape)
+        try system.validateRegion(patchShape, boundary: settings.boundary ?? System.referencePatchBoundary)
         let duration = settings.duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
         try system.validate(duration)
         if settings.estimator == .richardson { _ = try PartialEvolution.halves(of: duration) }
@@ -103,7 +104,10 @@ public enum EvolveStage: Stage {
     /// `patchOrigin` `[entries, rank]` (int64), `dt` `[entries]` (float64), `replicas` (int64, 0-d)
     /// and `snapshotIndex` `[entries]` (int64, each start state's index in `origin`'s file:
     /// `indices`, default 0, 1, …); with the Richardson estimator also `patchMidway` and
-    /// `dtMidway`, the patch and the time half-way. `origin`, recorded in the manifest, is what
+    /// `dtMidway`, the patch and the time half-way; with the `roaming` boundary, whose changes are
+    /// not confined to the patch, also `changeCount` `[entries]` (int64), `changedSite` and
+    /// `changedValue` `[changes]` (int64 flat indices into the snapshot's values, and the values
+    /// there after δt): each entry's changes in order. `origin`, recorded in the manifest, is what
     /// `encode` and `check-estimator` find the start states by.
     /// (`settings.patchShape` nil: the whole lattice is one patch.)
     @discardableResult
@@ -144,7 +148,8 @@ public enum EvolveStage: Stage {
                                                                    for: leg, boundary: boundary, random: random))
                     recorded.append(configuration.patch(origin: origins[patch], size: patchShape))
                 }
-                return (recorded: recorded, times: times, patch: patch)
+                let changes = boundary == .roaming ? zip(snapshots[j].values, configuration.values).enumerated().filter { $1.0 != $1.1 }.map { ($0, $1.1) } : []
+                return (recorded: recorded, times: times, patch: patch, changes: changes)
             }
             progress.advance()
             return replicas
@@ -154,6 +159,11 @@ public enum EvolveStage: Stage {
         let midway: [(String, NumPyArray)] = legs.count == 2
             ? [("patchMidway", try stackedArray(results.map { $0.recorded[1] })), ("dtMidway", NumPyArray(results.map { $0.times[1] }))]
             : []
+        let changes: [(String, NumPyArray)] = boundary == .roaming
+            ? [("changeCount", NumPyArray(results.map { Int64($0.changes.count) })),
+               ("changedSite", NumPyArray(results.flatMap { $0.changes.map { Int64($0.0) } })),
+               ("changedValue", NumPyArray(results.flatMap { $0.changes.map(\.1) }))]
+            : []
         try stage.write(NPZArchive([
             ("patchBefore", try stackedArray(results.map { $0.recorded[0] })),
             ("patchAfter", try stackedArray(results.map { $0.recorded[legs.count] })),
@@ -162,7 +172,7 @@ public enum EvolveStage: Stage {
             ("dt", NumPyArray(results.map { $0.times[legs.count] })),
             ("replicas", try NumPyArray([Int64(settings.replicas)], shape: [])),
             ("snapshotIndex", NumPyArray(indices.flatMap { [Int64](repeating: Int64($0), count: settings.replicas) })),
-        ] + midway), as: "evolved.npz")
+        ] + midway + changes), as: "evolved.npz")
         return try stage.finish()
     }
 }

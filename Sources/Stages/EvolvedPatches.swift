@@ -17,9 +17,13 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
     public var replicas: Int
     /// Per patch, its origin in the large lattice: one of the tiling origins.
     public var origin: [[Int]]
+    /// Per patch evolved with the `roaming` boundary, the sites of the whole snapshot it changed
+    /// (flat indices into its values, increasing) and their values after δt (nil: changes confined
+    /// to the patch, which `after` holds).
+    public var changes: [[(site: Int, value: Site)]]?
 
     public init(before: [Grid<Site>], after: [Grid<Site>], origin: [[Int]], dt: [Double], midway: (patches: [Grid<Site>], dt: [Double])? = nil,
-                snapshotIndex: [Int]? = nil, replicas: Int = 1) {
+                snapshotIndex: [Int]? = nil, replicas: Int = 1, changes: [[(site: Int, value: Site)]]? = nil) {
         self.before = before
         self.after = after
         self.dt = dt
@@ -27,6 +31,7 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
         self.snapshotIndex = snapshotIndex ?? (0..<(before.count / replicas)).flatMap { [Int](repeating: $0, count: replicas) }
         self.replicas = replicas
         self.origin = origin
+        self.changes = changes
     }
 
     /// The number of snapshots the entries were evolved from.
@@ -70,7 +75,38 @@ public struct EvolvedPatches<Site: NumPyElement & Equatable> {
         guard origins.shape == [before.count, rank], Set(origin).isSubset(of: Set(tiling.origins)) else {
             throw ArtifactError(file.path, "patchOrigin must be [\(before.count), \(patchShape.count)] tiling origins of patches \(patchShape) on \(system.spatialShape)")
         }
-        return EvolvedPatches(before: before, after: after, origin: origin, dt: dt, midway: midway, snapshotIndex: snapshotIndex, replicas: count)
+        let changes = try archive.names.contains("changeCount") ? readChanges(archive, entries: before.count, of: system, from: file.path) : nil
+        return EvolvedPatches(before: before, after: after, origin: origin, dt: dt, midway: midway, snapshotIndex: snapshotIndex, replicas: count,
+                              changes: changes)
+    }
+
+    /// The roaming evolutions' changes of `archive` (`changeCount`, `changedSite`, `changedValue`),
+    /// checked: one count per entry, sites increasing within an entry and inside a snapshot of
+    /// `system`, values the system allows.
+    private static func readChanges<System: MicroscopicSystem>(_ archive: NPZArchive, entries: Int, of system: System,
+                                                                from path: String) throws -> [[(site: Int, value: Site)]] where System.Site == Site {
+        let counts = try archive.array("changeCount", in: path).elements(as: Int64.self)
+        let sites = try archive.array("changedSite", in: path).elements(as: Int64.self)
+        let values = try archive.array("changedValue", in: path).elements(as: Site.self)
+        let size = system.components * system.spatialShape.reduce(1, *)
+        guard counts.count == entries, counts.allSatisfy({ (0...Int64(size)).contains($0) }), counts.reduce(0, +) == Int64(sites.count),
+              values.count == sites.count else {
+            throw ArtifactError(path, "changeCount must hold one count in 0...\(size) per entry (\(entries)), adding up to the lengths of changedSite and changedValue")
+        }
+        var changes: [[(site: Int, value: Site)]] = []
+        var next = 0
+        for count in counts {
+            let range = next..<(next + Int(count))
+            guard range.allSatisfy({ (0..<Int64(size)).contains(sites[$0]) && ($0 == range.lowerBound || sites[$0] > sites[$0 - 1]) }) else {
+                throw ArtifactError(path, "entry \(changes.count): changedSite must increase within an entry and lie in 0..<\(size)")
+            }
+            guard range.allSatisfy({ System.isValidSite(values[$0]) }) else {
+                throw ArtifactError(path, "entry \(changes.count): changedValue holds a value outside the system's domain (\(System.siteDomain))")
+            }
+            changes.append(range.map { (Int(sites[$0]), values[$0]) })
+            next = range.upperBound
+        }
+        return changes
     }
 
     /// Per patch, the two-time weights of the Richardson estimator (nil for single increments).

@@ -10,6 +10,8 @@ import Systems
 /// (`MicroscopicSystem.measuresPatchesInPlace`) have each patch written back into its snapshot at its
 /// origin and read as K·φ of the whole lattice; differences of these are K times the change of
 /// the whole lattice, its boundary bonds included (Docs/ESTIMATOR.md, *Measuring the patch*).
+/// Evolutions with the `roaming` boundary, whose changes may lie outside the patch, are read with
+/// their recorded changes applied to the snapshot instead.
 struct PatchMeasurement<System: MicroscopicSystem> {
     var before: [[Double]]
     var midway: [[Double]]?
@@ -47,6 +49,17 @@ struct PatchMeasurement<System: MicroscopicSystem> {
         }
         before = try inPlace(patches.before)
         midway = try patches.midway.map { try inPlace($0.patches) }
-        after = try inPlace(patches.after)
+        if let changes = patches.changes {
+            after = try snapshots.indices.flatMap { j in
+                let whole = patches.entries(ofSnapshot: j).map { e in
+                    var configuration = snapshots[j]
+                    for change in changes[e] { configuration.values[change.site] = change.value }
+                    return configuration
+                }
+                return try phi(whole, system).map { $0.map { k * $0 } }
+            }
+        } else {
+            after = try inPlace(patches.after)
+        }
     }
 }

@@ -132,7 +132,7 @@ public enum UpsampleStage: Stage {
         for duration in [settings.relaxDuration, settings.appendRelaxDuration].compactMap({ $0 }) { try large.validate(duration) }
         if levels > 0, let smallest = settings.targetShape.min() {
             try SettingsError.require(settings.window <= smallest, "the LocalRelax window \(settings.window) is larger than the target \(settings.targetShape)")
-            try large.validateRegion([Int](repeating: settings.window, count: settings.targetShape.count))
+            try large.validateRegion([Int](repeating: settings.window, count: settings.targetShape.count), boundary: settings.boundary)
         }
         return levels
     }

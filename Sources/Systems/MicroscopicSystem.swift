@@ -84,9 +84,10 @@ public protocol MicroscopicSystem: Sendable {
     /// alloy's SRO), rather than on the patch alone (Docs/ESTIMATOR.md, *Measuring the patch*).
     static var measuresPatchesInPlace: Bool { get }
 
-    /// Throws a `ConfigurationError` unless `evolveRegion` can run blocks of `size` sites (the
-    /// default accepts any positive size; the alloy needs at least 2 cells per axis).
-    func validateRegion(_ size: [Int]) throws
+    /// Throws a `ConfigurationError` unless `evolveRegion` can run blocks of `size` sites with
+    /// `boundary` (the default accepts any positive size and every boundary but `roaming`; the
+    /// alloy needs at least 2 cells per axis and roams).
+    func validateRegion(_ size: [Int], boundary: RegionBoundary) throws
 
     /// The default amount of dynamics for a region of `sites` sites: one event per site for spins
     /// (the reference LocalRelax and partial evolution), one time step for fields.
@@ -97,8 +98,8 @@ public protocol MicroscopicSystem: Sendable {
     func validate(_ duration: RegionDuration) throws
 
     /// Runs the dynamics inside the block of `size` sites at `origin` (wrapping periodically where the
-    /// system is periodic) for `duration`, leaving every site outside the block untouched; returns
-    /// the physical time that elapsed.
+    /// system is periodic) for `duration`, leaving every site outside the block untouched (with the
+    /// `roaming` boundary: the block's movers run, anywhere); returns the physical time that elapsed.
     func evolveRegion(_ configuration: inout Grid<Site>, origin: [Int], size: [Int], for duration: RegionDuration,
                       boundary: RegionBoundary, random: RandomStream) -> Double
 }
@@ -112,7 +113,11 @@ extension MicroscopicSystem {
         upsample(draw(), factor: factor)
     }
 
-    public func validateRegion(_ size: [Int]) throws {}
+    public func validateRegion(_ size: [Int], boundary: RegionBoundary) throws {
+        guard boundary != .roaming else {
+            throw ConfigurationError("\(Self.identifier) has no movers to roam: its regions evolve with the periodic-window or frozen-halo boundary")
+        }
+    }
 
     public static var measuresPatchesInPlace: Bool { false }
 }

@@ -8,6 +8,11 @@ public enum RegionBoundary: String, Sendable, CaseIterable {
     /// read from the large lattice, Curie–Weiss uses the global mean field (updated as the region
     /// flips), predator–prey reads one ghost cell on each side (replicate at the domain ends).
     case frozenHalo = "frozen-halo"
+    /// The region's movers — the alloy's vacancies that start inside it — move anywhere in the
+    /// lattice while every other site holds still: the region says which part of the dynamics
+    /// runs, not where its changes may land. Only systems whose dynamics are carried by movers
+    /// accept it (`MicroscopicSystem.validateRegion`).
+    case roaming = "roaming"
 }
 
 /// How long a region evolves when it is evolved alone.

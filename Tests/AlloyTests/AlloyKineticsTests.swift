@@ -191,7 +191,7 @@ final class AlloyKineticsTests: XCTestCase {
             let cell = geometry.voxel(site).map { $0 / 2 }
             return (0..<3).allSatisfy { ((cell[$0] - origin[$0]) % 6 + 6) % 6 < size[$0] }
         }
-        for boundary in RegionBoundary.allCases {
+        for boundary in [RegionBoundary.periodicWindow, .frozenHalo] {
             let start = geometry.randomOccupation(vacancies: 30, niobium: 130, molybdenum: 130, seed: 8)
             var configuration = Grid(components: 2, spatialShape: [6, 6, 6], values: start)
             let random = RandomStream(seed: 9, stage: "alloy-region")
@@ -200,6 +200,27 @@ final class AlloyKineticsTests: XCTestCase {
             XCTAssertFalse(changed.isEmpty, "\(boundary): nothing moved")
             XCTAssertTrue(changed.allSatisfy(inside), "\(boundary): a site outside the block changed")
         }
+    }
+
+    /// With the roaming boundary the vacancies that start in the block hop anywhere — out of it
+    /// too — while every other vacancy stays where it is and the composition is kept.
+    func testRoamingMovesOnlyTheBlocksVacancies() {
+        let geometry = TestLattice(shape: [6, 6, 6])
+        let model = AlloyModel(cells: 6, temperature: 2000)
+        let origin = [5, 1, 4], size = [2, 2, 2]
+        func inside(_ site: Int) -> Bool {
+            let cell = geometry.voxel(site).map { $0 / 2 }
+            return (0..<3).allSatisfy { ((cell[$0] - origin[$0]) % 6 + 6) % 6 < size[$0] }
+        }
+        let start = geometry.randomOccupation(vacancies: 12, niobium: 140, molybdenum: 140, seed: 10)
+        var configuration = Grid(components: 2, spatialShape: [6, 6, 6], values: start)
+        _ = model.evolveRegion(&configuration, origin: origin, size: size, for: .steps(2000), boundary: .roaming,
+                               random: RandomStream(seed: 11, stage: "alloy-roaming"))
+        let outsideVacancies = start.indices.filter { start[$0] == 0 && !inside($0) }
+        XCTAssertFalse(start.indices.filter { start[$0] == 0 && inside($0) }.isEmpty, "the block holds a vacancy to roam")
+        XCTAssertTrue(outsideVacancies.allSatisfy { configuration.values[$0] == 0 }, "a vacancy outside the block moved")
+        XCTAssertTrue(start.indices.contains { start[$0] != configuration.values[$0] && !inside($0) }, "the roaming vacancy never left the block")
+        XCTAssertEqual(composition(configuration.values), composition(start))
     }
 }
 

@@ -73,11 +73,15 @@ final class AlloyUpsamplingTests: XCTestCase {
         XCTAssertEqual(zip(assembled.values, large.values).filter { $0 != $1 }.count, 40, "8 tiles × 5 Ta back to Nb")
     }
 
-    /// Windows and patches narrower than 2 cells are refused with a message, not a crash.
-    func testNarrowRegionsAreRefused() {
-        XCTAssertThrowsError(try model.validateRegion([1, 4, 4])) { error in
+    /// Windows and patches narrower than 2 cells are refused with a message, not a crash; the alloy
+    /// roams, spins do not.
+    func testNarrowRegionsAndRoamingSpinsAreRefused() {
+        XCTAssertThrowsError(try model.validateRegion([1, 4, 4], boundary: .frozenHalo)) { error in
             XCTAssertTrue(String(describing: error).contains("at least 2 cells"), "\(error)")
         }
-        XCTAssertNoThrow(try model.validateRegion([2, 2, 2]))
+        XCTAssertNoThrow(try model.validateRegion([2, 2, 2], boundary: .roaming))
+        XCTAssertThrowsError(try IsingModel(size: 8, temperature: 2.5, field: 0).validateRegion([4, 4], boundary: .roaming)) { error in
+            XCTAssertTrue(String(describing: error).contains("no movers to roam"), "\(error)")
+        }
     }
 }

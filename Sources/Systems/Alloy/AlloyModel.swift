@@ -175,8 +175,8 @@ public struct AlloyModel: MicroscopicSystem {
         occupation.indices.filter { occupation[$0] == AlloySpecies.vacancy.rawValue }
     }
 
-    /// Refuses blocks narrower than 2 cells, whose sites would be their own neighbours.
-    public func validateRegion(_ size: [Int]) throws {
+    /// Refuses blocks narrower than 2 cells, whose sites would be their own neighbours; every boundary roams.
+    public func validateRegion(_ size: [Int], boundary: RegionBoundary) throws {
         guard size.count == 3, size.allSatisfy({ $0 >= Self.cellRange.lowerBound }) else {
             throw ConfigurationError("alloy regions (LocalRelax windows, patches) must be at least \(Self.cellRange.lowerBound) cells along each axis, got \(size)")
         }
@@ -185,10 +185,12 @@ public struct AlloyModel: MicroscopicSystem {
     /// One hop per site of the region.
     public func defaultRegionDuration(sites: Int) -> RegionDuration { .steps(2 * sites) }
 
-    /// Vacancy hops inside the block of cells for `duration` (hops or seconds). With `periodicWindow`
+    /// Vacancy hops of the block of cells for `duration` (hops or seconds). With `periodicWindow`
     /// the block is a periodic lattice of its own; with `frozenHalo` its vacancies hop only onto its
-    /// sites, barriers read the frozen lattice around it, and vacancies outside stay where they are.
-    /// Blocks must be at least 2 cells along each axis.
+    /// sites, barriers read the frozen lattice around it, and vacancies outside stay where they are;
+    /// with `roaming` the vacancies that start in the block hop anywhere in the lattice, the others
+    /// staying where they are (Docs/SYSTEMS.md, *Partial evolution and its measurement*). Blocks
+    /// must be at least 2 cells along each axis.
     public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], for duration: RegionDuration,
                              boundary: RegionBoundary, random: RandomStream) -> Double {
         precondition(region.count == 3 && region.allSatisfy { $0 >= Self.cellRange.lowerBound }, "alloy regions are at least 2 cells along each axis, got \(region)")
@@ -200,12 +202,13 @@ public struct AlloyModel: MicroscopicSystem {
             sampler.run(duration, occupation: &window.values, random: random)
             configuration.insert(window, at: origin)
             return sampler.time
-        case .frozenHalo:
+        case .frozenHalo, .roaming:
             let lattice = BCCLattice(shape: configuration.spatialShape)
             let block = CellBlock(origin: origin, size: region, lattice: lattice)
             let inside = block.sites.filter { configuration.values[$0] == AlloySpecies.vacancy.rawValue }
             var sampler = VacancyKineticMonteCarlo(lattice: lattice, barriers: barriers.model, temperature: temperature,
-                                                   occupation: configuration.values, vacancies: inside, region: block)
+                                                   occupation: configuration.values, vacancies: inside,
+                                                   region: boundary == .roaming ? nil : block)
             sampler.run(duration, occupation: &configuration.values, random: random)
             return sampler.time
         }

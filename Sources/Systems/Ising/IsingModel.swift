@@ -127,6 +127,8 @@ public struct IsingModel: SpinSystem {
             let withHalo = configuration.patch(origin: [origin[0] - 1, origin[1] - 1], size: [rows + 2, columns + 2])
             let (neighbours, active) = NFoldGlauber.haloNeighbours(rows: rows, columns: columns)
             sampler = NFoldGlauber(model: self, spins: withHalo.values, neighbours: neighbours, active: active)
+        case .roaming:
+            preconditionFailure("Ising regions do not roam (refused by validateRegion)")
         }
         sampler.run(for: duration, random: random)
         var spins = sampler.spins

@@ -77,6 +77,8 @@ public enum LAMMPSDump {
         let columns = try AtomColumns(header: try reader.item("ATOMS"), line: reader.lineNumber, source: source)
         var values = [Int8](repeating: AlloySpecies.vacancy.rawValue, count: sites)
         var lineOfID: [Int: Int] = [:], lineOfSite: [Int: Int] = [:]
+        lineOfID.reserveCapacity(atomCount)
+        lineOfSite.reserveCapacity(atomCount)
         for atom in 0..<atomCount {
             guard let (line, fields) = reader.nextLine() else {
                 throw ArtifactError(source, "ends after \(atom) of the \(atomCount) atoms announced at line \(countLine)")
@@ -116,8 +118,10 @@ struct DumpLines {
     private(set) var lineNumber = 0
 
     init(data: Data, source: String) {
-        var lines = String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        while lines.last?.allSatisfy(\.isWhitespace) == true { lines.removeLast() }
+        // Split as bytes: splitting a 20 MB text by Characters is ten times slower.
+        var lines = String(decoding: data, as: UTF8.self).utf8
+            .split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Substring.init)
+        while lines.last.map({ DumpLines.fields(of: $0).isEmpty }) == true { lines.removeLast() }
         self.lines = lines
         self.source = source
     }
@@ -140,7 +144,12 @@ struct DumpLines {
     mutating func nextLine() -> (number: Int, fields: [Substring])? {
         guard lineNumber < lines.count else { return nil }
         lineNumber += 1
-        return (lineNumber, lines[lineNumber - 1].split(whereSeparator: \.isWhitespace))
+        return (lineNumber, DumpLines.fields(of: lines[lineNumber - 1]))
+    }
+
+    /// The fields of `line`, separated by spaces, tabs and carriage returns.
+    static func fields(of line: Substring) -> [Substring] {
+        line.utf8.split { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") }.map(Substring.init)
     }
 
     /// The next line, which `what` describes for the error if the file ends.

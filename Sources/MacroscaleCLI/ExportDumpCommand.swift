@@ -43,7 +43,7 @@ struct ExportDump: ParsableCommand {
         global.apply()
         let stage = try StageSource(directory: URL(fileURLWithPath: input))
         guard let alloy = stage.system as? AlloyModel else {
-            throw ValidationError("\(input) holds states of '\(type(of: stage.system).identifier)': export-dump writes alloy states")
+            throw ArtifactError(input, "holds states of '\(type(of: stage.system).identifier)': export-dump writes alloy states")
         }
         let file = try stage.output(["trajectories.npz", "snapshots.npz"])
         let states = try NPZArchive.read(file).array("states", in: file.path)
@@ -52,15 +52,15 @@ struct ExportDump: ParsableCommand {
             let (count, records, all) = try trajectoryRecords(states, of: alloy, source: file.path)
             runs = (0..<count).map { Array(all[($0 * records)..<(($0 + 1) * records)]) }
         } else {
-            guard runIndex == nil else { throw ValidationError("--run is for simulate stages: \(input) is an upsample stage; --record picks its snapshot") }
+            guard runIndex == nil else { throw ArtifactError(input, "is an upsample stage: --run is for simulate stages; --record picks the snapshot") }
             runs = [try configurations(states, of: alloy, spatialShape: alloy.spatialShape, source: file.path)]
         }
         let run = runIndex ?? 0
-        guard runs.indices.contains(run) else { throw ValidationError("--run \(run): \(file.path) holds runs 0 to \(runs.count - 1)") }
+        guard runs.indices.contains(run) else { throw ArtifactError(file.path, "holds runs 0 to \(runs.count - 1), not --run \(run)") }
         let recorded = runs[run]
         let index = record ?? recorded.count - 1
         guard recorded.indices.contains(index) else {
-            throw ValidationError("--record \(index): \(file.path) holds records 0 to \(recorded.count - 1)\(runIndex == nil ? "" : " of run \(run)")")
+            throw ArtifactError(file.path, "holds records 0 to \(recorded.count - 1)\(runIndex == nil ? "" : " of run \(run)"), not --record \(index)")
         }
         try LAMMPSDump.write(recorded[index], to: URL(fileURLWithPath: out), latticeConstant: latticeConstant, timestep: index)
         print("export-dump: record \(index)\(runs.count > 1 || runIndex != nil ? " of run \(run)" : "") of \(input) → \(out)")

@@ -2,8 +2,8 @@ import Artifacts
 import Foundation
 import Random
 
-/// Equimolar BCC NbMoTa with vacancies, evolved by rejection-free vacancy kinetic Monte Carlo
-/// (Docs/METHOD.md §4.4, Docs/SYSTEMS.md, *NbMoTa alloy*).
+/// BCC NbMoTa with vacancies, equimolar or as a LAMMPS dump gives it, evolved by rejection-free
+/// vacancy kinetic Monte Carlo (Docs/METHOD.md §4.4, Docs/SYSTEMS.md, *NbMoTa alloy*).
 ///
 /// A configuration holds species codes (vacancy 0, Nb 1, Mo 2, Ta 3) on the sites of n × n × n cubic
 /// cells, periodic, as a `Grid` of two components — the corner and the body-centre sublattice — on
@@ -46,6 +46,8 @@ public struct AlloyModel: MicroscopicSystem {
     public var barriers: AlloyBarriers
     /// N-hop steps per recorded step.
     public var stepsPerRecord = 1
+    /// The configuration every run starts from, read from a dump file; nil: random equimolar occupation.
+    public var initialDump: InitialDump?
 
     public init(cells: Int, temperature: Double, vacancies: Int = 1, barriers: AlloyBarriers = .pair(.illustrative)) {
         self.cells = cells
@@ -55,13 +57,20 @@ public struct AlloyModel: MicroscopicSystem {
     }
 
     /// Reads `cells` (default 8), `temperature` (default 2000 K), `vacancies` (default 1), the
-    /// barrier model (`AlloyBarriers`, default the pair model) and `stepsPerRecord` (default 1).
+    /// barrier model (`AlloyBarriers`, default the pair model), `stepsPerRecord` (default 1) and
+    /// the initial dump (`InitialDump`, default none). With a dump, `cells` and `vacancies` are
+    /// the file's: given as well, they must agree with it.
     public init(configuration: SystemConfiguration) throws {
-        self.init(cells: try configuration.integer("cells", default: 8),
-                  temperature: try configuration.number("temperature", default: 2000),
-                  vacancies: try configuration.integer("vacancies", default: 1),
+        let initialDump = try InitialDump(configuration: configuration)
+        let cells = try configuration.integer("cells", default: initialDump?.cells ?? 8)
+        let vacancies = try configuration.integer("vacancies", default: initialDump?.vacancies ?? 1)
+        if let initialDump, (cells, vacancies) != (initialDump.cells, initialDump.vacancies) {
+            throw ConfigurationError("the initial dump \(initialDump.path) holds \(initialDump.cells)³ cells with \(initialDump.vacancies) vacancies, not the \(cells)³ cells with \(vacancies) vacancies asked for")
+        }
+        self.init(cells: cells, temperature: try configuration.number("temperature", default: 2000), vacancies: vacancies,
                   barriers: try AlloyBarriers(configuration: configuration))
         stepsPerRecord = try configuration.integer("stepsPerRecord", default: 1)
+        self.initialDump = initialDump
     }
 
     public var configuration: [String: JSONValue] {
@@ -70,6 +79,7 @@ public struct AlloyModel: MicroscopicSystem {
             "vacancies": .number(Double(vacancies)), "stepsPerRecord": .number(Double(stepsPerRecord)),
         ]
         values.merge(barriers.configuration) { _, new in new }
+        values.merge(initialDump?.entries ?? [:]) { _, new in new }
         return values
     }
 
@@ -89,7 +99,8 @@ public struct AlloyModel: MicroscopicSystem {
             throw ConfigurationError("temperature \(temperature) K is too low: the rate of the highest barrier (\(barriers.model.highestBarrier) eV) underflows; it must be at least \(lowestTemperature) K")
         }
         guard (1...(cells * cells * cells)).contains(vacancies) else {
-            throw ConfigurationError("vacancies must be between 1 and \(cells * cells * cells) (one per cell), got \(vacancies)")
+            let source = initialDump.map { " (the empty sites of the initial dump \($0.path))" } ?? ""
+            throw ConfigurationError("vacancies must be between 1 and \(cells * cells * cells) (one per cell), got \(vacancies)\(source)")
         }
         let sites = 2 * cells * cells * cells
         guard stepsPerRecord >= 1, !sites.multipliedReportingOverflow(by: stepsPerRecord).overflow else {
@@ -104,23 +115,27 @@ public struct AlloyModel: MicroscopicSystem {
     public var spatialShape: [Int] { [cells, cells, cells] }
 
     /// The lattice of `shape` cells, at the same temperature, with the same barriers and vacancy
-    /// concentration (the vacancy count scaled by the volume, at least 1, at most one per cell).
+    /// concentration (the vacancy count scaled by the volume, at least 1, at most one per cell);
+    /// its runs start from random equimolar occupation, not from an initial dump.
     public func resized(to spatialShape: [Int]) -> AlloyModel {
         precondition(spatialShape.count == 3 && Set(spatialShape).count == 1, "alloy lattices are n × n × n cells")
         var copy = self
         copy.cells = spatialShape[0]
+        copy.initialDump = nil
         let volume = copy.cells * copy.cells * copy.cells
         let scaled = (Double(vacancies) * Double(volume) / Double(cells * cells * cells)).rounded()
         copy.vacancies = min(max(Int(scaled), 1), volume)
         return copy
     }
 
-    /// Equimolar occupation at random, the atoms in their `exactComposition`; the V vacancies on
+    /// The initial dump's configuration if there is one. Otherwise equimolar occupation at random,
+    /// the atoms in their `exactComposition`; the V vacancies on
     /// corner sites of a regular grid — the first V points, in C order, of the m × m × m grid of
     /// cells ⌊(2a + 1)n/2m⌋, m = ⌈V^{1/3}⌉: centred in the blocks of n/m cells, so that when V = m³
     /// and the lattice is tiled by the m³ blocks, every tile holds one vacancy in its centre cell
     /// (a patch evolved alone starts with its vacancy far from its boundary). No parameters.
     public func initialConfiguration(run: Int, random: RandomStream) -> (configuration: Grid<Int8>, parameters: [Double]) {
+        if let initialDump { return (initialDump.configuration, []) }
         let lattice = BCCLattice(shape: spatialShape)
         let vacancySites = Self.regularVacancySites(count: vacancies, cells: cells)
         let counts = Self.exactComposition(sites: lattice.siteCount, vacancies: vacancySites.count)

@@ -1,7 +1,9 @@
+import Artifacts
 import Foundation
 import Random
 @testable import Stages
 import Systems
+import TestSupport
 import XCTest
 
 final class PatchMeasurementTests: XCTestCase {
@@ -60,5 +62,49 @@ final class PatchMeasurementTests: XCTestCase {
         let measured = try PatchMeasurement(model, snapshots: [snapshot], patches: patches) { grids, system in grids.map(system.observables(of:)) }
         XCTAssertEqual(measured.before[0], model.observables(of: patches.before[0]))
         XCTAssertEqual(measured.after[0], model.observables(of: patches.after[0]))
+    }
+
+    /// With the roaming boundary evolve records every site the tile's vacancies changed, anywhere
+    /// in the lattice: applied to the snapshot they give the tile recorded after δt, the changes
+    /// are K·(φ of the changed lattice − φ of the snapshot), and a change outside a snapshot is refused.
+    func testRoamingChangesAreRecordedAndMeasuredInPlace() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let model = AlloyModel(cells: 6, temperature: 2000, vacancies: 8)
+        let random = RandomStream(seed: 6, stage: "roaming-record")
+        let snapshots = (0..<3).map { model.initialConfiguration(run: $0, random: random).configuration }
+        var settings = PartialEvolution(patchShape: [3, 3, 3])
+        settings.boundary = .roaming
+        settings.duration = .steps(300)
+        settings.replicas = 2
+        try EvolveStage.partialEvolve(model, snapshots: snapshots, settings: settings, seed: 7, inputs: [], directory: dir.file("evolve"))
+        let file = dir.file("evolve").appendingPathComponent("evolved.npz")
+        let patches = try EvolvedPatches.read(file, of: model)
+        let changes = try XCTUnwrap(patches.changes)
+        var leftTheTile = false
+        for e in 0..<6 {
+            var whole = snapshots[e / 2]
+            for change in changes[e] { whole.values[change.site] = change.value }
+            XCTAssertEqual(whole.patch(origin: patches.origin[e], size: [3, 3, 3]), patches.after[e], "entry \(e)")
+            var tileOnly = snapshots[e / 2]
+            tileOnly.insert(patches.after[e], at: patches.origin[e])
+            leftTheTile = leftTheTile || tileOnly != whole
+        }
+        XCTAssertTrue(leftTheTile, "in 300 hops some vacancy leaves its 3³-cell tile")
+        let measured = try PatchMeasurement(model, snapshots: snapshots, patches: patches) { grids, system in grids.map(system.observables(of:)) }
+        for e in 0..<6 {
+            var whole = snapshots[e / 2]
+            for change in changes[e] { whole.values[change.site] = change.value }
+            let expected = zip(model.observables(of: whole), model.observables(of: snapshots[e / 2])).map { 8 * ($0 - $1) }
+            for (a, b) in zip(zip(measured.after[e], measured.before[e]).map { $0 - $1 }, expected) { XCTAssertEqual(a, b, accuracy: 1e-9) }
+        }
+        let archive = try NPZArchive.read(file)
+        var sites = try archive.array("changedSite").elements(as: Int64.self)
+        sites[0] = 432
+        let crafted = dir.file("crafted.npz")
+        try NPZArchive(try archive.names.map { ($0, $0 == "changedSite" ? NumPyArray(sites) : try archive.array($0)) }).write(to: crafted)
+        XCTAssertThrowsError(try EvolvedPatches.read(crafted, of: model)) { error in
+            XCTAssertTrue("\(error)".contains("changedSite"), "\(error)")
+        }
     }
 }

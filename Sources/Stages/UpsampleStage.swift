@@ -8,9 +8,10 @@ import Systems
 ///
 /// Level 0 is the pool of small snapshots. Each level draws `snapshots` configurations from the
 /// previous level's pool (uniformly, with replacement), upsamples each by `factor` along every
-/// axis (or by each level's own factor, `factors`) and heals the artificial block structure by LocalRelax: the microscopic dynamics run in
-/// windows of `window` sites per axis, placed every `stride` sites (wrapping around periodic
-/// systems), visited in a fixed order, for `relaxDuration` each. With as many levels as it
+/// axis (or by the level's own factor in `factors`) and heals the artificial block structure by
+/// LocalRelax: the microscopic dynamics run in windows of `window` sites per axis, placed every
+/// `stride` sites (wrapping around periodic systems), visited in a fixed order, for
+/// `relaxDuration` each. With as many levels as it
 /// takes to reach `targetShape`; with none (small = large) snapshots are simply drawn.
 /// Snapshot j of level ℓ draws its randomness from stream (seed, "upsample-ℓ", j).
 public struct Upsampling: StageSettings {

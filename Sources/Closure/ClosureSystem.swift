@@ -20,11 +20,18 @@ public protocol ClosureSystem: MicroscopicSystem {
     func reconstructionTarget(_ configuration: Grid<Site>) -> [Float]
     /// The reference encoder (per item) and decoder (latent → reconstruction), and the loss between them.
     func closureNetworks(patchShape: [Int], closureDimension: Int, random: RandomStream) -> ClosureNetworks
+    /// Throws a `ConfigurationError` unless `closureNetworks` can be built for this lattice and patch
+    /// (the default accepts every tiling patch).
+    func validateClosure(patchShape: [Int]) throws
 
     /// How latents are normalised (Docs/METHOD.md §3).
     static var latentNormalization: LatentNormalization.Scheme { get }
     /// The reference optimizer settings of the closure autoencoder (Docs/METHOD.md §3).
     static var referenceClosureTraining: ClosureTraining { get }
+}
+
+extension ClosureSystem {
+    public func validateClosure(patchShape: [Int]) throws {}
 }
 
 /// A per-item encoder, a decoder, and how reconstructions are scored.

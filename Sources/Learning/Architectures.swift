@@ -30,13 +30,14 @@ public enum Architectures {
         return Sequential(layers)
     }
 
-    /// Vector → image: Linear(inputs → channels[0]·4·4) → LeakyReLU(0.2), then ConvTranspose 3×3
+    /// Vector → image: Linear(inputs → channels[0]·side²) → LeakyReLU(0.2), then ConvTranspose 3×3
     /// stride 2 blocks (BatchNorm + LeakyReLU between) through `channels`, doubling the side each
-    /// time, the last to 1 channel with a Sigmoid. Output [N, 1, 4·2^channels.count, …].
-    public static func convolutionalDecoder(inputs: Int, channels: [Int], initialization: WeightInitialization = .normal(std: 0.02),
-                                            random: RandomStream) -> Sequential {
-        var layers: [Layer] = [Linear(inputs, channels[0] * 16, initialization: initialization, random: random), LeakyReLU(0.2),
-                               Reshape([channels[0], 4, 4])]
+    /// time, the last to 1 channel with a Sigmoid. Output [N, 1, side·2^channels.count, …]: side 4
+    /// for powers of two, 3 or 6 for 48 = 3·2⁴ = 6·2³.
+    public static func convolutionalDecoder(inputs: Int, side: Int = 4, channels: [Int],
+                                            initialization: WeightInitialization = .normal(std: 0.02), random: RandomStream) -> Sequential {
+        var layers: [Layer] = [Linear(inputs, channels[0] * side * side, initialization: initialization, random: random), LeakyReLU(0.2),
+                               Reshape([channels[0], side, side])]
         let widths = channels + [1]
         for (k, (from, to)) in zip(widths, widths.dropFirst()).enumerated() {
             layers.append(ConvTranspose2d(from, to, initialization: initialization, random: random))

@@ -21,6 +21,9 @@ struct Evolve: ParsableCommand {
     @Option(help: "Patch size per axis (default: the small-system size the snapshots were upsampled from).")
     var patchSize: Int?
 
+    @Flag(help: "Evolve the whole lattice (one patch, K = 1; with --boundary periodic-window exactly the large system's dynamics): one-step pairs of the large system, e.g. validation pairs for train-sde.")
+    var wholeSystem = false
+
     @Option(help: "Elementary steps (default: one event per patch site for spins, one time step for fields).")
     var steps: Int?
 
@@ -41,9 +44,9 @@ struct Evolve: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
-    /// The settings the options describe, for a system of `rank` spatial dimensions.
-    func settings(rank: Int) -> PartialEvolution {
-        var settings = PartialEvolution(patchShape: patchSize.map { [Int](repeating: $0, count: rank) })
+    /// The settings the options describe, for snapshots of spatial shape `shape`.
+    func settings(shape: [Int]) -> PartialEvolution {
+        var settings = PartialEvolution(patchShape: wholeSystem ? shape : patchSize.map { [Int](repeating: $0, count: shape.count) })
         settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         settings.estimator = estimator
@@ -54,13 +57,14 @@ struct Evolve: ParsableCommand {
 
     func validate() throws {
         if steps != nil && time != nil { throw ValidationError("give --steps or --time, not both") }
-        try settings(rank: 1).validateOption()
+        if wholeSystem && patchSize != nil { throw ValidationError("give --patch-size or --whole-system, not both") }
+        try settings(shape: [1]).validateOption()
     }
 
     func run() throws {
         stage.apply()
         let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
-        let manifest = try EvolveStage.run(settings(rank: source.system.spatialShape.count), inputs: source, seed: stage.seed, directory: stage.directory)
+        let manifest = try EvolveStage.run(settings(shape: source.system.spatialShape), inputs: source, seed: stage.seed, directory: stage.directory)
         let count = manifest.outputs.flatMap(\.arrays).first { $0.name == "dt" }?.shape.first ?? 0
         let rate = Double(count) / max(manifest.wallSeconds, 1e-9)
         print("evolve \(type(of: source.system).identifier): \(count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s "

@@ -11,7 +11,7 @@ struct RolloutCommand: ParsableCommand {
 
     @Option(help: "A train-sde stage directory.")
     var model: String
-    @Option(help: "Initial latents: a .npy of shape [T, n_z], or FILE.npz:ARRAY.")
+    @Option(help: "Initial latents: a .npy of shape [T, n_z], or FILE.npz:ARRAY; a suffix [:N] takes the first N rows.")
     var initial: String
     @Option(help: "Steps.")
     var steps = 100

@@ -107,8 +107,8 @@ struct Run: ParsableCommand {
 
     /// Follows system shapes from simulate through upsample to evolve and train-closure stages and
     /// rejects impossible combinations (`Tiling`): a target size that is not the small size times a
-    /// power of the factor, a patch size that does not tile the lattice. Any system's simulation
-    /// takes part, through the system its options describe.
+    /// power of the factor or the product of the factors, a patch size that does not tile the
+    /// lattice. Any system's simulation takes part, through the system its options describe.
     static func checkSizes(_ commands: [(String, ParsableCommand)]) throws {
         /// Each stage's (large, small) spatial shape: the lattice it holds and the one it was built from.
         var shapes: [String: (large: [Int], small: [Int])] = [:]
@@ -128,9 +128,11 @@ struct Run: ParsableCommand {
                 }
             case let c as Upsample:
                 if let (small, _) = shapes[c.input] {
-                    let target = [Int](repeating: c.targetSize, count: small.count)
-                    try check(stage) { _ = try Tiling.upsamplingLevels(from: small, to: target, factor: c.factor) }
-                    shapes[c.stage.out] = (target, small)
+                    try check(stage) {
+                        let settings = try c.settings(smallShape: small)
+                        _ = try settings.levelFactors(from: small)
+                        shapes[c.stage.out] = (settings.targetShape, small)
+                    }
                 }
             case let c as Evolve: try checkTiling(stage, input: c.input, patchSize: c.patchSize)
             case let c as TrainClosure: try checkTiling(stage, input: c.input, patchSize: c.patchSize)

@@ -30,7 +30,7 @@ struct TrainSDE: ParsableCommand {
     var constantStart = ConstantDiffusionStart.ones
     @Option(help: "Hidden widths of the drift and diffusion MLPs, comma-separated.")
     var hidden = "64,64,64"
-    @Option(help: "Covariance scale λ: a number, or K for the pairs' number of patches (partial estimator).")
+    @Option(help: "Covariance scale λ: a number, K for the pairs' number of patches (partial estimator), or a multiple of it (0.5K).")
     var lambda = CovarianceScale.value(1)
     @Option(help: "Regularisation ε on the diagonal of the covariance.")
     var epsilon = 1e-4

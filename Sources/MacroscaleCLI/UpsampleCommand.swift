@@ -16,14 +16,17 @@ struct Upsample: ParsableCommand {
     @Option(help: "Input stage directory (simulate or upsample).")
     var input: String
 
-    @Option(help: "Linear size of the large system (L for spins, points for predator–prey).")
-    var targetSize: Int
+    @Option(help: "Linear size of the large system (L for spins, points for predator–prey); with --factors, default: the input size times their product.")
+    var targetSize: Int?
 
     @Option(help: "Snapshots drawn per level (with replacement).")
     var snapshots = 1000
 
-    @Option(help: "Upsampling factor per level (2 default; 3 allowed).")
-    var factor = 2
+    @Option(help: "Upsampling factor of every level (default 2): L must be the input size times a power of it.")
+    var factor: Int?
+
+    @Option(help: "The factor of each level instead, comma-separated, first level first (2,3: 16 → 32 → 96; 1: no level); their product must take the input size to L.")
+    var factors: String?
 
     @Option(help: "LocalRelax window size in sites per axis.")
     var window = 16
@@ -54,10 +57,21 @@ struct Upsample: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
-    /// The settings the options describe, for a system of `rank` spatial dimensions.
-    func settings(rank: Int) -> Upsampling {
-        var settings = Upsampling(targetShape: [Int](repeating: targetSize, count: rank), snapshots: snapshots)
-        settings.factor = factor
+    /// The settings the options describe, for input snapshots of spatial shape `smallShape`.
+    func settings(smallShape: [Int]) throws -> Upsampling {
+        let factors = try factors.map { try parsedList($0, option: "--factors", as: Int.self) }
+        let target: [Int]
+        if let targetSize {
+            target = [Int](repeating: targetSize, count: smallShape.count)
+        } else if let factors {
+            guard let grown = Tiling.upsampled(smallShape, by: factors) else { throw ValidationError("--factors \(self.factors ?? "") overflow the lattice size") }
+            target = grown
+        } else {
+            throw ValidationError("give --target-size (or --factors, which imply it)")
+        }
+        var settings = Upsampling(targetShape: target, snapshots: snapshots)
+        settings.factor = factor ?? settings.factor
+        settings.factors = factors
         settings.window = window
         settings.stride = stride
         settings.relaxDuration = relaxTime.map(RegionDuration.time) ?? relaxSteps.map(RegionDuration.steps)
@@ -71,13 +85,14 @@ struct Upsample: ParsableCommand {
 
     func validate() throws {
         if relaxSteps != nil && relaxTime != nil { throw ValidationError("give --relax-steps or --relax-time, not both") }
-        try settings(rank: 1).validateOption()
+        if factor != nil && factors != nil { throw ValidationError("give --factor or --factors, not both") }
+        try settings(smallShape: [1]).validateOption()
     }
 
     func run() throws {
         stage.apply()
         let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
-        let settings = settings(rank: source.system.spatialShape.count)
+        let settings = try settings(smallShape: source.system.spatialShape)
         let manifest = try UpsampleStage.run(settings, inputs: source, seed: stage.seed, directory: stage.directory)
         print("upsample \(type(of: source.system).identifier): \(source.system.spatialShape) → \(settings.targetShape), "
               + "\(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")

@@ -39,6 +39,8 @@ public struct PipelinePlan {
         self.profile = profile
         self.root = root
         var earlier: [String] = []
+        /// The copies of earlier swept stages, which a stage may name one by one (`$rollout-2.27-K`).
+        var earlierCopies: Set<String> = []
         /// Swept stages and the copies they were made in.
         var sweeps: [String: Sweep] = [:]
         var steps: [Step] = []
@@ -85,6 +87,10 @@ public struct PipelinePlan {
                     let reference = text.dropFirst()
                     var target = String(reference.prefix { $0 != "/" && $0 != ":" })
                     let rest = reference.dropFirst(target.count)
+                    if earlierCopies.contains(target) {
+                        if !upstream.contains(target) { upstream.append(target) }
+                        return Self.path(target, under: rootPath) + rest
+                    }
                     guard earlier.contains(target) else {
                         throw PipelineError("stage '\(stage.name)': '\(text)' refers to \(definition.stages.contains { $0.name == target } ? "a later" : "no") stage '\(target)'")
                     }
@@ -111,6 +117,7 @@ public struct PipelinePlan {
                                   overrides: stageSettings.map { "\($0.option)=\($0.value)" }))
             }
             earlier.append(stage.name)
+            if let sweep { earlierCopies.formUnion(steps.suffix(sweep.copies.count).map(\.name)) }
         }
         self.steps = steps
     }

@@ -48,14 +48,14 @@ public enum TrainClosureStage: Stage {
         }
     }
 
-    /// Throws unless the system has closure variables, the patch tiles its lattice, and the
-    /// validation snapshots are of the same system and lattice.
+    /// Throws unless the system has closure variables, the patch tiles its lattice, its networks fit
+    /// the lattice (`validateClosure`), and the validation snapshots are of the same system and lattice.
     public static func validate(_ settings: Settings, inputs: Inputs) throws {
         let system = inputs.training.system
-        guard system is any ClosureSystem else {
+        guard let closureSystem = system as? any ClosureSystem else {
             throw SettingsError("\(type(of: system).identifier) has no closure variables: encode its observables directly")
         }
-        _ = try inputs.training.tiling(patchShape: settings.patchShape)
+        try closureSystem.validateClosure(patchShape: try inputs.training.tiling(patchShape: settings.patchShape).patchShape)
         if let validation = inputs.validation {
             guard type(of: validation.system).identifier == type(of: system).identifier, validation.system.spatialShape == system.spatialShape else {
                 throw LineageError(validation.stage.directory.path, "holds \(type(of: validation.system).identifier) on \(validation.system.spatialShape); "

@@ -87,10 +87,10 @@ public enum TrainSDEStage: Stage {
     /// training files.
     public static func validate(_ settings: SDEFitting, inputs: Inputs) throws {
         guard let first = inputs.pairs.first else { throw SettingsError("give at least one file of training pairs") }
-        if settings.lambda == .patchCount {
+        if settings.lambda.scalesWithPatches {
             for source in inputs.pairs {
                 guard let patches = source.patches else {
-                    throw ArtifactError(source.file.path, "λ = K needs the number of patches, which these pairs do not record (encode writes it); give λ as a number")
+                    throw ArtifactError(source.file.path, "λ = \(settings.lambda) needs the number of patches, which these pairs do not record (encode writes it); give λ as a number")
                 }
                 guard patches == first.patches else {
                     throw LineageError(source.file.path, "records K = \(patches) patches; \(first.file.path) records K = \(first.patches ?? 0): "

@@ -8,15 +8,19 @@ import Systems
 ///
 /// Level 0 is the pool of small snapshots. Each level draws `snapshots` configurations from the
 /// previous level's pool (uniformly, with replacement), upsamples each by `factor` along every
-/// axis and heals the artificial block structure by LocalRelax: the microscopic dynamics run in
-/// windows of `window` sites per axis, placed every `stride` sites (wrapping around periodic
-/// systems), visited in a fixed order, for `relaxDuration` each. With as many levels as it
+/// axis (or by the level's own factor in `factors`) and heals the artificial block structure by
+/// LocalRelax: the microscopic dynamics run in windows of `window` sites per axis, placed every
+/// `stride` sites (wrapping around periodic systems), visited in a fixed order, for
+/// `relaxDuration` each. With as many levels as it
 /// takes to reach `targetShape`; with none (small = large) snapshots are simply drawn.
 /// Snapshot j of level ℓ draws its randomness from stream (seed, "upsample-ℓ", j).
 public struct Upsampling: StageSettings {
     public var targetShape: [Int]
     public var snapshots: Int
     public var factor = 2
+    /// The factor of each level, first level first (`[2, 3]`: 16 → 32 → 96), which must reach the
+    /// target exactly (a factor 1 is no level); nil: `factor` at every level.
+    public var factors: [Int]?
     public var window = 16
     public var stride = 8
     /// Dynamics per window (nil: the system's default, one event per site for spins); `.steps(0)`
@@ -52,6 +56,10 @@ public struct Upsampling: StageSettings {
         try SettingsError.require(!targetShape.isEmpty && targetShape.allSatisfy { $0 >= 1 }, "the target shape must be positive; got \(targetShape)")
         try SettingsError.require((1...100_000_000).contains(snapshots), "the snapshots must be between 1 and 10⁸; got \(snapshots)")
         try SettingsError.require(factor >= 2, "the upsampling factor must be at least 2; got \(factor)")
+        if let factors {
+            try SettingsError.require(!factors.isEmpty && factors.allSatisfy { (1...1024).contains($0) },
+                                      "the upsampling factors must be between 1 and 1024; got \(factors)")
+        }
         try SettingsError.require(window >= 1 && stride >= 1, "the LocalRelax window and stride must be at least 1; got \(window), \(stride)")
         try SettingsError.require((0...100_000_000).contains(appendInitial) && burnIn >= 0, "the appended configurations and the burn-in must be non-negative (at most 10⁸ appended)")
         for (name, duration) in [("the LocalRelax duration", relaxDuration), ("the appended configurations' LocalRelax duration", appendRelaxDuration)] {
@@ -62,16 +70,19 @@ public struct Upsampling: StageSettings {
     /// The resolved settings, as recorded in the manifest.
     public var configuration: JSONValue {
         ["targetShape": .array(targetShape.map { .number(Double($0)) }), "snapshots": .number(Double(snapshots)),
-         "factor": .number(Double(factor)), "window": .number(Double(window)), "stride": .number(Double(stride)),
+         "factor": factors.map { .array($0.map { .number(Double($0)) }) } ?? .number(Double(factor)),
+         "window": .number(Double(window)), "stride": .number(Double(stride)),
          "relax": relaxDuration.map { .string($0.description) } ?? "default", "boundary": .string(boundary.rawValue),
          "appendInitial": .number(Double(appendInitial)),
          "appendRelax": appendRelaxDuration.map { .string($0.description) } ?? "as the others",
          "appendRelaxSpread": .bool(appendRelaxSpread), "burnIn": .number(Double(burnIn))]
     }
 
-    /// Levels needed to grow `shape` to the target, or an error saying why it cannot be done.
-    public func levels(from shape: [Int]) throws -> Int {
-        try Tiling.upsamplingLevels(from: shape, to: targetShape, factor: factor)
+    /// The factor of every level that grows `shape` to the target (none when they are equal), or an
+    /// error saying why it cannot be done.
+    public func levelFactors(from shape: [Int]) throws -> [Int] {
+        if let factors { return try Tiling.upsamplingFactors(from: shape, to: targetShape, factors: factors) }
+        return [Int](repeating: factor, count: try Tiling.upsamplingLevels(from: shape, to: targetShape, factor: factor))
     }
 
     /// LocalRelax of one configuration: every window in a fixed order.
@@ -124,17 +135,17 @@ public enum UpsampleStage: Stage {
                      inputs: [inputs.input], directory: directory)
     }
 
-    /// The number of levels `settings` takes from `system`'s shape, or an error saying why it cannot be done.
-    private static func check<System: MicroscopicSystem>(_ settings: Upsampling, for system: System) throws -> Int {
-        let levels = try settings.levels(from: system.spatialShape)
+    /// The factors of the levels `settings` takes from `system`'s shape, or an error saying why it cannot be done.
+    private static func check<System: MicroscopicSystem>(_ settings: Upsampling, for system: System) throws -> [Int] {
+        let factors = try settings.levelFactors(from: system.spatialShape)
         // Windows can be as large as the target: the durations are checked on the large system.
         let large = system.resized(to: settings.targetShape)
         for duration in [settings.relaxDuration, settings.appendRelaxDuration].compactMap({ $0 }) { try large.validate(duration) }
-        if levels > 0, let smallest = settings.targetShape.min() {
+        if !factors.isEmpty, let smallest = settings.targetShape.min() {
             try SettingsError.require(settings.window <= smallest, "the LocalRelax window \(settings.window) is larger than the target \(settings.targetShape)")
             try large.validateRegion([Int](repeating: settings.window, count: settings.targetShape.count), boundary: settings.boundary)
         }
-        return levels
+        return factors
     }
 
     /// Runs hierarchical upsampling of `pool` (snapshots of `system`) and writes `snapshots.npz`
@@ -147,7 +158,7 @@ public enum UpsampleStage: Stage {
     ) throws -> StageManifest {
         guard !pool.isEmpty else { throw SettingsError("the snapshot pool is empty") }
         try settings.validate()
-        let levels = try check(settings, for: system)
+        let factors = try check(settings, for: system), levels = factors.count
         let large = system.resized(to: settings.targetShape)
         // Two levels' snapshots at once, and their stacked copy for writing.
         try MemoryBudget.check(MemoryBudget.bytes(settings.snapshots + settings.appendInitial, large.components, settings.targetShape.reduce(1, *),
@@ -162,7 +173,7 @@ public enum UpsampleStage: Stage {
         var parents = [Int](repeating: 0, count: settings.snapshots)
         // One pass per level; a single pass that only draws when no upsampling is needed.
         for level in 1...max(levels, 1) {
-            let scale = levels == 0 ? 1 : Int(pow(Double(settings.factor), Double(level)))
+            let scale = factors.prefix(level).reduce(1, *)
             let levelSystem = system.resized(to: system.spatialShape.map { $0 * scale })
             let progress = Progress(levels == 0 ? "draw snapshots" : "upsample level \(level)/\(levels)", total: settings.snapshots)
             let previous = current
@@ -176,7 +187,7 @@ public enum UpsampleStage: Stage {
                 }
                 var configuration: Grid<System.Site>
                 if levels > 0 {
-                    configuration = system.upsample(factor: settings.factor, random: random, draw: draw)
+                    configuration = system.upsample(factor: factors[level - 1], random: random, draw: draw)
                     settings.relax(&configuration, system: levelSystem, random: random)
                 } else {
                     configuration = draw()

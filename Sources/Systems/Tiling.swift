@@ -58,6 +58,33 @@ public struct Tiling: Equatable, Sendable {
         return levels
     }
 
+    /// The factor of every upsampling level that grows `small` to `large`: `factors` level by level
+    /// (16 → 32 → 96 for [2, 3]), which must multiply `small` into exactly `large`; a factor 1 is no
+    /// level ([1]: `large` is `small`).
+    public static func upsamplingFactors(from small: [Int], to large: [Int], factors: [Int]) throws -> [Int] {
+        guard small.count == large.count, !factors.isEmpty, factors.allSatisfy({ $0 >= 1 }) else {
+            throw ConfigurationError("cannot upsample \(text(small)) to \(text(large)) with factors \(factors.map(String.init).joined(separator: ","))")
+        }
+        guard let grown = upsampled(small, by: factors), grown == large else {
+            throw ConfigurationError("factors \(factors.map(String.init).joined(separator: "·")) take the input size \(text(small)) to "
+                                     + "\(upsampled(small, by: factors).map(text) ?? "an overflowing size"), not the target size \(text(large))")
+        }
+        return factors.filter { $0 > 1 }
+    }
+
+    /// `shape` grown by every factor in turn, or nil if an extent overflows.
+    public static func upsampled(_ shape: [Int], by factors: [Int]) -> [Int]? {
+        var grown = shape
+        for factor in factors {
+            for axis in grown.indices {
+                let (extent, overflow) = grown[axis].multipliedReportingOverflow(by: factor)
+                if overflow { return nil }
+                grown[axis] = extent
+            }
+        }
+        return grown
+    }
+
     /// A shape as its linear size where every axis has it (`64`, as `--target-size` gives it), else `64×32`.
     static func text(_ shape: [Int]) -> String {
         Set(shape).count == 1 ? String(shape[0]) : shape.map(String.init).joined(separator: "×")

@@ -4,13 +4,16 @@ import Stages
 import TestSupport
 import XCTest
 
-/// `--lambda`: a number or K, the number of patches recorded with the pairs.
+/// `--lambda`: a number, K, the number of patches recorded with the pairs, or a multiple of K.
 final class CovarianceScaleTests: XCTestCase {
     func testParsesNumbersAndK() {
         XCTAssertEqual(CovarianceScale("K"), .patchCount)
         XCTAssertEqual(CovarianceScale("2.5"), .value(2.5))
         XCTAssertNil(CovarianceScale("k2"))
         XCTAssertEqual(CovarianceScale.patchCount.description, "K")
+        XCTAssertEqual(CovarianceScale("0.5K"), .patchMultiple(0.5))
+        XCTAssertEqual(CovarianceScale("0.5K")?.description, "0.5K")
+        for refused in ["0K", "-1K", "infK", "nanK", "KK"] { XCTAssertNil(CovarianceScale(refused), refused) }
     }
 
     /// λ = K trains with the pairs' recorded patch count; pairs that record none are refused by name.
@@ -30,9 +33,19 @@ final class CovarianceScaleTests: XCTestCase {
         try TrainSDEStage.run(settings, inputs: .init(pairs: [dir.file("estimated.npz")]), seed: 1, directory: dir.file("fit"))
         guard case .object(let config) = try StageManifest.read(from: dir.file("fit")).config else { return XCTFail("no config") }
         XCTAssertEqual(config["lambda"], .number(16))
+        settings.lambda = .patchMultiple(0.5)
+        try TrainSDEStage.run(settings, inputs: .init(pairs: [dir.file("estimated.npz")]), seed: 1, directory: dir.file("half"))
+        guard case .object(let half) = try StageManifest.read(from: dir.file("half")).config else { return XCTFail("no config") }
+        XCTAssertEqual(half["lambda"], .number(8), "0.5K of 16 patches")
+        settings.lambda = .patchCount
         XCTAssertThrowsError(try TrainSDEStage.run(settings, inputs: .init(pairs: [dir.file("plain.npz")]), seed: 1,
                                                    directory: dir.file("refused"))) { error in
             XCTAssertTrue("\(error)".contains("plain.npz") && "\(error)".contains("do not record"), "\(error)")
+        }
+        settings.lambda = .patchMultiple(0.5)
+        XCTAssertThrowsError(try TrainSDEStage.run(settings, inputs: .init(pairs: [dir.file("plain.npz")]), seed: 1,
+                                                   directory: dir.file("refused-half"))) { error in
+            XCTAssertTrue("\(error)".contains("λ = 0.5K") && "\(error)".contains("do not record"), "\(error)")
         }
     }
 }

@@ -3,6 +3,7 @@ import Artifacts
 import Dispatch
 import Execution
 import Foundation
+import Linalg
 import Random
 import Systems
 
@@ -29,6 +30,8 @@ struct BenchSimulate: ParsableCommand {
     var nnkWeights: String?
 
     func run() throws {
+        // One core per measurement: a lockstep batch of NNK barriers is large enough for OpenBLAS to thread.
+        BLASLibrary.threads = 1
         let ising = IsingModel(size: 64, temperature: 2.5, field: 0.1)
         print(measure("Ising 64² Glauber (n-fold way)", unit: "events/s") { steps in
             runSteps(ising, steps: steps) * 4096
@@ -72,7 +75,7 @@ struct BenchSimulate: ParsableCommand {
                 })
             }
         }
-        let barriers = try nnkWeights.map(AlloyBarriers.nnk(contentsOf:)) ?? .nnk(randomNetwork(), path: "random weights", sha256: "none")
+        let barriers = try nnkWeights.map(AlloyBarriers.nnk(contentsOf:)) ?? .nnk(NNKBarrierModel.random(seed: 1), path: "random weights", sha256: "none")
         let nnkAlloy = AlloyModel(cells: 8, temperature: 2000, barriers: barriers)
         let weights = nnkWeights == nil ? "random" : "given"
         print(measure("alloy 8³ cells, NNK barriers (\(weights) weights)", unit: "hops/s") { steps in
@@ -99,30 +102,6 @@ struct BenchSimulate: ParsableCommand {
                                        randoms: windows.indices.map { RandomStream(seed: 2, stage: "bench-windows", index: UInt64($0)) })
             return 64 * 1024 * steps
         })
-    }
-
-    /// An NNK network in the reference layout with weights drawn at random (scaled so that
-    /// activations stay of order one): the cost of a barrier does not depend on the values.
-    private func randomNetwork() throws -> NNKBarrierModel {
-        let random = RandomStream(seed: 1, stage: "bench-nnk")
-        func array(_ shape: [Int], _ draw: () -> Double) throws -> NumPyArray {
-            try NumPyArray((0..<shape.reduce(1, *)).map { _ in Float(draw()) }, shape: shape)
-        }
-        var entries: [(name: String, array: NumPyArray)] = []
-        for layer in 0..<4 {
-            let inputs = layer == 0 ? NNKEnvironment.inputCount : NNKBarrierModel.width, width = NNKBarrierModel.width
-            entries += [
-                ("hidden\(layer).weight", try array([inputs, width]) { random.gaussian(sigma: 1 / Double(width).squareRoot()) }),
-                ("hidden\(layer).bias", try array([width]) { random.gaussian(sigma: 0.1) }),
-                ("hidden\(layer).bn_gamma", try array([width]) { 1 }),
-                ("hidden\(layer).bn_beta", try array([width]) { 0 }),
-                ("hidden\(layer).bn_running_mean", try array([width]) { 0 }),
-                ("hidden\(layer).bn_running_var", try array([width]) { 1 }),
-            ]
-        }
-        entries += [("output.weight", try array([NNKBarrierModel.width, 1]) { random.gaussian(sigma: 0.1) }),
-                    ("output.bias", try array([1]) { 0.8 })]
-        return try NNKBarrierModel(archive: NPZArchive(entries), source: "random weights")
     }
 
     /// Simulates `steps` steps of one trajectory; returns the number of steps.

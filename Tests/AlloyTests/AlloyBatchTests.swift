@@ -1,4 +1,3 @@
-import Artifacts
 import Random
 @testable import Systems
 import XCTest
@@ -6,34 +5,10 @@ import XCTest
 /// Barriers evaluated in batches (`BarrierBatch`) and chains run in lockstep against the same
 /// vacancies and chains one at a time.
 final class AlloyBatchTests: XCTestCase {
-    /// An NNK network in the reference layout with random weights (BatchNorm not the identity, so
-    /// that its folding is exercised), scaled so that the barriers spread over tenths of an eV.
-    static func randomNetwork(seed: UInt64) throws -> NNKBarrierModel {
-        let random = RandomStream(seed: seed, stage: "alloy-batch-network")
-        func array(_ shape: [Int], _ draw: () -> Double) throws -> NumPyArray {
-            try NumPyArray((0..<shape.reduce(1, *)).map { _ in Float(draw()) }, shape: shape)
-        }
-        var entries: [(name: String, array: NumPyArray)] = []
-        for layer in 0..<4 {
-            let inputs = layer == 0 ? NNKEnvironment.inputCount : NNKBarrierModel.width, width = NNKBarrierModel.width
-            entries += [
-                ("hidden\(layer).weight", try array([inputs, width]) { random.gaussian(sigma: 1 / Double(width).squareRoot()) }),
-                ("hidden\(layer).bias", try array([width]) { random.gaussian(sigma: 0.1) }),
-                ("hidden\(layer).bn_gamma", try array([width]) { 1 + random.gaussian(sigma: 0.1) }),
-                ("hidden\(layer).bn_beta", try array([width]) { random.gaussian(sigma: 0.1) }),
-                ("hidden\(layer).bn_running_mean", try array([width]) { random.gaussian(sigma: 0.1) }),
-                ("hidden\(layer).bn_running_var", try array([width]) { 1 + random.uniform() }),
-            ]
-        }
-        entries += [("output.weight", try array([NNKBarrierModel.width, 1]) { random.gaussian(sigma: 0.3) }),
-                    ("output.bias", try array([1]) { 0.8 })]
-        return try NNKBarrierModel(archive: NPZArchive(entries), source: "random weights")
-    }
-
     /// The barriers of 40 vacancies (some adjacent) evaluated in one batch, with the batch reused
     /// after a smaller one, agree with each vacancy's own to 10⁻⁵ eV, `+∞` where the same.
     func testBatchedNNKBarriersAgreeWithSingleOnes() throws {
-        let network = try Self.randomNetwork(seed: 3)
+        let network = try NNKBarrierModel.random(seed: 3)
         let geometry = TestLattice(shape: [6, 6, 6])
         let occupation = geometry.randomOccupation(vacancies: 40, niobium: 130, molybdenum: 130, seed: 4)
         let lattice = BCCLattice(shape: geometry.shape)
@@ -67,21 +42,21 @@ final class AlloyBatchTests: XCTestCase {
     /// batched barriers differ from the single ones in the last float digits — not enough to change
     /// any choice of hop here, but enough to change the times in their seventh digit).
     func testLockstepWindowsEndAsEachAlone() throws {
-        for barriers in [AlloyBarriers.pair(.illustrative), .nnk(try Self.randomNetwork(seed: 5), path: "random weights", sha256: "none")] {
+        for barriers in [AlloyBarriers.pair(.illustrative), .nnk(try NNKBarrierModel.random(seed: 5), path: "random weights", sha256: "none")] {
             let model = AlloyModel(cells: 4, temperature: 2000, vacancies: 2, barriers: barriers)
             let starts = (0..<12).map { i in
                 var start = model.initialConfiguration(run: i, random: RandomStream(seed: 6, stage: "alloy-lockstep", index: UInt64(i))).configuration
                 if i % 3 == 0 { start.values[start.values.firstIndex(of: 0)!] = 1 }
                 return start
             }
-            for duration in [RegionDuration.steps(150), .time(3e-10)] {
+            for duration in [RegionDuration.steps(150), .time(3e-9)] {
                 func randoms() -> [RandomStream] { (0..<12).map { RandomStream(seed: 7, stage: "alloy-lockstep-run", index: UInt64($0)) } }
-                var together = starts
+                var together = starts, moved = 0
                 let times = model.evolveWindows(&together, for: duration, randoms: randoms())
                 for (i, random) in randoms().enumerated() {
                     var alone = starts[i]
                     let time = model.evolveRegion(&alone, origin: [0, 0, 0], size: [4, 4, 4], for: duration, boundary: .periodicWindow, random: random)
-                    XCTAssertNotEqual(alone.values, starts[i].values, "window \(i) did not move")
+                    if alone.values != starts[i].values { moved += 1 }
                     XCTAssertEqual(together[i].values, alone.values, "\(barriers.configuration), window \(i), \(duration)")
                     if case .pair = barriers {
                         XCTAssertEqual(times[i], time)
@@ -89,6 +64,7 @@ final class AlloyBatchTests: XCTestCase {
                         XCTAssertEqual(times[i], time, accuracy: 1e-5 * time)
                     }
                 }
+                XCTAssertGreaterThan(moved, 8, "\(barriers.configuration), \(duration): too few windows moved to compare")
             }
         }
     }

@@ -3,6 +3,7 @@ import Artifacts
 import Dispatch
 import Execution
 import Foundation
+import Linalg
 import Random
 import Systems
 
@@ -29,6 +30,8 @@ struct BenchSimulate: ParsableCommand {
     var nnkWeights: String?
 
     func run() throws {
+        // One core per measurement: a lockstep batch of NNK barriers is large enough for OpenBLAS to thread.
+        BLASLibrary.threads = 1
         let ising = IsingModel(size: 64, temperature: 2.5, field: 0.1)
         print(measure("Ising 64² Glauber (n-fold way)", unit: "events/s") { steps in
             runSteps(ising, steps: steps) * 4096
@@ -60,35 +63,45 @@ struct BenchSimulate: ParsableCommand {
         print(measure("alloy 32³ cells, 64 vacancies, pair barriers", unit: "hops/s") { steps in
             runSteps(largeAlloy, steps: steps) * 65_536
         })
-        let barriers = try nnkWeights.map(AlloyBarriers.nnk(contentsOf:)) ?? .nnk(randomNetwork(), path: "random weights", sha256: "none")
+        // Partial evolution of the 8³-cell tile at the origin for 1 ns (about 10³ hops) in a 64³-cell
+        // lattice (524,288 sites, 512 vacancies, one in the tile) and in the 8³-cell lattice that is
+        // that tile alone (1,024 sites): the cost must not grow with the lattice.
+        let largeLattice = AlloyModel(cells: 64, temperature: 2000, vacancies: 512)
+        let large = largeLattice.initialConfiguration(run: 0, random: RandomStream(seed: 1, stage: "bench-tile")).configuration
+        for (cells, start) in [(64, large), (8, large.patch(origin: [0, 0, 0], size: [8, 8, 8]))] {
+            for boundary in [RegionBoundary.frozenHalo, .roaming] {
+                print(measureTile("alloy 8³ tile of \(cells)³ cells, \(boundary.rawValue), pair", lattice: start) { lattice, random in
+                    _ = largeLattice.evolveRegion(&lattice, origin: [0, 0, 0], size: [8, 8, 8], for: .time(1e-9), boundary: boundary, random: random)
+                })
+            }
+        }
+        let barriers = try nnkWeights.map(AlloyBarriers.nnk(contentsOf:)) ?? .nnk(NNKBarrierModel.random(seed: 1), path: "random weights", sha256: "none")
         let nnkAlloy = AlloyModel(cells: 8, temperature: 2000, barriers: barriers)
-        print(measure("alloy 8³ cells, NNK barriers (\(nnkWeights == nil ? "random" : "given") weights)", unit: "hops/s") { steps in
+        let weights = nnkWeights == nil ? "random" : "given"
+        print(measure("alloy 8³ cells, NNK barriers (\(weights) weights)", unit: "hops/s") { steps in
             runSteps(nnkAlloy, steps: steps) * 1024
         })
-    }
-
-    /// An NNK network in the reference layout with weights drawn at random (scaled so that
-    /// activations stay of order one): the cost of a barrier does not depend on the values.
-    private func randomNetwork() throws -> NNKBarrierModel {
-        let random = RandomStream(seed: 1, stage: "bench-nnk")
-        func array(_ shape: [Int], _ draw: () -> Double) throws -> NumPyArray {
-            try NumPyArray((0..<shape.reduce(1, *)).map { _ in Float(draw()) }, shape: shape)
-        }
-        var entries: [(name: String, array: NumPyArray)] = []
-        for layer in 0..<4 {
-            let inputs = layer == 0 ? NNKEnvironment.inputCount : NNKBarrierModel.width, width = NNKBarrierModel.width
-            entries += [
-                ("hidden\(layer).weight", try array([inputs, width]) { random.gaussian(sigma: 1 / Double(width).squareRoot()) }),
-                ("hidden\(layer).bias", try array([width]) { random.gaussian(sigma: 0.1) }),
-                ("hidden\(layer).bn_gamma", try array([width]) { 1 }),
-                ("hidden\(layer).bn_beta", try array([width]) { 0 }),
-                ("hidden\(layer).bn_running_mean", try array([width]) { 0 }),
-                ("hidden\(layer).bn_running_var", try array([width]) { 1 }),
-            ]
-        }
-        entries += [("output.weight", try array([NNKBarrierModel.width, 1]) { random.gaussian(sigma: 0.1) }),
-                    ("output.bias", try array([1]) { 0.8 })]
-        return try NNKBarrierModel(archive: NPZArchive(entries), source: "random weights")
+        let largeNNKAlloy = AlloyModel(cells: 32, temperature: 2000, vacancies: 64, barriers: barriers)
+        print(measure("alloy 32³ cells, 64 vacancies, NNK barriers", unit: "hops/s") { steps in
+            runSteps(largeNNKAlloy, steps: steps) * 65_536
+        })
+        // 64 windows of 8³ cells, one vacancy each (the evolve stage's patches): 1,024 hops each
+        // per step, one window after another and in lockstep (one batch of barriers per round).
+        let windows = (0..<64).map { nnkAlloy.initialConfiguration(run: $0, random: RandomStream(seed: 1, stage: "bench-windows", index: UInt64($0))).configuration }
+        print(measure("alloy 64 windows of 8³ cells, NNK, one by one", unit: "hops/s") { steps in
+            for (i, window) in windows.enumerated() {
+                var evolved = window
+                _ = nnkAlloy.evolveRegion(&evolved, origin: [0, 0, 0], size: [8, 8, 8], for: .steps(1024 * steps), boundary: .periodicWindow,
+                                          random: RandomStream(seed: 2, stage: "bench-windows", index: UInt64(i)))
+            }
+            return 64 * 1024 * steps
+        })
+        print(measure("alloy 64 windows of 8³ cells, NNK, in lockstep", unit: "hops/s") { steps in
+            var evolved = windows
+            _ = nnkAlloy.evolveWindows(&evolved, for: .steps(1024 * steps),
+                                       randoms: windows.indices.map { RandomStream(seed: 2, stage: "bench-windows", index: UInt64($0)) })
+            return 64 * 1024 * steps
+        })
     }
 
     /// Simulates `steps` steps of one trajectory; returns the number of steps.
@@ -97,6 +110,26 @@ struct BenchSimulate: ParsableCommand {
         var (configuration, _) = system.initialConfiguration(run: run, random: random)
         system.simulate(&configuration, steps: steps, random: random) { _, _, _ in }
         return steps
+    }
+
+    /// Evolves `lattice` with `evolve` until the calls took `seconds` in all, each call from the
+    /// same start (restored in place between calls, outside the timing, so that no call pays for a
+    /// copy of the lattice) with its own random stream; reports calls per second.
+    private func measureTile(_ label: String, lattice start: Grid<Int8>, _ evolve: (inout Grid<Int8>, RandomStream) -> Void) -> String {
+        if let only, !label.contains(only) { return "\(label): skipped" }
+        var lattice = start
+        var elapsed = 0.0, calls = 0
+        while elapsed < seconds {
+            lattice.values.withUnsafeMutableBufferPointer { values in
+                start.values.withUnsafeBufferPointer { values.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+            }
+            let random = RandomStream(seed: 2, stage: "bench-tile", index: UInt64(calls))
+            let begin = DispatchTime.now().uptimeNanoseconds
+            evolve(&lattice, random)
+            elapsed += Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+            calls += 1
+        }
+        return "\(label.padding(toLength: 48, withPad: " ", startingAt: 0)) \(String(format: "%12.4g", Double(calls) / elapsed)) tiles/s"
     }
 
     /// Doubles the work until one call takes `seconds`, then reports units per second.

@@ -8,11 +8,14 @@ struct CellBlock: Sendable {
     /// Whether `site` lies in a cell of the block (both sublattices of a cell belong to it).
     func contains(_ site: Int) -> Bool {
         let cell = lattice.cell(of: site)
-        return zip([cell.i, cell.j, cell.k], 0..<3).allSatisfy { coordinate, axis in
-            let extent = lattice.shape[axis]
-            let offset = ((coordinate - origin[axis]) % extent + extent) % extent
-            return offset < size[axis]
-        }
+        return covers(cell.i, axis: 0) && covers(cell.j, axis: 1) && covers(cell.k, axis: 2)
+    }
+
+    /// Whether cell coordinate `coordinate` along `axis` lies in the block's extent, periodically.
+    @inline(__always)
+    private func covers(_ coordinate: Int, axis: Int) -> Bool {
+        let extent = lattice.shape[axis]
+        return ((coordinate - origin[axis]) % extent + extent) % extent < size[axis]
     }
 
     /// The block's sites, both sublattices, in lattice order of cells.

@@ -13,9 +13,10 @@ import Linalg
 ///
 /// The inputs are the 729 voxels of `NNKEnvironment`, of which only the 113 sites inside the cutoff
 /// can be non-zero, so the first layer only needs the 113 rows of W of the sphere's inputs, gathered
-/// when the file is read. A vacancy's eight hops are evaluated together, feature-major: the [113, 8]
-/// matrix of their sphere inputs (its 113 codes, permuted per direction) goes through every layer
-/// as one matrix product, Wᵀ [128, 113 or 128] times [·, 8] (OpenBLAS through `Linalg`).
+/// when the file is read. The hops of a `BarrierBatch` are evaluated together: the [8B, 113] rows of
+/// their sphere inputs (each vacancy's 113 codes, permuted per direction) go through every layer
+/// as one matrix product, Wᵀ [128, 113 or 128] times [·, 8B] (OpenBLAS through `Linalg`), the
+/// activations feature-major and held by the batch.
 public struct NNKBarrierModel: HopBarrierModel {
     /// Units of every hidden layer.
     public static let width = 128
@@ -89,61 +90,103 @@ public struct NNKBarrierModel: HopBarrierModel {
     /// Taken as 3 eV: a network has no bound of its own, and barriers of NbMoTa lie well below it.
     public var highestBarrier: Double { 3 }
 
-    public func barriers(ofVacancyAt vacancy: Int, on lattice: BCCLattice, occupation: [Int8]) -> SIMD8<Double> {
+    /// Reads the vacancy's 113 codes and appends the eight rows of its hops' sphere inputs (the
+    /// codes permuted per direction) to the batch; the barriers follow in `evaluate`.
+    public func addVacancy(at vacancy: Int, on lattice: BCCLattice, occupation: [Int8], to batch: BarrierBatch) {
         let origin = lattice.voxel(of: vacancy)
         let sites = environment.offsets.count
-        let codes = environment.offsets.map { Float(occupation[lattice.site(from: origin, offset: $0.x, $0.y, $0.z)]) }
-        // Feature-major inputs: column d holds the sphere inputs of hop direction d.
-        var features = [Float](repeating: 0, count: sites * 8)
-        for direction in 0..<8 {
-            for m in 0..<sites { features[m * 8 + direction] = codes[environment.sources[direction * sites + m]] }
+        if batch.codes.count < sites { batch.codes = [Float](repeating: 0, count: sites) }
+        batch.codes.withUnsafeMutableBufferPointer { codes in
+            for (m, p) in environment.offsets.enumerated() {
+                codes[m] = Float(occupation[lattice.site(from: origin, offset: p.x, p.y, p.z)])
+            }
         }
-        let barriers = forward(features, inputs: sites, firstWeights: sphereWeights, batch: 8)
-        var result = SIMD8<Double>(repeating: .infinity)
+        let first = batch.inputs.count
+        batch.inputs.append(contentsOf: repeatElement(0, count: 8 * sites))
+        batch.inputs.withUnsafeMutableBufferPointer { inputs in
+            batch.codes.withUnsafeBufferPointer { codes in
+                environment.sources.withUnsafeBufferPointer { sources in
+                    for k in 0..<(8 * sites) { inputs[first + k] = codes[sources[k]] }
+                }
+            }
+        }
+        var open = SIMD8<Double>(repeating: .infinity)
         for direction in 0..<8 {
             let d = BCCLattice.offset(ofDirection: direction)
-            if occupation[lattice.site(from: origin, offset: d.x, d.y, d.z)] != AlloySpecies.vacancy.rawValue { result[direction] = barriers[direction] }
+            if occupation[lattice.site(from: origin, offset: d.x, d.y, d.z)] != AlloySpecies.vacancy.rawValue { open[direction] = 0 }
         }
-        return result
+        batch.barriers.append(open)
+    }
+
+    /// All the batch's hops through the network together: one product per layer, [128, 113 or 128]
+    /// by [·, 8 × vacancies].
+    public func evaluate(_ batch: BarrierBatch) {
+        let hops = 8 * batch.count
+        guard hops > 0 else { return }
+        forward(batch, inputs: environment.offsets.count, firstWeights: sphereWeights, hops: hops)
+        batch.layer.withUnsafeBufferPointer { barriers in
+            for v in 0..<batch.count {
+                for direction in 0..<8 where batch.barriers[v][direction] == 0 {
+                    batch.barriers[v][direction] = Double(barriers[8 * v + direction])
+                }
+            }
+        }
     }
 
     /// The barrier (eV) the network gives for `inputs`, the 729 voxels of one hop's environment in
     /// the hop's frame (`NNKEnvironment`): the reference featurisation, evaluated densely.
     public func barrier(forInputs inputs: [Float]) -> Double {
         precondition(inputs.count == NNKEnvironment.inputCount, "the network takes \(NNKEnvironment.inputCount) inputs, got \(inputs.count)")
-        return forward(inputs, inputs: inputs.count, firstWeights: inputWeights, batch: 1)[0]
+        let batch = BarrierBatch()
+        batch.inputs = inputs
+        forward(batch, inputs: inputs.count, firstWeights: inputWeights, hops: 1)
+        return Double(batch.layer[0])
     }
 
-    /// The barriers of `batch` environments given feature-major (`inputs` rows of `batch` columns),
-    /// with `firstWeights` the first layer's rows for those inputs.
-    private func forward(_ features: [Float], inputs: Int, firstWeights: [Float], batch: Int) -> [Double] {
-        var activations = NNKBarrierModel.denseReLU(features, inputs: inputs, batch: batch, weights: firstWeights, bias: inputBias)
+    /// The barriers of the `hops` rows of `batch.inputs` (`inputs` values each), with
+    /// `firstWeights` the first layer's rows for those inputs, left in the first `hops` values of
+    /// `batch.layer`. Activations are feature-major, [128, hops].
+    private func forward(_ batch: BarrierBatch, inputs: Int, firstWeights: [Float], hops: Int) {
+        let width = NNKBarrierModel.width
+        if batch.layer.count < width * hops {
+            batch.layer = [Float](repeating: 0, count: width * hops)
+            batch.nextLayer = batch.layer
+        }
+        batch.inputs.withUnsafeBufferPointer { rows in
+            batch.layer.withUnsafeMutableBufferPointer { out in
+                NNKBarrierModel.denseReLU(rows, rowsOfHops: true, inputs: inputs, hops: hops, weights: firstWeights, bias: inputBias, into: out)
+            }
+        }
         for (weights, bias) in zip(hiddenWeights, hiddenBiases) {
-            activations = NNKBarrierModel.denseReLU(activations, inputs: NNKBarrierModel.width, batch: batch, weights: weights, bias: bias)
-        }
-        return (0..<batch).map { r in
-            var sum = outputBias
-            for j in 0..<NNKBarrierModel.width { sum += activations[j * batch + r] * outputWeights[j] }
-            return Double(sum)
-        }
-    }
-
-    /// ReLU(Wᵀx + b) for `batch` columns x of `inputs` features, W [inputs, 128] row-major; the
-    /// result is feature-major too, [128, batch]. At most 128 × 8 × 729 multiply-adds: below
-    /// OpenBLAS's threshold for threads, so this runs on the calling thread, inside `parallelFor` too.
-    private static func denseReLU(_ input: [Float], inputs: Int, batch: Int, weights: [Float], bias: [Float]) -> [Float] {
-        var output = [Float](repeating: 0, count: width * batch)
-        for j in 0..<width {
-            for r in 0..<batch { output[j * batch + r] = bias[j] }
-        }
-        output.withUnsafeMutableBufferPointer { out in
-            input.withUnsafeBufferPointer { x in
-                weights.withUnsafeBufferPointer { w in
-                    matrixMultiply(w, transposed: true, x, into: out, m: width, n: batch, k: inputs, beta: 1)
+            swap(&batch.layer, &batch.nextLayer)
+            batch.nextLayer.withUnsafeBufferPointer { previous in
+                batch.layer.withUnsafeMutableBufferPointer { out in
+                    NNKBarrierModel.denseReLU(previous, rowsOfHops: false, inputs: width, hops: hops, weights: weights, bias: bias, into: out)
                 }
             }
-            for i in out.indices { out[i] = max(out[i], 0) }
         }
-        return output
+        batch.layer.withUnsafeMutableBufferPointer { activations in
+            for r in 0..<hops {
+                var sum = outputBias
+                for j in 0..<width { sum += activations[j * hops + r] * outputWeights[j] }
+                activations[r] = sum
+            }
+        }
+    }
+
+    /// ReLU(Wᵀx + b) into `out` ([128, hops], feature-major) for `hops` columns x of `inputs`
+    /// features, W [inputs, 128] row-major; `input` holds x feature-major, [inputs, hops], or one
+    /// row per hop, [hops, inputs], when `rowsOfHops`. For one vacancy (8 hops) at most
+    /// 128 × 8 × 729 multiply-adds: below OpenBLAS's threshold for threads, so a single chain runs on
+    /// the calling thread, inside `parallelFor` too.
+    private static func denseReLU(_ input: UnsafeBufferPointer<Float>, rowsOfHops: Bool, inputs: Int, hops: Int, weights: [Float], bias: [Float],
+                                  into out: UnsafeMutableBufferPointer<Float>) {
+        for j in 0..<width {
+            for r in 0..<hops { out[j * hops + r] = bias[j] }
+        }
+        weights.withUnsafeBufferPointer { w in
+            matrixMultiply(w, transposed: true, input, transposed: rowsOfHops, into: out, m: width, n: hops, k: inputs, beta: 1)
+        }
+        for i in 0..<(width * hops) { out[i] = max(out[i], 0) }
     }
 }

@@ -53,7 +53,16 @@ public struct PairBarrierModel: HopBarrierModel, Equatable {
         return baseBarrier + 7 * span / 2
     }
 
-    public func barriers(ofVacancyAt vacancy: Int, on lattice: BCCLattice, occupation: [Int8]) -> SIMD8<Double> {
+    /// Computes the vacancy's barriers at once: there is nothing to batch.
+    public func addVacancy(at vacancy: Int, on lattice: BCCLattice, occupation: [Int8], to batch: BarrierBatch) {
+        batch.barriers.append(hopBarriers(ofVacancyAt: vacancy, on: lattice, occupation: occupation))
+    }
+
+    /// Nothing left to do: `addVacancy` computed the barriers.
+    public func evaluate(_ batch: BarrierBatch) {}
+
+    /// The eight barriers of the vacancy at `vacancy`, `+∞` for a hop onto another vacancy.
+    private func hopBarriers(ofVacancyAt vacancy: Int, on lattice: BCCLattice, occupation: [Int8]) -> SIMD8<Double> {
         let origin = lattice.voxel(of: vacancy)
         // Codes on the 3 × 3 × 3 cube of offsets {−2, 0, 2}³ (the neighbours of the neighbours) and on
         // the eight first neighbours.

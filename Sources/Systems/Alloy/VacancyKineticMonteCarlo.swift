@@ -28,6 +28,11 @@ struct VacancyKineticMonteCarlo {
     /// The voxels of the vacancies, for the distance checks after each hop.
     private var vacancyVoxels: [(x: Int, y: Int, z: Int)]
     private var rates: RateSumTree
+    /// The vacancies whose channels wait for the barriers of a batch, and where theirs begin in it.
+    private var stale: [Int] = []
+    private var firstStale = 0
+    /// The batch of this sampler's own runs.
+    private let batch = BarrierBatch()
     /// Seconds elapsed.
     private(set) var time = 0.0
     /// Hops made.
@@ -44,29 +49,61 @@ struct VacancyKineticMonteCarlo {
         self.vacancies = vacancies
         vacancyVoxels = vacancies.map(lattice.voxel(of:))
         rates = RateSumTree(count: 8 * vacancies.count)
-        for v in vacancies.indices { refresh(v, occupation: occupation) }
+        for v in vacancies.indices { markStale(v, occupation: occupation, in: batch) }
+        barriers.evaluate(batch)
+        refreshStale(from: batch, occupation: occupation)
     }
 
     /// The total rate of leaving the current state, Σk (1/s).
     var totalRate: Double { rates.total }
 
-    /// Recomputes the eight channels of vacancy `v`.
-    private mutating func refresh(_ v: Int, occupation: [Int8]) {
-        let site = vacancies[v]
-        let energies = barriers.barriers(ofVacancyAt: site, on: lattice, occupation: occupation)
-        var channels = SIMD8<Double>(repeating: 0)
-        for direction in 0..<8 {
-            let target = lattice.neighbour(of: site, direction: direction)
-            if occupation[target] != AlloySpecies.vacancy.rawValue && (region?.contains(target) ?? true) {
-                channels[direction] = Self.attemptFrequency * exp(-beta * energies[direction])
-            }
-        }
-        rates.set(group: v, rates: channels)
+    /// Adds vacancy `v` to `batch`, its channels to be set by `refreshStale`.
+    private mutating func markStale(_ v: Int, occupation: [Int8], in batch: BarrierBatch) {
+        if stale.isEmpty { firstStale = batch.count }
+        stale.append(v)
+        barriers.addVacancy(at: vacancies[v], on: lattice, occupation: occupation, to: batch)
     }
 
-    /// Moves vacancy `v` in `direction` and recomputes the channels within reach of both sites.
-    private mutating func hop(_ v: Int, direction: Int, occupation: inout [Int8]) {
-        let from = vacancies[v], to = lattice.neighbour(of: from, direction: direction)
+    /// Sets the eight channels of every stale vacancy from the evaluated `batch`.
+    mutating func refreshStale(from batch: BarrierBatch, occupation: [Int8]) {
+        for (i, v) in stale.enumerated() {
+            let site = vacancies[v], energies = batch.barriers[firstStale + i]
+            var channels = SIMD8<Double>(repeating: 0)
+            for direction in 0..<8 {
+                let target = lattice.neighbour(of: site, direction: direction)
+                if occupation[target] != AlloySpecies.vacancy.rawValue && (region?.contains(target) ?? true) {
+                    channels[direction] = Self.attemptFrequency * exp(-beta * energies[direction])
+                }
+            }
+            rates.set(group: v, rates: channels)
+        }
+        stale.removeAll(keepingCapacity: true)
+    }
+
+    /// Draws the next event of a run that ends after `limit`: advances the time by the waiting time
+    /// and returns the channel, or returns nil when the run is over — no hop possible (every rate 0),
+    /// the hop limit reached, or the next event after the end time, the time then set to the end
+    /// (the process being memoryless, the state is a sample of the dynamics at that time).
+    mutating func nextChannel(before limit: RunLimit, random: RandomStream) -> Int? {
+        let total = rates.total
+        guard hops < limit.hops, total > 0 else { return finish(limit) }
+        let wait = random.exponential(mean: 1 / total)
+        guard time + wait <= limit.end else { return finish(limit) }
+        time += wait
+        return rates.channel(at: random.uniform() * total)
+    }
+
+    /// Ends a run: a run for a time ends at its end time.
+    private mutating func finish(_ limit: RunLimit) -> Int? {
+        if limit.end.isFinite { time = limit.end }
+        return nil
+    }
+
+    /// Makes the hop of `channel` (vacancy channel / 8, direction channel % 8) and adds every vacancy
+    /// within reach of the two sites that changed — the moved one among them — to `batch`.
+    mutating func hop(_ channel: Int, occupation: inout [Int8], batch: BarrierBatch) {
+        let v = channel / 8
+        let from = vacancies[v], to = lattice.neighbour(of: from, direction: channel % 8)
         occupation[from] = occupation[to]
         occupation[to] = AlloySpecies.vacancy.rawValue
         let left = vacancyVoxels[v], arrived = lattice.voxel(of: to)
@@ -77,44 +114,41 @@ struct VacancyKineticMonteCarlo {
         for w in vacancies.indices {
             let voxel = vacancyVoxels[w]
             if w == v || lattice.squaredVoxelDistance(voxel, left) <= reach || lattice.squaredVoxelDistance(voxel, arrived) <= reach {
-                refresh(w, occupation: occupation)
+                markStale(w, occupation: occupation, in: batch)
             }
+        }
+    }
+
+    /// Runs for `duration`: a number of hops or a time in seconds.
+    mutating func run(_ duration: RegionDuration, occupation: inout [Int8], random: RandomStream) {
+        let limit = RunLimit(duration, from: self)
+        while let channel = nextChannel(before: limit, random: random) {
+            batch.removeAll()
+            hop(channel, occupation: &occupation, batch: batch)
+            barriers.evaluate(batch)
+            refreshStale(from: batch, occupation: occupation)
         }
     }
 
     /// Makes `count` hops, or fewer if no hop is possible (every rate 0); time advances by the
     /// waiting times.
     mutating func run(hops count: Int, occupation: inout [Int8], random: RandomStream) {
-        for _ in 0..<count {
-            let total = rates.total
-            guard total > 0 else { return }
-            time += random.exponential(mean: 1 / total)
-            let channel = rates.channel(at: random.uniform() * total)
-            hop(channel / 8, direction: channel % 8, occupation: &occupation)
-        }
+        run(.steps(count), occupation: &occupation, random: random)
     }
 
-    /// Runs until `span` seconds have passed: the state at the end is a sample of the dynamics at
-    /// that time (the last waiting time is cut at the end, the process being memoryless).
-    mutating func run(for span: Double, occupation: inout [Int8], random: RandomStream) {
-        let end = time + span
-        while true {
-            let total = rates.total
-            guard total > 0 else { break }
-            let wait = random.exponential(mean: 1 / total)
-            guard time + wait <= end else { break }
-            time += wait
-            let channel = rates.channel(at: random.uniform() * total)
-            hop(channel / 8, direction: channel % 8, occupation: &occupation)
-        }
-        time = end
-    }
+    /// Where a run of a sampler stops: after a number of hops in all, or at a time.
+    struct RunLimit {
+        /// The sampler's hop count at which the run stops (`Int.max` for a run for a time).
+        let hops: Int
+        /// The time at which the run stops (+∞ for a run of a number of hops).
+        let end: Double
 
-    /// Runs for `duration`: a number of hops or a time in seconds.
-    mutating func run(_ duration: RegionDuration, occupation: inout [Int8], random: RandomStream) {
-        switch duration {
-        case .steps(let count): run(hops: count, occupation: &occupation, random: random)
-        case .time(let span): run(for: span, occupation: &occupation, random: random)
+        /// The limit of a run for `duration` starting from `sampler`'s current state.
+        init(_ duration: RegionDuration, from sampler: VacancyKineticMonteCarlo) {
+            switch duration {
+            case .steps(let count): (hops, end) = (sampler.hops + count, .infinity)
+            case .time(let span): (hops, end) = (.max, sampler.time + span)
+            }
         }
     }
 }

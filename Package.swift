@@ -60,7 +60,7 @@ let package = Package(
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
-            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE", "Metrics", "Pipeline",
+            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE", "Metrics", "Pipeline", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI", "Linalg"]),

@@ -80,6 +80,6 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], exclude: ["tiny-curie-weiss.yaml", "tiny-ising.yaml", "tiny-predator-prey.yaml"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
-        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Pipeline", "Stages", "TestSupport"]),
+        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Pipeline", "Reports", "Stages", "TestSupport"]),
     ]
 )

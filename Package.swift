@@ -60,7 +60,7 @@ let package = Package(
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
-            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE", "Metrics", "Pipeline",
+            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE", "Metrics", "Pipeline", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI", "Linalg"]),
@@ -80,6 +80,6 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], exclude: ["tiny-curie-weiss.yaml", "tiny-ising.yaml", "tiny-predator-prey.yaml"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
-        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Pipeline", "Stages", "TestSupport"]),
+        .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Pipeline", "Reports", "Stages", "TestSupport"]),
     ]
 )

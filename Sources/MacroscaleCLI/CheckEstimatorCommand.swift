@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import Stages
 
 /// `macroscale check-estimator`: partial-patch increments against whole-system increments.
@@ -56,18 +57,20 @@ struct CheckEstimator: ParsableCommand {
 
 /// The plain-text table `check-estimator` prints.
 enum EstimatorCheckReport {
+    /// The table: per observable, the partial and full increments' means with their standard
+    /// errors, the bias (also in standard errors), the variances and their ratio.
     static func text(_ summary: EstimatorCheck.Summary) -> String {
-        func format(_ value: Double) -> String { String(format: "%11.3e", value) }
+        func format(_ value: Double) -> String { SignificantDigits.padded(value, width: 11) }
         let partialErrors = summary.partial.standardErrors(samples: summary.samples), fullErrors = summary.full.standardErrors(samples: summary.samples)
-        var lines = ["\(summary.samples) samples, \(summary.estimator) estimator, mean δt \(String(format: "%.4g", summary.meanDt))",
+        var lines = ["\(summary.samples) samples, \(summary.estimator) estimator, mean δt \(SignificantDigits.text(summary.meanDt))",
                      "observable".padding(toLength: 20, withPad: " ", startingAt: 0)
                         + "  mean partial  ± error    mean full   ± error     bias   (in s.e.)  var partial    var full   ratio"]
         for (k, name) in summary.observables.enumerated() {
             let ratio = summary.partial.covariance[k][k] / summary.full.covariance[k][k]
             lines.append(name.padding(toLength: 20, withPad: " ", startingAt: 0)
                 + " \(format(summary.partial.mean[k])) \(format(partialErrors[k])) \(format(summary.full.mean[k])) \(format(fullErrors[k]))"
-                + " \(format(summary.bias[k])) \(String(format: "%7.1f", summary.biasInStandardErrors[k]))"
-                + "  \(format(summary.partial.covariance[k][k])) \(format(summary.full.covariance[k][k]))  \(String(format: "%5.2f", ratio))")
+                + " \(format(summary.bias[k])) \(SignificantDigits.padded(summary.biasInStandardErrors[k], width: 7))"
+                + "  \(format(summary.partial.covariance[k][k])) \(format(summary.full.covariance[k][k]))  \(SignificantDigits.padded(ratio, width: 5))")
         }
         return lines.joined(separator: "\n")
     }

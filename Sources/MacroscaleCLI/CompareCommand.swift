@@ -10,7 +10,9 @@ struct Compare: ParsableCommand {
         discussion: """
             Each argument is an evaluate stage directory or its metrics.json. With --group-suffix, runs whose \
             labels agree once a last -<number> is removed (evaluate-16-10, evaluate-16-11 → evaluate-16: the \
-            seeds of a matrix) form one row: mean ± sample standard deviation of every metric and the number of runs.
+            seeds of a matrix) form one row: mean ± sample standard deviation of every metric and the number of runs. \
+            --format csv and --json are for scripts: snake_case column names, the best run in its own column, \
+            full precision (Docs/STAGES.md, compare).
             """)
 
     @Argument(help: "Evaluate directories or metrics.json files.")
@@ -21,6 +23,8 @@ struct Compare: ParsableCommand {
     var sort = Comparison.Column.mmdV
     @Option(help: "Output format: text, markdown or csv.")
     var format = Comparison.Format.text
+    @Flag(help: "Print the comparison as one JSON document instead of the table.")
+    var json = false
     @Option(help: "Also write an HTML page with the table and plots of the metrics against the runs.")
     var html: String?
     @Flag(help: "One row per label without its last -<number> (the seed): mean ± std over those runs.")
@@ -28,6 +32,7 @@ struct Compare: ParsableCommand {
 
     func validate() throws {
         guard !runs.isEmpty else { throw ValidationError("give at least one evaluated run") }
+        if json && format != .text { throw ValidationError("--json prints JSON; leave out --format \(format.rawValue)") }
         if let labels, labels.split(separator: ",", omittingEmptySubsequences: false).count != runs.count {
             throw ValidationError("--labels needs one label per run (\(runs.count))")
         }
@@ -37,7 +42,11 @@ struct Compare: ParsableCommand {
         let comparison = try Comparison(paths: runs.map { URL(fileURLWithPath: $0) },
                                         labels: labels.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) },
                                         groupSuffix: groupSuffix)
-        print(comparison.render(sortedBy: sort, format: format), terminator: "")
+        if json {
+            try JSONOutput.print(ComparisonDocument(comparison, sortedBy: sort))
+        } else {
+            print(comparison.render(sortedBy: sort, format: format), terminator: "")
+        }
         if let html {
             try AtomicFile.write(Data(comparison.html(sortedBy: sort).utf8), to: URL(fileURLWithPath: html))
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Artifacts
 import Foundation
 import Metrics
+import Reports
 import Stages
 
 /// `macroscale evaluate`: rollouts against true large-system trajectories.
@@ -10,15 +11,18 @@ struct Evaluate: ParsableCommand {
         abstract: "Evaluate a trained SDE against true large-system test trajectories (Docs/METHOD.md §5).",
         discussion: """
             Each --test is a simulate stage of the large system; runs with equal initial parameters form a \
-            test condition. Writes metrics.json, metrics.csv and per-time curves (mmd_v, mmd_u, mean/std \
+            test condition. Writes metrics.json, metrics.csv, metrics_average.csv and per-time curves (mmd_v, mmd_u, mean/std \
             predicted and true, times) as .npy, and prints the averages beside their noise floor (the same \
             metrics between the even- and odd-indexed true trajectories). Warns on standard error about test \
-            conditions whose initial latents lie outside the training pairs' range.
+            conditions whose initial latents lie outside the training pairs' range. With --json, prints \
+            metrics.json's document instead of the summary line (Docs/ARTIFACTS.md).
             """)
 
     @OptionGroup var judged: ModelTestOptions
     @Option(help: "Kernel bandwidths, comma-separated.")
     var bandwidths = "0.25,0.5,1,2,4,8"
+    @Flag(help: "Print metrics.json's document on standard output instead of the summary line.")
+    var json = false
     @OptionGroup var stage: StageOptions
 
     /// The settings the options describe.
@@ -35,9 +39,11 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         stage.apply()
         let summary = try EvaluateStage.run(try settings, inputs: try judged.open(), seed: stage.seed, directory: stage.directory)
-        func text(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "–" }
-        print(String(format: "evaluate: %d conditions; average MMD² V %.4g (floor %@), U %.4g (floor %@); relative error of means %.4g (floor %@); transient error %@ (floor %@) → %@",
-                     summary.conditions.count, summary.averageMMDV, text(summary.averageNoiseFloorMMDV), summary.averageMMDU, text(summary.averageNoiseFloorMMDU),
-                     summary.relativeError, text(summary.noiseFloorRelativeError), text(summary.transientError), text(summary.noiseFloorTransientError), stage.out))
+        if json { return try JSONOutput.print(summary) }
+        let text = { (value: Double?) in SignificantDigits.text(value) }
+        print("evaluate: \(summary.conditions.count) conditions; average MMD² V \(text(summary.averageMMDV)) (floor \(text(summary.averageNoiseFloorMMDV))), "
+              + "U \(text(summary.averageMMDU)) (floor \(text(summary.averageNoiseFloorMMDU))); relative error of means \(text(summary.relativeError)) "
+              + "(floor \(text(summary.noiseFloorRelativeError))); transient error \(text(summary.transientError)) "
+              + "(floor \(text(summary.noiseFloorTransientError))) → \(stage.out)")
     }
 }

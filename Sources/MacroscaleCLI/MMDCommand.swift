@@ -2,6 +2,7 @@ import ArgumentParser
 import Artifacts
 import Foundation
 import Metrics
+import Reports
 import Stages
 
 /// `macroscale mmd`: MMD between any two ensembles.
@@ -26,6 +27,8 @@ struct MMDCommand: ParsableCommand {
     var standardizeBy: String?
     @Option(help: "Directory for the per-time curves.")
     var out: String?
+    @Flag(help: "Print the result as one JSON document (mmdV, mmdU, timeSteps, bandwidths, standardizeBy) instead of the line.")
+    var json = false
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -69,13 +72,33 @@ struct MMDCommand: ParsableCommand {
         }
         guard let parsedBandwidths else { throw ValidationError("--bandwidths must be positive numbers separated by commas") }
         let (v, u) = MMD(bandwidths: parsedBandwidths).overTime(x, y, times: times, dimension: dimension)
-        print(String(format: "MMD² V-statistic (biased) %.6g, U-statistic (unbiased) %.6g, mean over %d time steps",
-                     v.reduce(0, +) / Double(times), u.reduce(0, +) / Double(times), times))
+        let result = Result(mmdV: v.reduce(0, +) / Double(times), mmdU: u.reduce(0, +) / Double(times), timeSteps: times,
+                            bandwidths: parsedBandwidths, standardizeBy: standardizeBy)
+        if json {
+            try JSONOutput.print(result)
+        } else {
+            print("MMD² V-statistic (biased) \(SignificantDigits.text(result.mmdV)), U-statistic (unbiased) \(SignificantDigits.text(result.mmdU)), "
+                  + "mean over \(times) time steps")
+        }
         if let out {
             let directory = URL(fileURLWithPath: out)
             try NPYFile.write(NumPyArray(v), to: directory.appendingPathComponent("mmd_v.npy"))
             try NPYFile.write(NumPyArray(u), to: directory.appendingPathComponent("mmd_u.npy"))
         }
+    }
+
+    /// What `mmd --json` prints.
+    struct Result: Encodable {
+        /// The temporal mean of the biased V-statistic.
+        var mmdV: Double
+        /// The temporal mean of the unbiased U-statistic.
+        var mmdU: Double
+        /// The number of time steps averaged over.
+        var timeSteps: Int
+        /// The kernel bandwidths.
+        var bandwidths: [Double]
+        /// The ensemble both were standardised by (`A` or `B`); absent for none.
+        var standardizeBy: String?
     }
 
     /// (time steps, dimension) of a [trajectories, time, dim] or [samples, dim] array, both at least 1.

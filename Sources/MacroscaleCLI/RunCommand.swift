@@ -36,6 +36,8 @@ struct Run: ParsableCommand {
     var quiet = false
     @Flag(help: "Print which stages would run and why, and run nothing.")
     var dryRun = false
+    @Flag(help: "Print the summary as one JSON document (each stage's status, time, and an evaluate stage's metrics.json); the stages' own lines go to standard error.")
+    var json = false
     @Option(name: .customLong("set"), help: ArgumentHelp("Override an option: STAGE.OPTION=VALUE (repeatable).", valueName: "STAGE.OPTION=VALUE"))
     var settings: [String] = []
 
@@ -68,40 +70,32 @@ struct Run: ParsableCommand {
         }
         defer { lock?.release() }
         let schedule = try RunSchedule(plan, from: from, only: only, force: force)
-        if dryRun {
-            print("pipeline \(plan.pipeline), profile \(plan.profile) → \(root.path) (dry run)")
-            let width = schedule.entries.map(\.step.name.count).max() ?? 0
-            for entry in schedule.entries {
-                let name = entry.step.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                print("  \(name)  " + (entry.reason.map { "would run: \($0)\n    macroscale \(entry.step.arguments.joined(separator: " "))" } ?? "up to date"))
-            }
-            return
-        }
-        var summary: [(String, String, Double)] = []
+        var summary = RunSummary(pipeline: plan.pipeline, profile: plan.profile, root: root.path, dryRun: dryRun, stages: [])
         let started = Date()
         for entry in schedule.entries {
             let step = entry.step
-            guard entry.reason != nil else {
-                summary.append((step.name, "up to date", (try? StageManifest.read(from: step.directory).wallSeconds) ?? 0))
+            if dryRun {
+                summary.stages.append(.init(name: step.name, status: entry.reason == nil ? "up to date" : "would run", reason: entry.reason,
+                                            arguments: step.arguments, directory: step.directory.path))
                 continue
             }
-            FileHandle.standardError.write(Data("▶ \(step.name): macroscale \(step.arguments.joined(separator: " "))\n".utf8))
-            var command = try Macroscale.parseAsRoot(step.arguments + passThrough)
-            try command.run()
-            try RunRecord.save(plan, step)
-            summary.append((step.name, "ran", (try? StageManifest.read(from: step.directory).wallSeconds) ?? 0))
-        }
-        print("pipeline \(plan.pipeline), profile \(plan.profile) → \(root.path) (\(String(format: "%.1f", Date().timeIntervalSince(started))) s)")
-        let width = summary.map(\.0.count).max() ?? 0
-        for (name, status, seconds) in summary {
-            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%8.2f", seconds)) s")
-        }
-        for step in plan.steps where FileManager.default.fileExists(atPath: step.directory.appendingPathComponent("metrics.json").path) {
-            if let data = try? Data(contentsOf: step.directory.appendingPathComponent("metrics.json")),
-               let metrics = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-                print("  \(step.name): average MMD² V \(metrics["averageMMDV"] ?? "?"), U \(metrics["averageMMDU"] ?? "?"), relative error \(metrics["relativeError"] ?? "?")")
+            if entry.reason != nil {
+                FileHandle.standardError.write(Data("▶ \(step.name): macroscale \(step.arguments.joined(separator: " "))\n".utf8))
+                var command = try Macroscale.parseAsRoot(step.arguments + passThrough)
+                if json {
+                    try JSONOutput.divertingStandardOutput { try command.run() }
+                } else {
+                    try command.run()
+                }
+                try RunRecord.save(plan, step)
             }
-            print("  report: \(step.directory.appendingPathComponent("report/index.html").path)")
+            summary.stages.append(RunSummary.finished(step.name, status: entry.reason == nil ? "up to date" : "ran", directory: step.directory))
+        }
+        if !dryRun { summary.seconds = Date().timeIntervalSince(started) }
+        if json {
+            try JSONOutput.print(summary)
+        } else {
+            print(summary.text)
         }
     }
 

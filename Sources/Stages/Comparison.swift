@@ -30,9 +30,16 @@ public struct Comparison {
     /// Whether rows were grouped by label suffix (and show mean ± std and the run count).
     public var grouped: Bool
 
-    /// The metric columns: the summary's averages with their noise floors, then each component's relative error.
+    /// The metric columns' headings for people: the summary's averages with their noise floors, then each component's relative error.
     public var metricNames: [String] {
         ["MMD² V", "floor V", "MMD² U", "floor U", "rel. error", "floor rel.", "transient", "floor trans."] + latent.map { "rel. error \($0)" }
+    }
+
+    /// The same columns' names for scripts (CSV headers, JSON keys): snake_case, as in evaluate's
+    /// `metrics_average.csv` and `metrics.csv`.
+    public var metricKeys: [String] {
+        ["average_mmd_v", "noise_floor_mmd_v", "average_mmd_u", "noise_floor_mmd_u", "relative_error", "noise_floor_relative_error",
+         "transient_error", "noise_floor_transient_error"] + latent.map { "relative_error_\($0)" }
     }
 
     /// Reads `metrics.json` from each path (an evaluate directory or the file itself); labels
@@ -115,27 +122,28 @@ public struct Comparison {
         return rows.sorted { a, b in (a.values[index] ?? .infinity) < (b.values[index] ?? .infinity) }
     }
 
-    /// The table as text, Markdown or CSV; the best row by `column` (the first after sorting by a
-    /// metric) is marked with `*`. Grouped rows show mean ± std (CSV: a std column after each
-    /// metric) and the run count.
+    /// The best row's label by `column` (the first after sorting by a metric); nil when sorted by name.
+    public func best(by column: Column) -> String? {
+        column == .name ? nil : sorted(by: column).first?.label
+    }
+
+    /// The table as text, Markdown or CSV. Text and Markdown mark the best row by `column` with
+    /// `*` and show four significant digits, grouped rows mean ± std and the run count. CSV has
+    /// snake_case headers (`run`, `best`, `runs` when grouped, then `metricKeys`, each followed
+    /// by `<key>_std` when grouped), `best` true or false, and numbers at full precision.
     public func render(sortedBy column: Column, format: Format) -> String {
         let ordered = sorted(by: column)
-        let best = column == .name ? nil : ordered.first?.label
-        let missing = format == .csv ? "" : "–"
-        func number(_ value: Double?) -> String { Comparison.number(value, missing: missing) }
-        let header: [String], body: [[String]]
-        if format == .csv && grouped {
-            header = ["run", "runs"] + metricNames.flatMap { [$0, "\($0) std"] }
-            body = ordered.map { row in
-                [(row.label == best ? "*" : "") + row.label, String(row.runs)] + zip(row.values, row.deviations).flatMap { [number($0), number($1)] }
-            }
-        } else {
-            header = ["run"] + (grouped ? ["runs"] : []) + metricNames
-            body = ordered.map { row in [(row.label == best ? "*" : "") + row.label] + cells(row, missing: missing) }
-        }
+        let best = best(by: column)
+        let header = ["run"] + (grouped ? ["runs"] : []) + metricNames
+        let body = ordered.map { row in [(row.label == best ? "*" : "") + row.label] + cells(row) }
         switch format {
         case .csv:
-            return ([header] + body).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+            return CSVTable(
+                header: ["run", "best"] + (grouped ? ["runs"] : []) + metricKeys.flatMap { grouped ? [$0, "\($0)_std"] : [$0] },
+                rows: ordered.map { row in
+                    [row.label, String(row.label == best)] + (grouped ? [String(row.runs)] : [])
+                        + zip(row.values, row.deviations).flatMap { grouped ? [CSVTable.field($0), CSVTable.field($1)] : [CSVTable.field($0)] }
+                }).text
         case .markdown:
             let lines = ["| " + header.joined(separator: " | ") + " |", "|" + header.map { _ in "---|" }.joined()]
                 + body.map { "| " + $0.joined(separator: " | ") + " |" }
@@ -155,14 +163,11 @@ public struct Comparison {
     }
 
     /// A row's cells after its label: the run count when grouped, then each metric (mean ± std when grouped).
-    func cells(_ row: Row, missing: String = "–") -> [String] {
+    func cells(_ row: Row) -> [String] {
         (grouped ? [String(row.runs)] : []) + zip(row.values, row.deviations).map { value, deviation in
-            Comparison.number(value, missing: missing) + (deviation.map { " ± " + Comparison.number($0, missing: missing) } ?? "")
+            SignificantDigits.text(value) + (deviation.map { " ± " + SignificantDigits.text($0) } ?? "")
         }
     }
-
-    /// A metric in a table cell: four significant digits, `missing` where there is none.
-    static func number(_ value: Double?, missing: String) -> String { value.map { String(format: "%.4g", $0) } ?? missing }
 
     /// An HTML page with the table and the metrics plotted against the runs — against the number
     /// ending their labels when every label ends in one (λ, n_s), else against their order; grouped
@@ -170,7 +175,7 @@ public struct Comparison {
     public func html(sortedBy column: Column) -> String {
         var page = HTMLReport(title: "Comparison")
         let ordered = sorted(by: column)
-        let best = column == .name ? nil : ordered.first?.label
+        let best = best(by: column)
         page.table(header: ["run"] + (grouped ? ["runs"] : []) + metricNames,
                    rows: ordered.map { row in [(row.label == best ? "* " : "") + row.label] + cells(row) })
         let numeric = rows.compactMap { Double(String($0.label.reversed().prefix { $0.isNumber || $0 == "." }.reversed())) }

@@ -72,6 +72,8 @@ public enum EvaluateStage: Stage {
         public var outsideTrainingRange: Double?
         /// The values of the model's control parameters the condition was rolled out at (its test stage's); nil for a model without controls.
         public var controls: [String: Double]?
+        /// `initial` by the system's initial-parameter names (`{"k": 0.05, "m": 0.45}`); nil in files written before it was recorded.
+        public var parameters: [String: Double]?
 
         public init(source: String, initial: [Double], trajectories: Int, temporalMMDV: Double, temporalMMDU: Double,
                     relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int, constantBaselineMMDV: Double? = nil) {
@@ -104,6 +106,8 @@ public enum EvaluateStage: Stage {
         public var outsideTrainingRange: Double?
         /// The model's training start range.
         public var trainingStartRange: SDECheckpoint.LatentRange?
+        /// The model judged: its train-sde stage, λ, K, diffusion mode and seed; nil in files written before it was recorded.
+        public var model: ModelRecord?
 
         public init(latent: [String], bandwidths: [Double], conditions: [ConditionMetrics], averageMMDV: Double,
                     averageMMDU: Double, relativeError: Double) {
@@ -216,6 +220,7 @@ public enum EvaluateStage: Stage {
                         nonFiniteRollouts: rollout.nonFinite, constantBaselineMMDV: baseline.temporalMMDV)
                     metrics.escapedRollouts = checkpoint.startRange.map { _ in rollout.escaped }
                     metrics.controls = inputs.namedControls(ofTest: testIndex)
+                    metrics.parameters = Dictionary(uniqueKeysWithValues: zip(System.initialParameterNames, key))
                     metrics.mmdScale = scale.spread
                     metrics.relaxationTime = grid[r]
                     metrics.transientError = model.transientError
@@ -241,6 +246,7 @@ public enum EvaluateStage: Stage {
             summary.transientError = EvaluateStage.average(conditions.map(\.transientError))
             summary.noiseFloorTransientError = EvaluateStage.average(conditions.map(\.noiseFloorTransientError))
             summary.trainingStartRange = checkpoint.startRange
+            summary.model = try ModelRecord(inputs.model)
             summary.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(testStarts, dimension: n, lower: $0.lower, upper: $0.upper) }
             let uncovered = conditions.filter { ($0.outsideTrainingRange ?? 0) > 0 }
             if !uncovered.isEmpty {
@@ -266,7 +272,8 @@ public enum EvaluateStage: Stage {
                 ("condition", NumPyArray(samples.condition)),
             ]), as: "samples.npz")
             try run.writeJSON(summary, as: "metrics.json")
-            try run.writeText(EvaluateStage.csv(summary), as: "metrics.csv")
+            try run.writeText(EvaluateStage.conditionsCSV(summary).text, as: "metrics.csv")
+            try run.writeText(EvaluateStage.averageCSV(summary).text, as: "metrics_average.csv")
             try run.writeText(EvaluateStage.report(summary, curves: curves, times: t), as: "report/index.html")
             try run.finish()
             return summary
@@ -316,7 +323,7 @@ public enum EvaluateStage: Stage {
     /// predicted against true, for each test condition.
     static func report(_ summary: Summary, curves: [String: [Double]], times t: Int) -> String {
         var page = HTMLReport(title: "Evaluation")
-        func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "–" }
+        let number = { (value: Double?) in SignificantDigits.text(value) }
         page.paragraph("Latent: \(summary.latent.joined(separator: ", ")). Average MMD² V \(number(summary.averageMMDV)) (noise floor \(number(summary.averageNoiseFloorMMDV))), "
                        + "U \(number(summary.averageMMDU)) (floor \(number(summary.averageNoiseFloorMMDU))); relative error of ensemble means \(number(summary.relativeError)) "
                        + "(floor \(number(summary.noiseFloorRelativeError))); transient error \(number(summary.transientError)) (floor \(number(summary.noiseFloorTransientError))); "
@@ -356,25 +363,43 @@ public enum EvaluateStage: Stage {
         return page.html
     }
 
-    static func csv(_ summary: Summary) -> String {
-        func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
-        // A controls column only for a conditioned model, so that other models' files are as before.
-        let conditioned = summary.conditions.contains { $0.controls != nil }
-        func controls(_ c: ConditionMetrics) -> String {
-            (c.controls ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        }
-        var lines = ["source,initial," + (conditioned ? "controls," : "") + "trajectories,temporal_mmd_v,noise_floor_mmd_v,temporal_mmd_u,noise_floor_mmd_u,relative_error,noise_floor_relative_error,"
-                     + "transient_error,noise_floor_transient_error,relaxation_time,outside_training_range,"
-                     + summary.latent.map { "relative_error_\($0)" }.joined(separator: ",") + ",non_finite_rollouts,escaped_rollouts"]
+    /// `metrics.csv`: one row per condition — its source, initial parameters by name
+    /// (`initial_<name>`), control values (`control_<name>`, conditioned models only), metrics
+    /// and the model's columns (`ModelRecord`), the same in every row.
+    static func conditionsCSV(_ summary: Summary) -> CSVTable {
+        let parameters = (summary.conditions.first?.parameters ?? [:]).keys.sorted()
+        let controls = (summary.conditions.first?.controls ?? [:]).keys.sorted()
+        var table = CSVTable(header: ["source"] + parameters.map { "initial_\($0)" } + controls.map { "control_\($0)" }
+            + ["trajectories", "temporal_mmd_v", "noise_floor_mmd_v", "temporal_mmd_u", "noise_floor_mmd_u", "relative_error",
+               "noise_floor_relative_error", "transient_error", "noise_floor_transient_error", "relaxation_time", "outside_training_range"]
+            + summary.latent.map { "relative_error_\($0)" } + ["non_finite_rollouts", "escaped_rollouts"] + modelColumns)
         for c in summary.conditions {
-            lines.append("\(c.source),\(c.initial.map { String($0) }.joined(separator: " ")),\(conditioned ? controls(c) + "," : "")\(c.trajectories),"
-                         + [c.temporalMMDV, c.noiseFloorMMDV, c.temporalMMDU, c.noiseFloorMMDU, c.relativeError, c.noiseFloorRelativeError,
-                            c.transientError, c.noiseFloorTransientError, c.relaxationTime, c.outsideTrainingRange].map(number).joined(separator: ",") + ","
-                         + c.relativeErrorPerComponent.map { String($0) }.joined(separator: ",") + ",\(c.nonFiniteRollouts),\(c.escapedRollouts.map(String.init) ?? "")")
+            table.rows.append([c.source] + parameters.map { CSVTable.field(c.parameters?[$0]) } + controls.map { CSVTable.field(c.controls?[$0]) }
+                + [String(c.trajectories)]
+                + [c.temporalMMDV, c.noiseFloorMMDV, c.temporalMMDU, c.noiseFloorMMDU, c.relativeError, c.noiseFloorRelativeError,
+                   c.transientError, c.noiseFloorTransientError, c.relaxationTime, c.outsideTrainingRange].map(CSVTable.field)
+                + c.relativeErrorPerComponent.map(CSVTable.field) + [String(c.nonFiniteRollouts), c.escapedRollouts.map(String.init) ?? ""]
+                + modelFields(summary.model))
         }
-        lines.append("average,,," + (conditioned ? "," : "") + [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU, summary.relativeError,
-                                     summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError, nil, summary.outsideTrainingRange]
-                        .map(number).joined(separator: ",") + String(repeating: ",", count: summary.latent.count + 2))
-        return lines.joined(separator: "\n") + "\n"
+        return table
+    }
+
+    /// `metrics_average.csv`: one row, the means over conditions of `metrics.csv`'s metrics, and the model's columns.
+    static func averageCSV(_ summary: Summary) -> CSVTable {
+        CSVTable(header: ["conditions", "average_mmd_v", "noise_floor_mmd_v", "average_mmd_u", "noise_floor_mmd_u", "relative_error",
+                          "noise_floor_relative_error", "transient_error", "noise_floor_transient_error", "outside_training_range"] + modelColumns,
+                 rows: [[String(summary.conditions.count)]
+                     + [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU, summary.relativeError,
+                        summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError, summary.outsideTrainingRange].map(CSVTable.field)
+                     + modelFields(summary.model)])
+    }
+
+    /// The model's columns of both CSV files.
+    static let modelColumns = ["model", "lambda", "lambda_setting", "patches", "diffusion", "model_seed"]
+
+    /// A `ModelRecord` as the fields under `modelColumns` (empty where unknown).
+    static func modelFields(_ model: ModelRecord?) -> [String] {
+        [model?.stage ?? "", CSVTable.field(model?.lambda), model?.lambdaSetting ?? "", model?.patches.map(String.init) ?? "",
+         model?.diffusion ?? "", model?.seed.map(String.init) ?? ""]
     }
 }

@@ -64,7 +64,7 @@ final class ControlParameterCommandTests: CommandTestCase {
         let metrics = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.file("eval/metrics.json"))) as? [String: Any]
         let conditions = try XCTUnwrap(metrics?["conditions"] as? [[String: Any]])
         XCTAssertEqual(conditions.compactMap { ($0["controls"] as? [String: Double])?["temperature"] }, [1.2, 1.6])
-        XCTAssertTrue(try String(contentsOf: dir.file("eval/metrics.csv")).hasPrefix("source,initial,controls,"))
+        XCTAssertTrue(try String(contentsOf: dir.file("eval/metrics.csv")).hasPrefix("source,initial_m0,control_temperature,trajectories,"))
 
         try runMacroscale(["check-dynamics", "--model", path("sde"), "--test", path("test-1.2"), "--test", path("test-1.6"), "--grid-points", "3",
                            "--out", path("dynamics")])

@@ -40,6 +40,21 @@ class CommandTestCase: XCTestCase {
         }
         return binary
     }
+
+    /// The built `macroscale` executable run as a user would: its standard output (standard error
+    /// is left to the test's); fails the test unless it exits with 0.
+    func macroscale(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "macroscale \(arguments.joined(separator: " "))")
+        return output
+    }
 }
 
 final class SimulateCommandTests: CommandTestCase {
@@ -176,7 +191,7 @@ final class LearningChainTests: CommandTestCase {
             print('ok')
             """, [path("evaluate")])
         XCTAssertEqual(output, "ok\n")
-        XCTAssertTrue(try String(contentsOf: dir.file("evaluate/metrics.csv"), encoding: .utf8).hasPrefix("source,initial,trajectories,temporal_mmd_v"))
+        XCTAssertTrue(try String(contentsOf: dir.file("evaluate/metrics.csv"), encoding: .utf8).hasPrefix("source,initial_m0,trajectories,temporal_mmd_v"))
         // The report's SVG figures are well-formed XML.
         let report = try String(contentsOf: dir.file("evaluate/report/index.html"), encoding: .utf8)
         var svgCount = 0
@@ -285,20 +300,6 @@ final class CompareCommandTests: CommandTestCase {
         try JSONEncoder().encode(summary).write(to: dir.file("\(name)/metrics.json"))
     }
 
-    /// The built `macroscale` executable beside the test bundle, run as a user would.
-    func macroscale(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0)
-        return output
-    }
-
     /// The executable runs on the best OpenBLAS kernels the CPU allows, also where OpenBLAS falls
     /// back to generic ones (it restarts itself with OPENBLAS_CORETYPE).
     func testTheExecutableRunsOnTheBestKernelsTheCPUAllows() throws {
@@ -322,10 +323,11 @@ final class CompareCommandTests: CommandTestCase {
 
             """)
         XCTAssertEqual(try macroscale(["compare"] + runs + ["--format", "csv", "--sort", "relative-error", "--labels", "N,L1,L5"]), """
-            run,MMD² V,floor V,MMD² U,floor U,rel. error,floor rel.,transient,floor trans.,rel. error m,rel. error rho
-            *L5,0.05,,0.02,,0.005,,,,0.005,0.01
-            L1,0.12,,0.08,,0.02,,,,0.02,0.04
-            N,0.3,,0.25,,0.15,,,,0.15,0.3
+            run,best,average_mmd_v,noise_floor_mmd_v,average_mmd_u,noise_floor_mmd_u,relative_error,noise_floor_relative_error,\
+            transient_error,noise_floor_transient_error,relative_error_m,relative_error_rho
+            L5,true,0.05,,0.02,,0.005,,,,0.005,0.01
+            L1,false,0.12,,0.08,,0.02,,,,0.02,0.04
+            N,false,0.3,,0.25,,0.15000000000000002,,,,0.15000000000000002,0.30000000000000004
 
             """)
         // Names sort with numbers by value: 5 before 10.
@@ -347,13 +349,21 @@ final class CompareCommandTests: CommandTestCase {
         try writeMetrics("evaluate-8-10", mmdV: 0.5, mmdU: 0.1, relative: [0.1], transient: 1)
         let runs = ["evaluate-8-10", "evaluate-16-10", "evaluate-16-11", "evaluate-16-12"].map(path)
         // Means 0.2, 0.04, 0.03, 0.5; sample stds 0.1, 0.02, √(0.0014/2) = 0.02646, √(0.26/2) = 0.3606; floors equal, std 0.
-        XCTAssertEqual(try macroscale(["compare"] + runs + ["--group-suffix", "--format", "csv", "--sort", "transient-error"]), """
-            run,runs,MMD² V,MMD² V std,floor V,floor V std,MMD² U,MMD² U std,floor U,floor U std,rel. error,rel. error std,floor rel.,floor rel. std,\
-            transient,transient std,floor trans.,floor trans. std,rel. error m,rel. error m std,rel. error rho,rel. error rho std
-            *evaluate-16,3,0.2,0.1,0.01,0,0.04,0.02,0,0,0.03,0.02646,0.001,0,0.5,0.3606,0.02,0,0.03,0.02646,0.06,0.05292
-            evaluate-8,1,0.5,,0.01,,0.1,,0,,0.1,,0.001,,1,,0.02,,0.1,,0.2,
-
-            """)
+        let csv = try macroscale(["compare"] + runs + ["--group-suffix", "--format", "csv", "--sort", "transient-error"])
+            .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(csv.first, ["run", "best", "runs", "average_mmd_v", "average_mmd_v_std", "noise_floor_mmd_v", "noise_floor_mmd_v_std",
+                                   "average_mmd_u", "average_mmd_u_std", "noise_floor_mmd_u", "noise_floor_mmd_u_std", "relative_error", "relative_error_std",
+                                   "noise_floor_relative_error", "noise_floor_relative_error_std", "transient_error", "transient_error_std",
+                                   "noise_floor_transient_error", "noise_floor_transient_error_std", "relative_error_m", "relative_error_m_std",
+                                   "relative_error_rho", "relative_error_rho_std"])
+        XCTAssertEqual(csv.dropFirst().map { Array($0.prefix(3)) }, [["evaluate-16", "true", "3"], ["evaluate-8", "false", "1"]])
+        let expected: [[Double?]] = [[0.2, 0.1, 0.01, 0, 0.04, 0.02, 0, 0, 0.03, 0.02646, 0.001, 0, 0.5, 0.3606, 0.02, 0, 0.03, 0.02646, 0.06, 0.05292],
+                                     [0.5, nil, 0.01, nil, 0.1, nil, 0, nil, 0.1, nil, 0.001, nil, 1, nil, 0.02, nil, 0.1, nil, 0.2, nil]]
+        for (row, values) in zip(csv.dropFirst(), expected) {
+            for (field, value) in zip(row.dropFirst(3), values) {
+                if let value { XCTAssertEqual(try XCTUnwrap(Double(field)), value, accuracy: 5e-5, "\(row)") } else { XCTAssertEqual(field, "", "\(row)") }
+            }
+        }
         XCTAssertTrue(try macroscale(["compare"] + runs + ["--group-suffix"]).contains("*evaluate-16     3  0.2 ± 0.1"))
         XCTAssertEqual(try macroscale(["compare"] + runs).split(separator: "\n").count, 6, "without the flag, one row per run")
         XCTAssertEqual(Comparison.seedless("evaluate-16-10"), "evaluate-16")

@@ -187,10 +187,7 @@ final class AlloyKineticsTests: XCTestCase {
         let geometry = TestLattice(shape: [6, 6, 6])
         let model = AlloyModel(cells: 6, temperature: 2000)
         let origin = [5, 1, 4], size = [3, 2, 3]
-        func inside(_ site: Int) -> Bool {
-            let cell = geometry.voxel(site).map { $0 / 2 }
-            return (0..<3).allSatisfy { ((cell[$0] - origin[$0]) % 6 + 6) % 6 < size[$0] }
-        }
+        let inside = { geometry.isInBlock($0, origin: origin, size: size) }
         for boundary in [RegionBoundary.periodicWindow, .frozenHalo] {
             let start = geometry.randomOccupation(vacancies: 30, niobium: 130, molybdenum: 130, seed: 8)
             var configuration = Grid(components: 2, spatialShape: [6, 6, 6], values: start)
@@ -208,10 +205,7 @@ final class AlloyKineticsTests: XCTestCase {
         let geometry = TestLattice(shape: [6, 6, 6])
         let model = AlloyModel(cells: 6, temperature: 2000)
         let origin = [5, 1, 4], size = [2, 2, 2]
-        func inside(_ site: Int) -> Bool {
-            let cell = geometry.voxel(site).map { $0 / 2 }
-            return (0..<3).allSatisfy { ((cell[$0] - origin[$0]) % 6 + 6) % 6 < size[$0] }
-        }
+        let inside = { geometry.isInBlock($0, origin: origin, size: size) }
         let start = geometry.randomOccupation(vacancies: 12, niobium: 140, molybdenum: 140, seed: 10)
         var configuration = Grid(components: 2, spatialShape: [6, 6, 6], values: start)
         _ = model.evolveRegion(&configuration, origin: origin, size: size, for: .steps(2000), boundary: .roaming,
@@ -225,6 +219,15 @@ final class AlloyKineticsTests: XCTestCase {
 }
 
 extension TestLattice {
+    /// Whether `site` lies in the block of `size` cells at `origin`, wrapping periodically.
+    func isInBlock(_ site: Int, origin: [Int], size: [Int]) -> Bool {
+        let cell: [Int] = voxel(site).map { $0 / 2 }
+        return (0..<3).allSatisfy { (axis: Int) -> Bool in
+            let extent = shape[axis], offset = (cell[axis] - origin[axis]) % extent
+            return (offset + extent) % extent < size[axis]
+        }
+    }
+
     /// The squared voxel distance between two sites, shortest periodic image per axis.
     func squaredDistance(_ a: Int, _ b: Int) -> Int {
         zip(zip(voxel(a), voxel(b)), shape).reduce(0) { sum, pair in

@@ -34,6 +34,9 @@ struct SimulateAlloy: SystemSimulation {
     @Option(help: "The NNK network's weights (.npz), for --barriers nnk.")
     var nnkWeights: String?
 
+    @Option(help: "Pair-model parameters (JSON: baseBarrier and the six pairEnergies, eV; e.g. Data/alloy/pair-illustrative.json), for --barriers pair; default the built-in ones.")
+    var pairParameters: String?
+
     @Option(help: "A LAMMPS text dump (id, type, x y z in Å; types 1 Nb, 2 Mo, 3 Ta) every run starts from.")
     var initialDump: String?
 
@@ -47,6 +50,7 @@ struct SimulateAlloy: SystemSimulation {
         guard (barriers == "nnk") == (nnkWeights != nil) else {
             throw ValidationError(barriers == "nnk" ? "--barriers nnk needs --nnk-weights PATH" : "--nnk-weights is only read with --barriers nnk")
         }
+        guard barriers == "pair" || pairParameters == nil else { throw ValidationError("--pair-parameters is only read with --barriers pair") }
         if initialDump != nil, vacancies != nil {
             throw ValidationError("--vacancies is not read with --initial-dump: the vacancies are the dump's empty sites")
         }
@@ -61,6 +65,7 @@ struct SimulateAlloy: SystemSimulation {
         if let cells { values["cells"] = .number(Double(cells)) }
         if let vacancies { values["vacancies"] = .number(Double(vacancies)) }
         if let nnkWeights { values["nnkWeights"] = .string(nnkWeights) }
+        if let pairParameters { values["pairParameters"] = .string(pairParameters) }
         if let initialDump {
             values["initialDump"] = .string(initialDump)
             values["latticeConstant"] = .number(latticeConstant)

@@ -148,8 +148,8 @@ public enum EvolveStage: Stage {
                                                                    for: leg, boundary: boundary, random: random))
                     recorded.append(configuration.patch(origin: origins[patch], size: patchShape))
                 }
-                let changes = boundary == .roaming ? zip(snapshots[j].values, configuration.values).enumerated().filter { $1.0 != $1.1 }.map { ($0, $1.1) } : []
-                return (recorded: recorded, times: times, patch: patch, changes: changes)
+                return (recorded: recorded, times: times, patch: patch,
+                        changes: boundary == .roaming ? changedSites(from: snapshots[j].values, to: configuration.values) : [])
             }
             progress.advance()
             return replicas
@@ -174,5 +174,12 @@ public enum EvolveStage: Stage {
             ("snapshotIndex", NumPyArray(indices.flatMap { [Int64](repeating: Int64($0), count: settings.replicas) })),
         ] + midway + changes), as: "evolved.npz")
         return try stage.finish()
+    }
+
+    /// The sites whose values differ between `before` and `after` (arrays of one length), with their values after.
+    private static func changedSites<Site: Equatable>(from before: [Site], to after: [Site]) -> [(Int, Site)] {
+        var changes: [(Int, Site)] = []
+        for site in before.indices where before[site] != after[site] { changes.append((site, after[site])) }
+        return changes
     }
 }

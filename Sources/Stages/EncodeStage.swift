@@ -110,7 +110,7 @@ public enum EncodeStage: Stage {
         let patchShape = evolved.patchShape
         let weights = try evolved.richardsonWeights(source: evolve.file.path)
         let start = try phi(snapshots, system)
-        let measured = try PatchMeasurement(system, snapshots: snapshots, patches: evolved, phi: phi)
+        let measured = try PatchMeasurement(system, snapshots: snapshots, start: start, patches: evolved, phi: phi)
         let n = latentNames.count
         // One pair per snapshot: the replicas' increments, times and variance factors averaged
         // (R independent estimates: the mean's variance is 1/R of theirs).

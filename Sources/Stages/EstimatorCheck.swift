@@ -114,7 +114,9 @@ public enum EstimatorCheck: Stage {
                                  config: ["system": .object(system.configuration), "samples": .number(Double(count)),
                                           "estimator": .string(weights == nil ? "single" : "richardson")],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
-        let measured = try PatchMeasurement(system, snapshots: Array(snapshots.prefix(count)), patches: patches) { configurations, system in
+        let checked = Array(snapshots.prefix(count))
+        let start = checked.map(system.observables(of:))
+        let measured = try PatchMeasurement(system, snapshots: checked, start: start, patches: patches) { configurations, system in
             configurations.map(system.observables(of:))
         }
         let progress = Progress("evolve whole systems", total: count)
@@ -125,7 +127,7 @@ public enum EstimatorCheck: Stage {
             let times = patches.midway.map { [$0.dt[e], patches.dt[e]] } ?? [patches.dt[e]]
             let recorded = system.wholeSystemStates(from: snapshots[j], at: times, random: random).map(system.observables(of:))
             let partial = estimatedIncrement(before: measured.before[e], midway: measured.midway?[e], after: measured.after[e], weights: weights?[e])
-            let full = estimatedIncrement(before: system.observables(of: snapshots[j]), midway: recorded.count == 2 ? recorded[0] : nil,
+            let full = estimatedIncrement(before: start[j], midway: recorded.count == 2 ? recorded[0] : nil,
                                           after: recorded[recorded.count - 1], weights: weights?[e])
             progress.advance()
             return (partial, full)

@@ -20,9 +20,9 @@ struct PatchMeasurement<System: MicroscopicSystem> {
     var patchAfter: [[Double]]
 
     /// φ of the patches evolved from `snapshots` (the first snapshots of `patches`, all
-    /// their entries), as the estimator reads them; `phi` maps configurations of the given
-    /// system's size.
-    init(_ system: System, snapshots: [Grid<System.Site>], patches: EvolvedPatches<System.Site>,
+    /// their entries), as the estimator reads them; `start` is φ of the snapshots, `phi` maps
+    /// configurations of the given system's size.
+    init(_ system: System, snapshots: [Grid<System.Site>], start: [[Double]], patches: EvolvedPatches<System.Site>,
          phi: ([Grid<System.Site>], System) throws -> [[Double]]) throws {
         let entries = snapshots.count * patches.replicas
         let patchSystem = system.resized(to: patches.patchShape)
@@ -34,32 +34,26 @@ struct PatchMeasurement<System: MicroscopicSystem> {
             return
         }
         let k = Double(try Tiling(large: system.spatialShape, patch: patches.patchShape).patches)
-        /// K·φ of every entry's snapshot with `recorded[e]` written in at the entry's origin, a
-        /// snapshot's worth of entries at a time.
-        func inPlace(_ recorded: [Grid<System.Site>]) throws -> [[Double]] {
+        /// K·φ of every entry's snapshot as `write` changes it, a snapshot's entries at a time.
+        func inPlace(_ write: (inout Grid<System.Site>, Int) -> Void) throws -> [[Double]] {
             try snapshots.indices.flatMap { j in
-                let entries = patches.entries(ofSnapshot: j)
-                let whole = entries.map { e in
+                let whole = patches.entries(ofSnapshot: j).map { e in
                     var configuration = snapshots[j]
-                    configuration.insert(recorded[e], at: patches.origin[e])
+                    write(&configuration, e)
                     return configuration
                 }
                 return try phi(whole, system).map { $0.map { k * $0 } }
             }
         }
-        before = try inPlace(patches.before)
-        midway = try patches.midway.map { try inPlace($0.patches) }
+        // Written back at its origin, the patch before δt is the snapshot itself.
+        before = snapshots.indices.flatMap { j in [[Double]](repeating: start[j].map { k * $0 }, count: patches.replicas) }
+        midway = try patches.midway.map { midway in try inPlace { $0.insert(midway.patches[$1], at: patches.origin[$1]) } }
         if let changes = patches.changes {
-            after = try snapshots.indices.flatMap { j in
-                let whole = patches.entries(ofSnapshot: j).map { e in
-                    var configuration = snapshots[j]
-                    for change in changes[e] { configuration.values[change.site] = change.value }
-                    return configuration
-                }
-                return try phi(whole, system).map { $0.map { k * $0 } }
+            after = try inPlace { configuration, e in
+                for change in changes[e] { configuration.values[change.site] = change.value }
             }
         } else {
-            after = try inPlace(patches.after)
+            after = try inPlace { $0.insert(patches.after[$1], at: patches.origin[$1]) }
         }
     }
 }

@@ -35,7 +35,7 @@ final class PatchMeasurementTests: XCTestCase {
     /// boundary included — and the naive baseline still reads the tile alone.
     func testAlloyPatchesAreMeasuredInTheLargeLattice() throws {
         let (model, snapshots, patches) = evolvedAlloy()
-        let measured = try PatchMeasurement(model, snapshots: snapshots, patches: patches) { grids, system in grids.map(system.observables(of:)) }
+        let measured = try PatchMeasurement(model, snapshots: snapshots, start: snapshots.map(model.observables(of:)), patches: patches) { grids, system in grids.map(system.observables(of:)) }
         var differsFromTheTileAlone = false
         for e in 0..<4 {
             var whole = snapshots[e / 2]
@@ -59,7 +59,7 @@ final class PatchMeasurementTests: XCTestCase {
         _ = model.evolveRegion(&evolved, origin: [4, 0], size: [4, 4], for: .steps(16), boundary: .frozenHalo, random: random)
         let patches = EvolvedPatches(before: [snapshot.patch(origin: [4, 0], size: [4, 4])], after: [evolved.patch(origin: [4, 0], size: [4, 4])],
                                      origin: [[4, 0]], dt: [1])
-        let measured = try PatchMeasurement(model, snapshots: [snapshot], patches: patches) { grids, system in grids.map(system.observables(of:)) }
+        let measured = try PatchMeasurement(model, snapshots: [snapshot], start: [model.observables(of: snapshot)], patches: patches) { grids, system in grids.map(system.observables(of:)) }
         XCTAssertEqual(measured.before[0], model.observables(of: patches.before[0]))
         XCTAssertEqual(measured.after[0], model.observables(of: patches.after[0]))
     }
@@ -91,7 +91,7 @@ final class PatchMeasurementTests: XCTestCase {
             leftTheTile = leftTheTile || tileOnly != whole
         }
         XCTAssertTrue(leftTheTile, "in 300 hops some vacancy leaves its 3³-cell tile")
-        let measured = try PatchMeasurement(model, snapshots: snapshots, patches: patches) { grids, system in grids.map(system.observables(of:)) }
+        let measured = try PatchMeasurement(model, snapshots: snapshots, start: snapshots.map(model.observables(of:)), patches: patches) { grids, system in grids.map(system.observables(of:)) }
         for e in 0..<6 {
             var whole = snapshots[e / 2]
             for change in changes[e] { whole.values[change.site] = change.value }

@@ -9,8 +9,8 @@ import Foundation
 /// pair is given once). Every number must be finite, E₀ in (0, 5] eV and |ε| ≤ 1 eV; a missing or
 /// unknown key is refused by name.
 extension PairBarrierModel {
-    /// The pairs a parameter file names, in the order of the 3 × 3 table's upper triangle.
-    static let parameterPairs = ["NbNb", "NbMo", "NbTa", "MoMo", "MoTa", "TaTa"]
+    /// The pairs a parameter file names (`NbNb` … `TaTa`), those of the SRO parameters.
+    static let parameterPairs = ShortRangeOrder.pairs.map { "\($0.0.symbol)\($0.1.symbol)" }
 
     /// Reads the model from the JSON `data`; `source` names the file in errors.
     public init(parameters data: Data, source: String) throws {
@@ -30,10 +30,11 @@ extension PairBarrierModel {
             throw ArtifactError(source, "pairEnergies must give exactly \(Self.parameterPairs.joined(separator: ", "))")
         }
         var table = [Double](repeating: 0, count: 9)
-        for (k, name) in Self.parameterPairs.enumerated() {
+        for (name, (i, j)) in zip(Self.parameterPairs, ShortRangeOrder.pairs) {
             let value = try number(pairs[name], "pairEnergies.\(name)")
             guard abs(value) <= 1 else { throw ArtifactError(source, "pairEnergies.\(name) must lie in [−1, 1] eV; got \(value)") }
-            let (a, b) = [(0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)][k]
+            // Element codes 1…3 index the table from 0.
+            let (a, b) = (Int(i.rawValue) - 1, Int(j.rawValue) - 1)
             table[3 * a + b] = value
             table[3 * b + a] = value
         }

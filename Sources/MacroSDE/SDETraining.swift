@@ -40,6 +40,17 @@ public struct PairSet {
     /// Every pair, as one batch.
     public var all: PairBatch { PairBatch(start: start, next: next, dt: dt, varianceFactor: varianceFactor, controls: controls) }
 
+    /// The variance of each latent component's increment z_next − z_t over the pairs (population
+    /// variance, in Double): the scale of the likelihood's covariance A.
+    public var incrementVariances: [Double] {
+        let n = start.itemCount
+        return (0..<n).map { i in
+            let increments = (0..<count).map { Double(next.data[$0 * n + i]) - Double(start.data[$0 * n + i]) }
+            let mean = increments.reduce(0, +) / Double(count)
+            return increments.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count)
+        }
+    }
+
     /// These pairs followed by `other`'s (the same latent dimension and number of controls).
     public func followed(by other: PairSet) -> PairSet {
         precondition(start.itemCount == other.start.itemCount && controlCount == other.controlCount, "pair sets of different shapes")

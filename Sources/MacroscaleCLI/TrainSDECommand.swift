@@ -32,8 +32,8 @@ struct TrainSDE: ParsableCommand {
     var hidden = "64,64,64"
     @Option(help: "Covariance scale λ: a number, K for the pairs' number of patches (partial estimator), or a multiple of it (0.5K).")
     var lambda = CovarianceScale.value(1)
-    @Option(help: "Regularisation ε on the diagonal of the covariance.")
-    var epsilon = 1e-4
+    @Option(help: "Regularisation ε on the diagonal of the covariance: a number (the reference: 1e-4), or auto, 0.01 × the smallest variance of a latent component's increment over the training pairs.")
+    var epsilon = CovarianceRegularisation.auto
     @Option(help: "Epochs.")
     var epochs = 100
     @Option(help: "Pairs per batch.")
@@ -81,4 +81,5 @@ struct TrainSDE: ParsableCommand {
 
 extension DiffusionMode: ExpressibleByArgument {}
 extension CovarianceScale: ExpressibleByArgument {}
+extension CovarianceRegularisation: ExpressibleByArgument {}
 extension ConstantDiffusionStart: ExpressibleByArgument {}

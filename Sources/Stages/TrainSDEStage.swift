@@ -21,7 +21,7 @@ public struct SDEFitting: StageSettings {
     public var hidden = [64, 64, 64]
     public var constantStart = ConstantDiffusionStart.ones
     public var lambda = CovarianceScale.value(1)
-    public var epsilon = 1e-4
+    public var epsilon = CovarianceRegularisation.auto
     public var epochs = 100
     public var batchSize = 1024
     public var learningRate = 1e-3
@@ -33,7 +33,7 @@ public struct SDEFitting: StageSettings {
 
     public func validate() throws {
         if case .value(let value) = lambda { try SettingsError.require(value > 0 && value.isFinite, "λ must be positive and finite, or K; got \(value)") }
-        try SettingsError.require(epsilon > 0 && epsilon.isFinite, "ε must be positive and finite; got \(epsilon)")
+        if case .value(let value) = epsilon { try SettingsError.require(value > 0 && value.isFinite, "ε must be positive and finite, or auto; got \(value)") }
         try SettingsError.require(epochs >= 1 && batchSize >= 1, "epochs and the batch size must be at least 1")
         try SettingsError.require(learningRate > 0 && learningRate.isFinite, "the learning rate must be positive and finite; got \(learningRate)")
         try SettingsError.require(!hidden.isEmpty && hidden.allSatisfy { (1...65536).contains($0) }, "hidden widths must be between 1 and 65536, e.g. 64,64,64; got \(hidden)")
@@ -42,7 +42,7 @@ public struct SDEFitting: StageSettings {
 
     var configuration: JSONValue {
         ["mode": .string(mode.rawValue), "hidden": .array(hidden.map { .number(Double($0)) }),
-         "constantStart": .string(constantStart.rawValue), "lambda": .string(lambda.description), "epsilon": .number(epsilon),
+         "constantStart": .string(constantStart.rawValue), "lambda": .string(lambda.description), "epsilon": .string(epsilon.description),
          "epochs": .number(Double(epochs)), "batchSize": .number(Double(batchSize)), "learningRate": .number(learningRate),
          "rescaleTime": .bool(rescaleTime), "averagedEpochs": .number(Double(averagedEpochs))]
     }
@@ -117,9 +117,11 @@ public enum TrainSDEStage: Stage {
         var pairs = inputs.trainingPairs
         var validation = inputs.validationPairs
         let lambda = settings.lambda.resolved(patches: inputs.patches ?? 0)
+        let epsilon = try settings.epsilon.resolved(for: pairs, names: inputs.lineage?.names)
         let timeScale = settings.rescaleTime ? pairs.dt.reduce(0, +) / Double(pairs.count) : 1
         let controls = inputs.lineage.flatMap { $0.controls.isEmpty ? nil : ControlParameters(names: $0.controls, fittedTo: pairs.controls) }
         var config: [String: JSONValue] = ["sde": settings.configuration, "timeScale": .number(timeScale), "lambda": .number(lambda),
+                                           "epsilon": .number(epsilon),
                                            "lineage": inputs.lineage?.json ?? .null]
         if let controls {
             config["controls"] = ["names": .array(controls.names.map { .string($0) }), "mean": .array(controls.mean.map { .number($0) }),
@@ -131,13 +133,13 @@ public enum TrainSDEStage: Stage {
         if let unscaled = validation?.dt { validation?.dt = unscaled.map { $0 / timeScale } }
         let model = SDEModel(dimension: pairs.start.itemCount, controls: controls, mode: settings.mode, hidden: settings.hidden,
                              constantStart: settings.constantStart, random: RandomStream(seed: seed, stage: "sde-init"))
-        let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: lambda, epsilon: settings.epsilon, timeScale: timeScale,
+        let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: lambda, epsilon: epsilon, timeScale: timeScale,
                                        startRange: .init(of: pairs.start), trainingStep: pairs.dt.reduce(0, +) / Double(pairs.count))
         var training = SDETraining()
         training.epochs = settings.epochs
         training.batchSize = settings.batchSize
         training.learningRate = settings.learningRate
-        training.likelihood = GaussianLikelihood(lambda: lambda, epsilon: settings.epsilon)
+        training.likelihood = GaussianLikelihood(lambda: lambda, epsilon: epsilon)
         training.seed = seed
         training.averagedEpochs = settings.averagedEpochs
         let modelURL = directory.appendingPathComponent(ModelSource.fileName)

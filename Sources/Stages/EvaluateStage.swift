@@ -170,7 +170,11 @@ public enum EvaluateStage: Stage {
                 guard records >= 2 else { throw ArtifactError(file.path, "has \(records) record per run; a trajectory needs at least 2") }
                 gridLength = records
                 let latents = try map.phi(trajectories.states, testSystem)
+                // Two phases per condition: the rollouts, then the metrics (MMD², errors, noise floor, baseline).
+                let progress = Progress("evaluate \(test.stage.directory.lastPathComponent) (rollouts, metrics per condition)",
+                                        total: 2 * trajectories.conditions.count)
                 for (key, members) in trajectories.conditions {
+                    let conditionName = key.isEmpty ? "the condition" : ControlParameterNames.describe(System.initialParameterNames, key)
                     guard members.count >= 2 else {
                         throw ArtifactError(file.path, "test condition \(key) has \(members.count) trajectory; MMD needs at least 2")
                     }
@@ -181,6 +185,8 @@ public enum EvaluateStage: Stage {
                                               steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
                                               substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds,
                                               seed: seed &+ UInt64(conditions.count))
+                    progress.show("\(conditionName): \(members.count) rollouts done")
+                    progress.advance()
                     let predicted = rollout.trajectories.data.map(Double.init)
                     let finitePredicted = EvaluateStage.finiteTrajectories(predicted, size: records * n)
                     guard finitePredicted.count >= 2 * records * n else {
@@ -233,7 +239,10 @@ public enum EvaluateStage: Stage {
                     testStarts += starts
                     metrics.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(starts, dimension: n, lower: $0.lower, upper: $0.upper) }
                     conditions.append(metrics)
+                    progress.show("\(conditionName): MMD² V \(SignificantDigits.text(model.temporalMMDV)) (floor \(SignificantDigits.text(floor?.temporalMMDV)))")
+                    progress.advance()
                 }
+                progress.finish()
             }
             let count = Double(conditions.count)
             var summary = Summary(latent: map.names, bandwidths: bandwidths, conditions: conditions,

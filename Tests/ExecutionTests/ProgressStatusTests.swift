@@ -3,13 +3,8 @@ import XCTest
 
 /// The status a loop shows after its count: set before a step, it is on that step's line and the final one.
 final class ProgressStatusTests: XCTestCase {
-    final class Harness: @unchecked Sendable {
-        var now = 0.0
-        var lines: [String] = []
-    }
-
     func testStatusFollowsTheCountFromTheNextLineOn() {
-        let harness = Harness()
+        let harness = ProgressTests.Harness()
         let progress = Progress("train-sde", total: 3, interactive: false, sparseInterval: 10, clock: { harness.now }, output: { harness.lines.append($0) })
         harness.now = 1
         progress.show(Progress.losses(training: -35.58923, validation: -36.58594))
@@ -24,7 +19,7 @@ final class ProgressStatusTests: XCTestCase {
     }
 
     func testNoStatusLeavesTheLineAsItWas() {
-        let harness = Harness()
+        let harness = ProgressTests.Harness()
         let progress = Progress("x", total: 1, interactive: false, clock: { harness.now }, output: { harness.lines.append($0) })
         harness.now = 0.5
         progress.show("")

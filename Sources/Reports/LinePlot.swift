@@ -31,7 +31,9 @@ public struct LinePlot {
 
     /// A horizontal line across the axes at `y` (a reference run, a noise floor), grey, named in the legend.
     public struct Reference {
+        /// The legend's text.
         public var name: String
+        /// The height of the line, in data units (a non-finite one is not drawn).
         public var y: Double
 
         public init(name: String, y: Double) {
@@ -44,6 +46,7 @@ public struct LinePlot {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
+    /// Horizontal lines drawn over the series.
     public var references: [Reference] = []
     /// The size of the axes' area, without the margins and the legend.
     public var width = 420.0

@@ -10,13 +10,16 @@ public struct EvaluatedRun {
         public let description: String
     }
 
+    /// The run's row label (`--labels`, or its directory name).
     public var label: String
+    /// Its `metrics.json`.
     public var summary: EvaluateStage.Summary
     /// The `metrics.json` file read.
     public var file: URL
     /// The model, from the train-sde stage the evaluate manifest names as its first input; nil
     /// (with `unreadable` saying why) where that manifest or stage is gone.
     public var model: ModelDescription?
+    /// Why the manifests could not be read; nil when they could.
     public var unreadable: String?
     /// The `config` of every other stage the evaluate manifest names (the test simulate stages).
     public var tests: [JSONValue] = []

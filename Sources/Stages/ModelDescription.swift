@@ -6,6 +6,7 @@ import Reports
 /// small system's sites, from the upsample stage its training pairs descend from), whether it was
 /// trained on naive pairs, and its train-sde manifest's settings — everything read from manifests.
 public struct ModelDescription: Sendable {
+    /// λ, K, diffusion mode and seed, as `metrics.json` records them.
     public var record: ModelRecord
     /// n_s: the sites of the small system the training snapshots were upsampled from; nil where no
     /// upsample stage is found upstream of the model.
@@ -37,7 +38,17 @@ public struct ModelDescription: Sendable {
             let stage = queue.removeFirst()
             guard seen.insert(stage.path).inserted, let manifest = try? StageManifest.read(from: stage) else { continue }
             if manifest.stage == "upsample", case .object(let config) = manifest.config, case .array(let shape)? = config["smallShape"] {
-                return shape.reduce(1) { product, extent in if case .number(let n) = extent { product * Int(n) } else { product } }
+                // Whole positive extents only, and a product that fits: a damaged manifest gives "unknown", not a trap.
+                let extents = shape.compactMap { extent -> Int? in
+                    guard case .number(let n) = extent, n >= 1, n <= 1e9, n == n.rounded() else { return nil }
+                    return Int(n)
+                }
+                guard extents.count == shape.count, !extents.isEmpty else { return nil }
+                let product = extents.reduce((1, false)) { partial, extent in
+                    let next = partial.0.multipliedReportingOverflow(by: extent)
+                    return (next.partialValue, partial.1 || next.overflow)
+                }
+                return product.1 ? nil : product.0
             }
             queue += manifest.inputs.map { RelativePath.resolve($0.path, in: stage).deletingLastPathComponent() }
         }

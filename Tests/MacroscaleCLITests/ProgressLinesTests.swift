@@ -28,4 +28,21 @@ final class ProgressLinesTests: CommandTestCase {
                           "no metrics line with MMD² V \(value) for \(stage):\n\(errors)")
         }
     }
+
+    func testClosureTrainingLinesShowTheLossAndValidationLoss() throws {
+        for arguments in [
+            ["simulate", "predator-prey", "--points", "20", "--runs", "4", "--steps", "20", "--out", path("sim")],
+            ["simulate", "predator-prey", "--points", "40", "--runs", "2", "--steps", "5", "--pairs", "--seed", "2", "--out", path("val")],
+            ["upsample", "--input", path("sim"), "--target-size", "40", "--snapshots", "60", "--relax-steps", "0", "--out", path("up")],
+        ] {
+            try runMacroscale(arguments)
+        }
+        let (status, errors) = try runExecutable(["train-closure", "--input", path("up"), "--validation", path("val"), "--patch-size", "10",
+                                                  "--epochs", "2", "--batch-size", "20", "--out", path("closure")])
+        XCTAssertEqual(status, 0, errors)
+        let history = try NPZArchive.read(dir.file("closure/history.npz"))
+        let (loss, validation) = (try history.array("trainingLoss").doubleValues()[1], try history.array("validationLoss").doubleValues()[1])
+        let expected = "; loss \(String(format: "%.4g", loss)), validation \(String(format: "%.4g", validation))"
+        XCTAssertTrue(errors.split(separator: "\n").contains { $0.contains("(100%) in ") && $0.hasSuffix(expected) }, "no final line ending in '\(expected)':\n\(errors)")
+    }
 }

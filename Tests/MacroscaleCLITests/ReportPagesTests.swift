@@ -101,6 +101,13 @@ final class ReportPagesTests: CommandTestCase {
         XCTAssertTrue(refused.contains("run 'copied'") && refused.contains("no parameter 'n_s'") && refused.contains("manifests could not be read"), refused)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.html")))
         XCTAssertTrue(compareRefusal([path("run/evaluate"), "--parameter", "n_s"]).contains("give --html too"))
+        // Grouped rows: runs of one row must agree on the parameter; when they do, the row is one point with a band.
+        let mixed = compareRefusal([path("run/evaluate"), path("run/evaluate-2"), "--labels", "run-1,run-2", "--group-suffix", "--html", path("g.html")])
+        XCTAssertTrue(mixed.contains("the runs of row 'run' differ in lambda"), mixed)
+        _ = try macroscale(["compare", path("run/evaluate"), path("run/evaluate-2"), "--labels", "run-1,run-2", "--group-suffix",
+                            "--html", path("g.html"), "--parameter", "n_s"])
+        let grouped = try XCTUnwrap(Self.figures(try page("g.html")).first { $0.contains("Average MMD²") })
+        XCTAssertEqual(grouped.components(separatedBy: "<polygon").count - 1, 4, "a mean ± std band for each of the four series")
     }
 
     /// Chromium, where installed (`scripts/setup-system` installs it as root); nil skips the test

@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "MacroSDETests", dependencies: ["MacroSDE", "Learning", "Linalg", "Random", "TestSupport"]),
         .testTarget(name: "ClosureTests", dependencies: ["Closure", "Systems", "Learning", "Random"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Artifacts", "Random", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"], exclude: ["tiny-curie-weiss.yaml", "tiny-ising.yaml", "tiny-predator-prey.yaml"]),
         .testTarget(name: "StagesTests", dependencies: ["Stages", "Systems", "Artifacts", "Execution", "MacroSDE", "Learning", "TestSupport"]),
         .testTarget(name: "MacroscaleCLITests", dependencies: ["MacroscaleCLI", "Artifacts", "Execution", "Linalg", "Metrics", "Pipeline", "Reports", "Stages", "TestSupport"]),

@@ -4,7 +4,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Progress of a long loop, reported on standard error as count, rate and estimated time left.
+/// Progress of a long loop, reported on standard error as count, rate and estimated time left,
+/// followed by a status the loop sets (`loss -35.59, validation -36.59`; `condition m0 = 0.6: MMD²`).
 ///
 /// On a terminal the line is redrawn in place (at most ten times a second); otherwise a line is
 /// printed at most every `sparseInterval` seconds and at the end, so logs stay short. Nothing is
@@ -21,6 +22,7 @@ public final class Progress: Sendable {
         var done = 0
         var lastReport: Double = -.infinity
         var finished = false
+        var status = ""
     }
 
     private let label: String
@@ -58,9 +60,19 @@ public final class Progress: Sendable {
             let due = interactive ? now - state.lastReport >= 0.1 : now - state.lastReport >= sparseInterval
             guard due, state.done < total, !Progress.quiet else { return nil }
             state.lastReport = now
-            return render(done: state.done, now: now)
+            return render(done: state.done, now: now, status: state.status)
         }
         if let line { emit(line, final: false) }
+    }
+
+    /// Sets the status shown after the count from the next line on (empty: none).
+    public func show(_ status: String) {
+        state.withLock { $0.status = status }
+    }
+
+    /// `loss -35.59, validation -36.59` (four significant digits; the validation part only when there is one), for `show`.
+    public static func losses(training: Double, validation: Double?) -> String {
+        "loss \(String(format: "%.4g", training))" + (validation.map { ", validation \(String(format: "%.4g", $0))" } ?? "")
     }
 
     /// Reports the final count and elapsed time (once).
@@ -69,7 +81,7 @@ public final class Progress: Sendable {
         let line: String? = state.withLock { state in
             guard !state.finished, !Progress.quiet else { return nil }
             state.finished = true
-            return render(done: state.done, now: now)
+            return render(done: state.done, now: now, status: state.status)
         }
         if let line { emit(line, final: true) }
     }
@@ -82,8 +94,9 @@ public final class Progress: Sendable {
         }
     }
 
-    /// `label: done/total (percent) rate/s, ETA` while running; `label: done/total in elapsed` at the end.
-    func render(done: Int, now: Double) -> String {
+    /// `label: done/total (percent) rate/s, ETA` while running; `label: done/total in elapsed` at
+    /// the end; either followed by `; status` when one is set.
+    func render(done: Int, now: Double, status: String = "") -> String {
         let elapsed = max(now - start, 0)
         let percent = total > 0 ? 100 * Double(done) / Double(total) : 100
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
@@ -93,7 +106,7 @@ public final class Progress: Sendable {
         } else if rate > 0 {
             line += ", \(Progress.rate(rate))/s, ETA \(Progress.duration(Double(total - done) / rate))"
         }
-        return line
+        return status.isEmpty ? line : line + "; " + status
     }
 
     static func rate(_ value: Double) -> String {

@@ -6,7 +6,8 @@ import Random
 /// An `SDEModel` with what it takes to use it: its architecture, the λ and ε it was fitted with,
 /// the time scale its time steps are measured in, the range of latents it was trained on and, for a
 /// conditioned model, its control parameters' names and normalisation, saved together as one
-/// safetensors file (a model without controls writes no control metadata, so its file is as before).
+/// safetensors file (a model without controls writes no control metadata). The metadata names the
+/// activation too, so that the file alone describes the networks (Docs/SDE.md, *Checkpoint*).
 public struct SDECheckpoint {
     /// The per-component minimum and maximum of a set of latents.
     public struct LatentRange: Codable, Equatable, Sendable {
@@ -84,7 +85,7 @@ public struct SDECheckpoint {
         var metadata = [
             "dimension": String(model.dimension), "mode": model.mode.rawValue,
             "hidden": hidden.map(String.init).joined(separator: ","), "lambda": String(lambda),
-            "epsilon": String(epsilon), "timeScale": String(timeScale),
+            "epsilon": String(epsilon), "timeScale": String(timeScale), "activation": SDECheckpoint.activation,
         ]
         if let trainingStep { metadata["trainingStep"] = String(trainingStep) }
         if let startRange {
@@ -99,12 +100,19 @@ public struct SDECheckpoint {
         try Checkpoint.save(state: model.state, metadata: metadata, to: url)
     }
 
+    /// The activation between the networks' linear layers (`SDEModel`'s MLPs), recorded so that
+    /// readers outside Swift (scripts/python/macroscale_sde.py) need not assume it.
+    public static let activation = "relu"
+
     /// Rebuilds the model described in `url` and loads its weights.
     public static func load(from url: URL) throws -> SDECheckpoint {
         let (_, metadata) = try SafeTensors.read(url)
         func value(_ key: String) throws -> String {
             guard let text = metadata[key] else { throw ArtifactError(url.path, "not an SDE checkpoint: no '\(key)' in its metadata") }
             return text
+        }
+        if let activation = metadata["activation"], activation != SDECheckpoint.activation {
+            throw ArtifactError(url.path, "an SDE with activation '\(activation)'; this build's networks use '\(SDECheckpoint.activation)'")
         }
         guard let dimension = Int(try value("dimension")), let mode = DiffusionMode(rawValue: try value("mode")),
               let lambda = Double(try value("lambda")), let epsilon = Double(try value("epsilon")),

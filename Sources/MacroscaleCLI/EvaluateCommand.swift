@@ -12,8 +12,9 @@ struct Evaluate: ParsableCommand {
         discussion: """
             Each --test is a simulate stage of the large system; runs with equal initial parameters form a \
             test condition. Writes metrics.json, metrics.csv, metrics_average.csv and per-time curves (mmd_v, mmd_u, mean/std \
-            predicted and true, times) as .npy, and prints the averages beside their noise floor (the same \
-            metrics between the even- and odd-indexed true trajectories). Warns on standard error about test \
+            predicted and true, times) as .npy, samples.npz (every compared trajectory) and report/index.html \
+            (what the model is and how it did, in figures: Docs/REPORTS.md), and prints the averages beside their \
+            noise floor (the same metrics between the even- and odd-indexed true trajectories). Warns on standard error about test \
             conditions whose initial latents lie outside the training pairs' range. With --json, prints \
             metrics.json's document instead of the summary line (Docs/ARTIFACTS.md).
             """)

@@ -1,18 +1,24 @@
 import Foundation
 
-/// A self-contained HTML page (inline CSS and SVG, no network) of headings, tables and plots.
+/// A self-contained HTML page (inline CSS and SVG, no network) of headings, tables and plots;
+/// plots of one kind sit side by side in a grid (small multiples).
 public struct HTMLReport {
     public var title: String
+    /// What the page is about, under the title (system, model, λ, K, n_s, seed).
+    public var subtitle: String?
     private var sections: [String] = []
 
-    public init(title: String) {
+    public init(title: String, subtitle: String? = nil) {
         self.title = title
+        self.subtitle = subtitle
     }
 
+    /// A section heading.
     public mutating func heading(_ text: String) {
         sections.append("<h2>\(LinePlot.escape(text))</h2>")
     }
 
+    /// A paragraph of text.
     public mutating func paragraph(_ text: String) {
         sections.append("<p>\(LinePlot.escape(text))</p>")
     }
@@ -29,6 +35,12 @@ public struct HTMLReport {
         sections.append("<figure>\n\(plot.svg)</figure>")
     }
 
+    /// Plots side by side, wrapping into rows as the window allows.
+    public mutating func grid(_ plots: [LinePlot]) {
+        sections.append("<div class=\"grid\">\n" + plots.map { "<figure>\n\($0.svg)</figure>" }.joined(separator: "\n") + "\n</div>")
+    }
+
+    /// The whole page.
     public var html: String {
         """
         <!DOCTYPE html>
@@ -37,15 +49,19 @@ public struct HTMLReport {
         <meta charset="utf-8">
         <title>\(LinePlot.escape(title))</title>
         <style>
-        body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1400px; }
+        body { font-family: sans-serif; margin: 2em; color: #222; }
+        p.subtitle { font-size: 1.1em; color: #444; }
         table { border-collapse: collapse; margin: 1em 0; }
         th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; }
         th:first-child, td:first-child { text-align: left; }
         figure { display: inline-block; margin: 0.5em; }
+        .grid { display: flex; flex-wrap: wrap; }
+        .grid figure { margin: 0.25em; }
         </style>
         </head>
         <body>
         <h1>\(LinePlot.escape(title))</h1>
+        \(subtitle.map { "<p class=\"subtitle\">\(LinePlot.escape($0))</p>" } ?? "")
         \(sections.joined(separator: "\n"))
         </body>
         </html>

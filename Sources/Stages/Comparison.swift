@@ -23,10 +23,14 @@ public struct Comparison {
         public var values: [Double?]
         /// The sample standard deviations (n − 1) over the row's runs; nil for a single run.
         public var deviations: [Double?]
+        /// The row's runs, as indices into `Comparison.runs`.
+        public var members: [Int]
     }
 
     public var latent: [String]
     public var rows: [Row]
+    /// Every run read, in the order given.
+    public var runs: [EvaluatedRun]
     /// Whether rows were grouped by label suffix (and show mean ± std and the run count).
     public var grouped: Bool
 
@@ -42,40 +46,39 @@ public struct Comparison {
          "transient_error", "noise_floor_transient_error"] + latent.map { "relative_error_\($0)" }
     }
 
-    /// Reads `metrics.json` from each path (an evaluate directory or the file itself); labels
-    /// default to the run's directory name (the parent of an `evaluate` directory). With
+    /// Reads `metrics.json` from each path (an evaluate directory or the file itself) and what its
+    /// manifests say (`EvaluatedRun`); labels default to the run's directory name (the parent of
+    /// an `evaluate` directory). With
     /// `groupSuffix`, runs whose labels agree after removing a last `-<digits>` (`evaluate-16-10`,
     /// `evaluate-16-11` → `evaluate-16`) form one row.
     public init(paths: [URL], labels: [String]? = nil, groupSuffix: Bool = false) throws {
         precondition(labels == nil || labels!.count == paths.count, "one label per run")
         var latent: [String]?
-        var runs: [Row] = []
+        runs = []
+        var rows: [Row] = []
         for (index, path) in paths.enumerated() {
             let file = path.pathExtension == "json" ? path : path.appendingPathComponent("metrics.json")
-            let summary: EvaluateStage.Summary
-            do {
-                summary = try JSONDecoder().decode(EvaluateStage.Summary.self, from: try Data(contentsOf: file))
-            } catch {
-                throw ArtifactError(file.path, "not readable as evaluation metrics: \(error)")
-            }
+            let directory = file.deletingLastPathComponent()
+            let label = labels?[index]
+                ?? (directory.lastPathComponent == "evaluate" ? directory.deletingLastPathComponent().lastPathComponent : directory.lastPathComponent)
+            let run = try EvaluatedRun(file: file, label: label)
+            let summary = run.summary
             if let latent, latent != summary.latent {
                 throw ArtifactError(file.path, "latent \(summary.latent) differs from the first run's \(latent)")
             }
             latent = summary.latent
-            let directory = file.deletingLastPathComponent()
-            let label = labels?[index]
-                ?? (directory.lastPathComponent == "evaluate" ? directory.deletingLastPathComponent().lastPathComponent : directory.lastPathComponent)
             let components = summary.latent.indices.map { k in
                 summary.conditions.map { $0.relativeErrorPerComponent[k] }.reduce(0, +) / Double(max(summary.conditions.count, 1))
             }
             let values: [Double?] = [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU,
                                      summary.relativeError, summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError]
                 + components
-            runs.append(Row(label: label, runs: 1, values: values, deviations: values.map { _ in nil }))
+            runs.append(run)
+            rows.append(Row(label: label, runs: 1, values: values, deviations: values.map { _ in nil }, members: [index]))
         }
         self.latent = latent ?? []
         self.grouped = groupSuffix
-        rows = groupSuffix ? Comparison.grouped(runs) : runs
+        self.rows = groupSuffix ? Comparison.grouped(rows) : rows
     }
 
     /// `label` without a last `-<digits>` (the seed of a matrix copy), else unchanged.
@@ -104,7 +107,7 @@ public struct Comparison {
                 guard let mean, group.count > 1 else { return nil }
                 return (column.map { ($0! - mean) * ($0! - mean) }.reduce(0, +) / (n - 1)).squareRoot()
             }
-            return Row(label: label, runs: group.count, values: means, deviations: deviations)
+            return Row(label: label, runs: group.count, values: means, deviations: deviations, members: group.flatMap(\.members))
         }
     }
 
@@ -169,31 +172,65 @@ public struct Comparison {
         }
     }
 
-    /// An HTML page with the table and the metrics plotted against the runs — against the number
-    /// ending their labels when every label ends in one (λ, n_s), else against their order; grouped
-    /// rows are plotted as mean ± std bands.
-    public func html(sortedBy column: Column) -> String {
-        var page = HTMLReport(title: "Comparison")
-        let ordered = sorted(by: column)
-        let best = best(by: column)
-        page.table(header: ["run"] + (grouped ? ["runs"] : []) + metricNames,
-                   rows: ordered.map { row in [(row.label == best ? "* " : "") + row.label] + cells(row) })
-        let numeric = rows.compactMap { Double(String($0.label.reversed().prefix { $0.isNumber || $0 == "." }.reversed())) }
-        let byValue = numeric.count == rows.count
-        let order = byValue ? rows.indices.sorted { numeric[$0] < numeric[$1] } : Array(rows.indices)
-        let x = order.map { byValue ? numeric[$0] : Double($0) }
-        let axis = byValue ? "run parameter" : "run (in the order given)"
+    /// The parameter a sweep varies, for the x axis when none is named: the first of λ, n_s and K
+    /// that every run outside the references records and that differs between them; λ if none does.
+    public var sweptParameter: String {
+        let sweep = runs.filter { !$0.isReference }
+        return ["lambda", "n_s", "K"].first { name in
+            let values = sweep.map { try? $0.value(of: name) }
+            return !values.contains(nil) && Set(values).count > 1
+        } ?? "lambda"
+    }
+
+    /// The axis title of a parameter: `λ`, `K (patches)`, `n_s (small-system sites)`, or the name itself.
+    static func axisTitle(_ parameter: String) -> String {
+        ["lambda": "λ", "λ": "λ", "K": "K (patches)", "patches": "K (patches)", "n_s": "n_s (small-system sites)"][parameter] ?? parameter
+    }
+
+    /// An HTML page with the table and the metrics plotted against `parameter` (default:
+    /// `sweptParameter`) read from each run's manifests, both ordered by its value; grouped rows as
+    /// mean ± std bands. Reference runs (naive pairs, K = 1) are horizontal lines, unless every run
+    /// is one. Throws `EvaluatedRun.MissingParameter` naming a run that does not record the parameter,
+    /// or a group whose runs disagree on it.
+    public func html(sortedBy column: Column, parameter: String? = nil) throws -> String {
+        let parameter = parameter ?? sweptParameter
+        var page = HTMLReport(title: "Comparison of \(runs.count) evaluated runs against \(Comparison.axisTitle(parameter))",
+                              subtitle: runs.map { "\($0.label): " + ($0.model?.text ?? $0.summary.model.map { "λ = \(SignificantDigits.text($0.lambda))" } ?? "model unknown") }
+                                  .joined(separator: "; "))
+        let everyReference = rows.allSatisfy { $0.members.allSatisfy { runs[$0].isReference } }
+        let isReference = { (row: Row) in !everyReference && row.members.allSatisfy { self.runs[$0].isReference } }
+        let points = try rows.filter { !isReference($0) }.map { row -> (Double, Row) in
+            let values = try row.members.map { try runs[$0].value(of: parameter) }
+            guard Set(values).count == 1 else {
+                throw EvaluatedRun.MissingParameter(description: "the runs of row '\(row.label)' differ in \(parameter): \(values.map { SignificantDigits.text($0) })")
+            }
+            return (values[0], row)
+        }.sorted { $0.0 < $1.0 }
+        let references = rows.filter(isReference)
+        let best = best(by: column), axis = Comparison.axisTitle(parameter)
+        page.table(header: ["run", axis] + (grouped ? ["runs"] : []) + metricNames,
+                   rows: (points.map { ($0.1, SignificantDigits.text($0.0)) } + references.map { ($0, "reference") }).map { row, value in
+                       [(row.label == best ? "* " : "") + row.label, value] + cells(row)
+                   })
+        page.paragraph("Rows in order of \(axis)" + (best.map { "; * marks the best by \(column.rawValue) (\($0))" } ?? "") + ".")
+        let x = points.map(\.0)
         func series(_ name: String, _ k: Int, dashed: Bool = false) -> LinePlot.Series {
-            let y = order.map { rows[$0].values[k] ?? .nan }, spread = order.map { rows[$0].deviations[k] ?? 0 }
+            let y = points.map { $0.1.values[k] ?? .nan }, spread = points.map { $0.1.deviations[k] ?? 0 }
             return LinePlot.Series(name: name, x: x, y: y, band: grouped ? (zip(y, spread).map { $0 - $1 }, zip(y, spread).map { $0 + $1 }) : nil, dashed: dashed)
         }
-        page.plot(LinePlot(title: "Average MMD²", xLabel: axis, yLabel: "MMD²", series: [
-            series("V-statistic", 0), series("V, noise floor", 1, dashed: true), series("U-statistic", 2), series("U, noise floor", 3, dashed: true),
-        ]))
-        page.plot(LinePlot(title: "Relative errors of ensemble means", xLabel: axis, yLabel: "relative error", series: [
-            series("whole horizon", 4), series("whole horizon, noise floor", 5, dashed: true),
-            series("transient", 6), series("transient, noise floor", 7, dashed: true),
-        ]))
+        func lines(_ metrics: [(String, Int)]) -> [LinePlot.Reference] {
+            references.flatMap { row in metrics.map { LinePlot.Reference(name: "\(row.label), \($0.0)", y: row.values[$0.1] ?? .nan) } }
+        }
+        page.heading("Metrics against \(axis)" + (references.isEmpty ? "" : "; reference runs (\(references.map(\.label).joined(separator: ", "))) as horizontal lines"))
+        page.grid([
+            LinePlot(title: "Average MMD²", xLabel: axis, yLabel: "MMD² (standardised latents)", series: [
+                series("V-statistic", 0), series("V, noise floor", 1, dashed: true), series("U-statistic", 2), series("U, noise floor", 3, dashed: true),
+            ], references: lines([("V", 0), ("U", 2)])),
+            LinePlot(title: "Relative errors of ensemble means", xLabel: axis, yLabel: "relative error", series: [
+                series("whole horizon", 4), series("whole horizon, noise floor", 5, dashed: true),
+                series("transient", 6), series("transient, noise floor", 7, dashed: true),
+            ], references: lines([("whole horizon", 4), ("transient", 6)])),
+        ])
         return page.html
     }
 }

@@ -170,7 +170,11 @@ public enum EvaluateStage: Stage {
                 guard records >= 2 else { throw ArtifactError(file.path, "has \(records) record per run; a trajectory needs at least 2") }
                 gridLength = records
                 let latents = try map.phi(trajectories.states, testSystem)
+                // Two phases per condition: the rollouts, then the metrics (MMD², errors, noise floor, baseline).
+                let progress = Progress("evaluate \(test.stage.directory.lastPathComponent) (rollouts, metrics per condition)",
+                                        total: 2 * trajectories.conditions.count)
                 for (key, members) in trajectories.conditions {
+                    let conditionName = key.isEmpty ? "the condition" : ControlParameterNames.describe(System.initialParameterNames, key)
                     guard members.count >= 2 else {
                         throw ArtifactError(file.path, "test condition \(key) has \(members.count) trajectory; MMD needs at least 2")
                     }
@@ -181,6 +185,8 @@ public enum EvaluateStage: Stage {
                                               steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
                                               substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds,
                                               seed: seed &+ UInt64(conditions.count))
+                    progress.show("\(conditionName): \(members.count) rollouts done")
+                    progress.advance()
                     let predicted = rollout.trajectories.data.map(Double.init)
                     let finitePredicted = EvaluateStage.finiteTrajectories(predicted, size: records * n)
                     guard finitePredicted.count >= 2 * records * n else {
@@ -233,7 +239,10 @@ public enum EvaluateStage: Stage {
                     testStarts += starts
                     metrics.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(starts, dimension: n, lower: $0.lower, upper: $0.upper) }
                     conditions.append(metrics)
+                    progress.show("\(conditionName): MMD² V \(SignificantDigits.text(model.temporalMMDV)) (floor \(SignificantDigits.text(floor?.temporalMMDV)))")
+                    progress.advance()
                 }
+                progress.finish()
             }
             let count = Double(conditions.count)
             var summary = Summary(latent: map.names, bandwidths: bandwidths, conditions: conditions,
@@ -246,7 +255,8 @@ public enum EvaluateStage: Stage {
             summary.transientError = EvaluateStage.average(conditions.map(\.transientError))
             summary.noiseFloorTransientError = EvaluateStage.average(conditions.map(\.noiseFloorTransientError))
             summary.trainingStartRange = checkpoint.startRange
-            summary.model = try ModelRecord(inputs.model)
+            let description = try ModelDescription(inputs.model)
+            summary.model = description.record
             summary.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(testStarts, dimension: n, lower: $0.lower, upper: $0.upper) }
             let uncovered = conditions.filter { ($0.outsideTrainingRange ?? 0) > 0 }
             if !uncovered.isEmpty {
@@ -274,7 +284,11 @@ public enum EvaluateStage: Stage {
             try run.writeJSON(summary, as: "metrics.json")
             try run.writeText(EvaluateStage.conditionsCSV(summary).text, as: "metrics.csv")
             try run.writeText(EvaluateStage.averageCSV(summary).text, as: "metrics_average.csv")
-            try run.writeText(EvaluateStage.report(summary, curves: curves, times: t), as: "report/index.html")
+            let report = EvaluationReport(summary: summary, curves: curves, records: t, predicted: samples.predicted, truth: samples.truth,
+                                          condition: samples.condition, system: System.identifier, sites: inputs.tests[0].system.spatialShape.reduce(1, *),
+                                          normalisation: map.normalisation, model: description,
+                                          history: EvaluationReport.History(model: inputs.model.directory), seed: seed)
+            try run.writeText(report.html, as: "report/index.html")
             try run.finish()
             return summary
         }
@@ -313,54 +327,15 @@ public enum EvaluateStage: Stage {
         Swift.stride(from: k, to: values.count, by: n).map { values[$0] }
     }
 
-    /// A condition's name: its initial parameters, and its control values if any.
+    /// A condition's name: its initial parameters by name (`k = 0.05, m = 0.45`; bare values in
+    /// files that do not name them), and its control values if any (`T = 2000`).
     static func name(_ condition: ConditionMetrics) -> String {
-        condition.initial.map { String(format: "%g", $0) }.joined(separator: ", ")
-            + (condition.controls.map { " at " + ControlParameterNames.describe($0) } ?? "")
-    }
-
-    /// `report/index.html`: the metrics table, MMD over time, and mean ± std of every latent component,
-    /// predicted against true, for each test condition.
-    static func report(_ summary: Summary, curves: [String: [Double]], times t: Int) -> String {
-        var page = HTMLReport(title: "Evaluation")
-        let number = { (value: Double?) in SignificantDigits.text(value) }
-        page.paragraph("Latent: \(summary.latent.joined(separator: ", ")). Average MMD² V \(number(summary.averageMMDV)) (noise floor \(number(summary.averageNoiseFloorMMDV))), "
-                       + "U \(number(summary.averageMMDU)) (floor \(number(summary.averageNoiseFloorMMDU))); relative error of ensemble means \(number(summary.relativeError)) "
-                       + "(floor \(number(summary.noiseFloorRelativeError))); transient error \(number(summary.transientError)) (floor \(number(summary.noiseFloorTransientError))); "
-                       + "test initial latents outside the training range: \(summary.outsideTrainingRange.map { String(format: "%.1f %%", 100 * $0) } ?? "unknown").")
-        page.paragraph("The noise floor compares the even- with the odd-indexed true trajectories, the model all its rollouts with all true "
-                       + "trajectories: the V-statistic's bias for equal distributions, (1/m + 1/n)(1 − E k), is twice as large for the halves, "
-                       + "so a perfect model's V is about half the floor's where that bias dominates; U is unbiased on both sides. "
-                       + "The MMD standardises by the truth's within-ensemble spread per component (mmdScale in metrics.json).")
-        page.table(header: ["condition", "trajectories", "MMD² V", "floor V", "MMD² U", "floor U", "relative error", "floor", "transient error", "floor",
-                            "t_r", "outside training range", "non-finite rollouts", "runaway rollouts", "MMD² V, constant baseline", "transient error, constant baseline"],
-                   rows: summary.conditions.map { c in
-                       [name(c), String(c.trajectories), number(c.temporalMMDV), number(c.noiseFloorMMDV), number(c.temporalMMDU), number(c.noiseFloorMMDU),
-                        number(c.relativeError), number(c.noiseFloorRelativeError), number(c.transientError), number(c.noiseFloorTransientError),
-                        number(c.relaxationTime), c.outsideTrainingRange.map { String(format: "%.1f %%", 100 * $0) } ?? "unknown",
-                        String(c.nonFiniteRollouts), c.escapedRollouts.map(String.init) ?? "unknown", number(c.constantBaselineMMDV), number(c.constantBaselineTransientError)]
-                   })
-        let n = summary.latent.count
-        func condition(_ name: String, _ c: Int, width: Int) -> [Double] { Array(curves[name]![(c * t * width)..<((c + 1) * t * width)]) }
-        page.heading("MMD² over time")
-        page.plot(LinePlot(title: "MMD² (V-statistic)", xLabel: "time", yLabel: "MMD²", series: summary.conditions.indices.map { c in
-            LinePlot.Series(name: name(summary.conditions[c]), x: condition("times", c, width: 1), y: condition("mmd_v", c, width: 1))
-        }))
-        page.heading("Mean ± standard deviation, predicted (solid) and true (dashed)")
-        for c in summary.conditions.indices {
-            let x = condition("times", c, width: 1)
-            for k in 0..<n {
-                func column(_ name: String) -> [Double] { Swift.stride(from: k, to: t * n, by: n).map { condition(name, c, width: n)[$0] } }
-                let (mp, sp, mt, st) = (column("mean_predicted"), column("std_predicted"), column("mean_true"), column("std_true"))
-                page.plot(LinePlot(
-                    title: "\(summary.latent[k]), condition \(name(summary.conditions[c]))",
-                    xLabel: "time", yLabel: summary.latent[k], series: [
-                        LinePlot.Series(name: "SDE", x: x, y: mp, band: (zip(mp, sp).map { $0 - $1 }, zip(mp, sp).map { $0 + $1 })),
-                        LinePlot.Series(name: "true", x: x, y: mt, band: (zip(mt, st).map { $0 - $1 }, zip(mt, st).map { $0 + $1 }), dashed: true),
-                    ]))
-            }
+        func named(_ values: [String: Double]) -> String {
+            values.sorted { $0.key < $1.key }.map { "\($0.key) = \(SignificantDigits.text($0.value))" }.joined(separator: ", ")
         }
-        return page.html
+        let initial = condition.parameters.map(named) ?? condition.initial.map { String(format: "%g", $0) }.joined(separator: ", ")
+        let parts = [initial, condition.controls.map(named) ?? ""].filter { !$0.isEmpty }
+        return parts.isEmpty ? "all test runs" : parts.joined(separator: " at ")
     }
 
     /// `metrics.csv`: one row per condition — its source, initial parameters by name

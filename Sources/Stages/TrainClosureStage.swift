@@ -103,6 +103,7 @@ public enum TrainClosureStage: Stage {
         try settings.train(autoencoder, on: training, validation: validation, seed: seed, onBatch: { progress.advance(by: $0) }) {
             epoch, loss, validationLoss in
             history.append((epoch, loss, validationLoss ?? .nan))
+            progress.show(Progress.losses(training: loss, validation: validationLoss))
             try ClosureCheckpoint.save(autoencoder, to: url)
         }
         progress.finish()

@@ -144,8 +144,9 @@ public enum TrainSDEStage: Stage {
         training.averagedEpochs = settings.averagedEpochs
         let modelURL = directory.appendingPathComponent(ModelSource.fileName)
         let progress = Progress("train-sde", total: settings.epochs)
-        let history = try training.train(model, on: pairs, validation: validation) { _ in
+        let history = try training.train(model, on: pairs, validation: validation) { epoch in
             try checkpoint.save(to: modelURL)
+            progress.show(Progress.losses(training: epoch.trainingLoss, validation: epoch.validationLoss))
             progress.advance()
         }
         progress.finish()

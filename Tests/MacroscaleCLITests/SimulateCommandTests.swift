@@ -203,7 +203,7 @@ final class LearningChainTests: CommandTestCase {
             svgCount += 1
             rest = rest[end.upperBound...]
         }
-        XCTAssertEqual(svgCount, 1 + 2, "MMD over time, and mean ± std of m for each of the two conditions")
+        XCTAssertEqual(svgCount, 2 + 2 + 2, "loss curves and MMD over time; per condition, mean ± std of m and its histograms")
     }
 }
 

@@ -1,0 +1,189 @@
+import Artifacts
+import Foundation
+@testable import MacroscaleCLI
+import Reports
+@testable import Stages
+import TestSupport
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The pages people read: the evaluate report says what it shows (system, model, λ, K, n_s, seed,
+/// named conditions, time unit, physical or normalised latents) and draws loss curves, sample
+/// trajectories and histograms; `compare --html` plots against the parameter it reads from the
+/// manifests; both render with content in every figure in headless Chromium.
+final class ReportPagesTests: CommandTestCase {
+    var tinyPipeline: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("PipelineTests/tiny-curie-weiss.yaml").path
+    }
+
+    /// The tiny Curie–Weiss pipeline (λ = K = 4 and a naive λ = 1 model, two test conditions m0 = ±0.6),
+    /// and one more model at λ = 2 evaluated the same way, for a λ sweep.
+    func runPipelines() throws {
+        _ = try macroscale(["run", tinyPipeline, "--out", path("run"), "--quiet"])
+        try runMacroscale(["train-sde", "--pairs", path("run/encode/partial.npz"), "--mode", "constantDiagonal", "--hidden", "16,16", "--lambda", "2",
+                           "--epochs", "20", "--batch-size", "256", "--learning-rate", "0.01", "--rescale-time", "--seed", "7", "--out", path("run/sde-2")])
+        try runMacroscale(["evaluate", "--model", path("run/sde-2"), "--test", path("run/test-up"), "--test", path("run/test-down"),
+                           "--seed", "8", "--out", path("run/evaluate-2")])
+    }
+
+    /// What `compare` with `arguments` said when it failed (`ran` when it did not).
+    func compareRefusal(_ arguments: [String]) -> String {
+        do {
+            var command = try Macroscale.parseAsRoot(["compare"] + arguments)
+            try command.run()
+            return "ran"
+        } catch {
+            return Macroscale.message(for: error)
+        }
+    }
+
+    func page(_ name: String) throws -> String { try String(contentsOf: dir.file(name), encoding: .utf8) }
+
+    /// The `<svg>…</svg>` elements of `html`.
+    static func figures(_ html: String) -> [String] {
+        html.components(separatedBy: "<svg").dropFirst().map { "<svg" + $0.components(separatedBy: "</svg>")[0] + "</svg>" }
+    }
+
+    func testEvaluateReportSaysWhatItShowsAndComparePlotsAgainstTheManifestParameter() throws {
+        try runPipelines()
+        let report = try page("run/evaluate/report/index.html")
+        XCTAssertTrue(report.contains("<h1>Evaluation of sde on curie-weiss, n = 256 sites</h1>"))
+        for phrase in ["stage evaluate, seed 8", "model sde: λ = 4 (K), K = 4, n_s = 64, diffusion constantDiagonal, seed 7",
+                       "time in Glauber time", "latents in physical units", ">m0 = 0.6<", ">m0 = -0.6<", "time (Glauber time)", "magnetization (physical)"] {
+            XCTAssertTrue(report.contains(phrase), "the report does not say '\(phrase)'")
+        }
+        let figures = Self.figures(report)
+        XCTAssertEqual(figures.count, 2 + 2 + 2, "loss curves, MMD over time; per condition mean ± std and histograms")
+        // The loss curve is the model's history: one point per epoch.
+        let loss = try XCTUnwrap(figures.first { $0.contains("Training of sde") })
+        let points = try XCTUnwrap(loss.components(separatedBy: "<polyline points=\"").dropFirst().first?.components(separatedBy: "\"").first)
+        XCTAssertEqual(points.split(separator: " ").count, try NPZArchive.read(dir.file("run/sde/history.npz")).array("trainingLoss").count)
+        // Three sample trajectories of the SDE and three of the truth per condition, thin, over the bands.
+        for figure in figures where figure.contains("SDE mean ± std") {
+            XCTAssertEqual(figure.components(separatedBy: "stroke-opacity=\"0.55\"").count - 1, 6)
+            XCTAssertEqual(figure.components(separatedBy: "<polygon").count - 1, 2, "a band for the SDE and one for the truth")
+        }
+        XCTAssertEqual(figures.filter { $0.contains(">SDE, t = ") && $0.contains(">true, t = ") }.count, 2, "histograms, one plot per condition")
+        // MMD² over time shows the noise floor as a reference line.
+        XCTAssertTrue(try XCTUnwrap(figures.first { $0.contains("MMD² (V-statistic) over time") }).contains(">noise floor (mean)<"))
+
+        // compare --html: against λ read from the manifests, in λ's order, naive as reference lines.
+        let metrics = { (name: String) throws -> EvaluateStage.Summary in
+            try JSONDecoder().decode(EvaluateStage.Summary.self, from: Data(contentsOf: self.dir.file("run/\(name)/metrics.json")))
+        }
+        _ = try macroscale(["compare", path("run/evaluate"), path("run/evaluate-naive"), path("run/evaluate-2"),
+                            "--labels", "four,naive,two", "--html", path("compare.html")])
+        let compare = try page("compare.html")
+        XCTAssertTrue(compare.contains("<h1>Comparison of 3 evaluated runs against λ</h1>"))
+        XCTAssertTrue(compare.contains("four: sde: λ = 4 (K)") && compare.contains("naive: sde-naive (naive pairs): λ = 1"))
+        let mmd = try XCTUnwrap(Self.figures(compare).first { $0.contains("Average MMD²") })
+        XCTAssertTrue(mmd.contains(">naive, V<") && mmd.contains(">naive, U<"), "the naive run is a reference line")
+        XCTAssertTrue(mmd.contains(">λ<"), "the axis is named after the parameter")
+        // The V-statistic's line runs through λ = 2, then λ = 4: screen y falls as MMD² rises.
+        let line = try XCTUnwrap(mmd.components(separatedBy: "<polyline points=\"").dropFirst().first?.components(separatedBy: "\"").first)
+        let coordinates = line.split(separator: " ").map { $0.split(separator: ",").map { Double($0)! } }
+        XCTAssertEqual(coordinates.count, 2)
+        XCTAssertLessThan(coordinates[0][0], coordinates[1][0])
+        let (two, four) = (try metrics("evaluate-2").averageMMDV, try metrics("evaluate").averageMMDV)
+        XCTAssertEqual(coordinates[0][1] < coordinates[1][1], two > four, "V(λ=2) = \(two), V(λ=4) = \(four), drawn at \(coordinates)")
+        let table = compare.components(separatedBy: "<table>")[1]
+        XCTAssertLessThan(try XCTUnwrap(table.range(of: "two</td>")).lowerBound, try XCTUnwrap(table.range(of: "four</td>")).lowerBound, "the table in λ's order")
+
+        // Another parameter by name, and a clear error naming the run that lacks it.
+        _ = try macroscale(["compare", path("run/evaluate"), path("run/evaluate-2"), "--html", path("n_s.html"), "--parameter", "n_s"])
+        XCTAssertTrue(try page("n_s.html").contains(">n_s (small-system sites)<"))
+        try FileManager.default.createDirectory(at: dir.file("copied"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: dir.file("run/evaluate-2/metrics.json"), to: dir.file("copied/metrics.json"))
+        let refused = compareRefusal([path("run/evaluate"), path("copied"), "--html", path("x.html"), "--parameter", "n_s"])
+        XCTAssertTrue(refused.contains("run 'copied'") && refused.contains("no parameter 'n_s'") && refused.contains("manifests could not be read"), refused)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("x.html")))
+        XCTAssertTrue(compareRefusal([path("run/evaluate"), "--parameter", "n_s"]).contains("give --html too"))
+        // Grouped rows: runs of one row must agree on the parameter; when they do, the row is one point with a band.
+        let mixed = compareRefusal([path("run/evaluate"), path("run/evaluate-2"), "--labels", "run-1,run-2", "--group-suffix", "--html", path("g.html")])
+        XCTAssertTrue(mixed.contains("the runs of row 'run' differ in lambda"), mixed)
+        _ = try macroscale(["compare", path("run/evaluate"), path("run/evaluate-2"), "--labels", "run-1,run-2", "--group-suffix",
+                            "--html", path("g.html"), "--parameter", "n_s"])
+        let grouped = try XCTUnwrap(Self.figures(try page("g.html")).first { $0.contains("Average MMD²") })
+        XCTAssertEqual(grouped.components(separatedBy: "<polygon").count - 1, 4, "a mean ± std band for each of the four series")
+    }
+
+    /// Chromium, where installed (`scripts/setup-system` installs it as root); nil skips the test
+    /// on a developer's machine without it, and fails it as root, where setup-system should have run.
+    func chromium() throws -> URL {
+        let candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return URL(fileURLWithPath: found) }
+        guard getuid() == 0 else {
+            throw XCTSkip("headless Chromium is not installed (Debian: apt-get install chromium, or scripts/setup-system as root); the pages are not rendered")
+        }
+        XCTFail("headless Chromium is not installed although this runs as root: run scripts/setup-system")
+        throw XCTSkip("no Chromium")
+    }
+
+    /// `html` rendered by Chromium: for every figure, its title, its size on the page and the
+    /// number of coloured pixels inside its axes (drawn data: lines, bands, points; the frame, grid
+    /// and reference lines are grey), measured by a script appended to a copy of the page.
+    func rendered(_ html: String, chromium: URL, name: String) throws -> (text: String, figures: [[String: Any]]) {
+        let file = dir.file("\(name).checked.html")
+        try html.replacingOccurrences(of: "</body>", with: "<script>\n\(Self.figureCheck)</script>\n</body>").write(to: file, atomically: true, encoding: .utf8)
+        let (status, dom) = try Subprocess.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000", "--dump-dom", file.absoluteString])
+        XCTAssertEqual(status, 0)
+        let result = try XCTUnwrap(dom.components(separatedBy: "<pre id=\"figure-check\">").dropFirst().first?.components(separatedBy: "</pre>").first,
+                                   "the check script did not finish in Chromium")
+        let figures = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.utf8)) as? [[String: Any]])
+        return (dom, figures)
+    }
+
+    /// Draws each figure's SVG into a canvas, counts the coloured pixels inside its axes frame and
+    /// writes the results as JSON into `<pre id="figure-check">`.
+    static let figureCheck = """
+        (async () => {
+          const out = [];
+          for (const svg of document.querySelectorAll('figure svg')) {
+            const frame = [...svg.querySelectorAll('rect')].find(r => r.getAttribute('stroke') === '#333');
+            const [x0, y0, w, h] = ['x', 'y', 'width', 'height'].map(a => Number(frame.getAttribute(a)));
+            const img = new Image();
+            img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+            await img.decode();
+            const canvas = document.createElement('canvas');
+            canvas.width = img.width; canvas.height = img.height;
+            const context = canvas.getContext('2d');
+            context.drawImage(img, 0, 0);
+            const pixels = context.getImageData(x0 + 2, y0 + 2, w - 4, h - 4).data;
+            let coloured = 0;
+            for (let i = 0; i < pixels.length; i += 4) {
+              if (Math.max(pixels[i], pixels[i + 1], pixels[i + 2]) - Math.min(pixels[i], pixels[i + 1], pixels[i + 2]) > 40) coloured++;
+            }
+            const shown = svg.getBoundingClientRect();
+            out.push({title: svg.querySelector('text').textContent, width: shown.width, height: shown.height, coloured: coloured});
+          }
+          const result = document.createElement('pre');
+          result.id = 'figure-check';
+          result.textContent = JSON.stringify(out);
+          document.body.appendChild(result);
+        })();
+        """
+
+    func testEvaluateReportAndComparePageRenderWithContentInEveryFigureInHeadlessChromium() throws {
+        let chromium = try chromium()
+        // The check can fail: a plot of nothing but NaN has no coloured pixel in its axes.
+        var empty = HTMLReport(title: "empty")
+        empty.plot(LinePlot(title: "nothing", xLabel: "t", yLabel: "y", series: [.init(name: "NaN", x: [0, 1], y: [.nan, .nan])]))
+        XCTAssertEqual(try rendered(empty.html, chromium: chromium, name: "empty").figures.map { $0["coloured"] as? Int }, [0])
+
+        try runPipelines()
+        _ = try macroscale(["compare", path("run/evaluate"), path("run/evaluate-naive"), path("run/evaluate-2"), "--html", path("compare.html")])
+        for (name, expected, phrases) in [("run/evaluate/report/index.html", 6, ["sde", "λ = 4"]), ("compare.html", 2, ["sde-2", "λ = 2", "λ = 4", "λ = 1"])] {
+            let (text, figures) = try rendered(try page(name), chromium: chromium, name: (name as NSString).lastPathComponent)
+            XCTAssertEqual(figures.count, expected, name)
+            for figure in figures {
+                XCTAssertGreaterThan(figure["width"] as? Double ?? 0, 200, "\(name): \(figure)")
+                XCTAssertGreaterThan(figure["height"] as? Double ?? 0, 150, "\(name): \(figure)")
+                XCTAssertGreaterThan(figure["coloured"] as? Int ?? 0, 100, "\(name): a figure with (almost) nothing drawn in its axes: \(figure)")
+            }
+            for phrase in phrases { XCTAssertTrue(text.contains(phrase), "\(name) rendered does not name '\(phrase)'") }
+        }
+    }
+}

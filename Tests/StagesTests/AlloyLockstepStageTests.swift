@@ -26,6 +26,16 @@ final class AlloyLockstepStageTests: XCTestCase {
         AlloyModel(cells: 6, temperature: 2000, vacancies: 8, barriers: .nnk(try NNKBarrierModel.random(seed: 11), path: "random weights", sha256: "none"))
     }
 
+    /// The bytes of `file` that `stage` writes into directory `name`-1 with one thread and `name`-2 with two.
+    func withOneAndTwoThreads(_ name: String, reading file: String, _ stage: (URL) throws -> Void) throws -> [Data] {
+        try [1, 2].map { threads in
+            ThreadCount.set(threads)
+            let directory = dir.url.appendingPathComponent("\(name)-\(threads)")
+            try stage(directory)
+            return try Data(contentsOf: directory.appendingPathComponent(file))
+        }
+    }
+
     /// 24 snapshots (8 groups of 3), two replicas each, with every boundary: the same bytes with
     /// one and with two threads, and the patches of every snapshot evolved alone as the stage
     /// draws them — the same states, the times to 10⁻⁵ relative.
@@ -39,12 +49,8 @@ final class AlloyLockstepStageTests: XCTestCase {
             settings.duration = .steps(60)
             settings.boundary = boundary
             settings.replicas = 2
-            var outputs: [Data] = []
-            for threads in [1, 2] {
-                ThreadCount.set(threads)
-                let directory = dir.url.appendingPathComponent("\(boundary.rawValue)-\(threads)")
+            let outputs = try withOneAndTwoThreads("\(boundary.rawValue)", reading: "evolved.npz") { directory in
                 try EvolveStage.partialEvolve(model, snapshots: snapshots, settings: settings, seed: 13, inputs: [], directory: directory)
-                outputs.append(try Data(contentsOf: directory.appendingPathComponent("evolved.npz")))
             }
             XCTAssertEqual(outputs[0], outputs[1], "\(boundary): the thread count changed the output")
             let archive = try NPZArchive.read(dir.url.appendingPathComponent("\(boundary.rawValue)-1/evolved.npz"))
@@ -82,12 +88,8 @@ final class AlloyLockstepStageTests: XCTestCase {
         settings.appendInitial = 16
         settings.appendRelaxDuration = .steps(40)
         settings.appendRelaxSpread = true
-        var outputs: [Data] = []
-        for threads in [1, 2] {
-            ThreadCount.set(threads)
-            let directory = dir.url.appendingPathComponent("upsample-\(threads)")
+        let outputs = try withOneAndTwoThreads("upsample", reading: "snapshots.npz") { directory in
             try UpsampleStage.upsample(small, pool: pool, settings: settings, seed: 15, inputs: [], directory: directory)
-            outputs.append(try Data(contentsOf: directory.appendingPathComponent("snapshots.npz")))
         }
         XCTAssertEqual(outputs[0], outputs[1], "the thread count changed the upsampled snapshots")
     }

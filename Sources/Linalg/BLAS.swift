@@ -56,6 +56,15 @@ public enum BLASLibrary {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// `body`'s result, `body` run with OpenBLAS held to one thread (the setting restored after):
+    /// for work that calls BLAS inside `parallelFor`, whose workers are the threads.
+    public static func withSingleThread<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let saved = threads
+        threads = 1
+        defer { threads = saved }
+        return try body()
+    }
+
     /// The shared library that the dynamic linker bound `cblas_sgemm` to, or nil if none is loaded.
     ///
     /// Used to prove that GSL's reference CBLAS (`libgslcblas`), which `libgsl` drags in, does not

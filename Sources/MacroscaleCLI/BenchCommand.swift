@@ -17,7 +17,7 @@ struct Bench: ParsableCommand {
 struct BenchSimulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Glauber events/s (Ising 64², Curie–Weiss 64²), heat-bath updates/s, SPDE steps/s (50 × 200 points), alloy KMC hops/s (1,024 sites, one vacancy).",
+        abstract: "Glauber events/s (Ising 64², Curie–Weiss 64²), heat-bath updates/s, SPDE steps/s (50 × 200 points), alloy KMC hops/s (one chain, chains in lockstep, the evolve stage's groups).",
         discussion: "Single-threaded per measurement, so the numbers are per core. Build with -c release.")
 
     @Option(help: "Approximate seconds per measurement.")
@@ -85,23 +85,51 @@ struct BenchSimulate: ParsableCommand {
         print(measure("alloy 32³ cells, 64 vacancies, NNK barriers", unit: "hops/s") { steps in
             runSteps(largeNNKAlloy, steps: steps) * 65_536
         })
-        // 64 windows of 8³ cells, one vacancy each (the evolve stage's patches): 1,024 hops each
-        // per step, one window after another and in lockstep (one batch of barriers per round).
+        // 64 windows of 8³ cells, one vacancy each: 1,024 hops each per step, one window after
+        // another and in lockstep (one batch of barriers per round).
         let windows = (0..<64).map { nnkAlloy.initialConfiguration(run: $0, random: RandomStream(seed: 1, stage: "bench-windows", index: UInt64($0))).configuration }
+        func windowRandoms() -> [RandomStream] { windows.indices.map { RandomStream(seed: 2, stage: "bench-windows", index: UInt64($0)) } }
         print(measure("alloy 64 windows of 8³ cells, NNK, one by one", unit: "hops/s") { steps in
-            for (i, window) in windows.enumerated() {
+            for (window, random) in zip(windows, windowRandoms()) {
                 var evolved = window
-                _ = nnkAlloy.evolveRegion(&evolved, origin: [0, 0, 0], size: [8, 8, 8], for: .steps(1024 * steps), boundary: .periodicWindow,
-                                          random: RandomStream(seed: 2, stage: "bench-windows", index: UInt64(i)))
+                _ = nnkAlloy.evolveRegion(&evolved, origin: [0, 0, 0], size: [8, 8, 8], for: .steps(1024 * steps), boundary: .periodicWindow, random: random)
             }
             return 64 * 1024 * steps
         })
         print(measure("alloy 64 windows of 8³ cells, NNK, in lockstep", unit: "hops/s") { steps in
             var evolved = windows
-            _ = nnkAlloy.evolveWindows(&evolved, for: .steps(1024 * steps),
-                                       randoms: windows.indices.map { RandomStream(seed: 2, stage: "bench-windows", index: UInt64($0)) })
+            _ = nnkAlloy.evolveRegions(&evolved, origins: [[Int]](repeating: [0, 0, 0], count: 64), size: [8, 8, 8],
+                                       for: [RegionDuration](repeating: .steps(1024 * steps), count: 64), boundary: .periodicWindow, randoms: windowRandoms())
             return 64 * 1024 * steps
         })
+        // What one thread of the evolve stage (and of LocalRelax) does: 256 snapshots of 16³ cells
+        // (8,192 sites, 8 vacancies, one in each 8³-cell tile), the tile at the origin of each
+        // evolved for 128 hops per step with each boundary, one snapshot after another and in the
+        // stage's groups (`regionGroups`: 8 groups of 32, each in lockstep).
+        let snapshotAlloy = AlloyModel(cells: 16, temperature: 2000, vacancies: 8, barriers: barriers)
+        let snapshots = (0..<256).map {
+            snapshotAlloy.initialConfiguration(run: $0, random: RandomStream(seed: 1, stage: "bench-snapshots", index: UInt64($0))).configuration
+        }
+        let groups = snapshotAlloy.regionGroups(of: snapshots.count)
+        func snapshotRandoms(_ indices: Range<Int>) -> [RandomStream] { indices.map { RandomStream(seed: 2, stage: "bench-snapshots", index: UInt64($0)) } }
+        for boundary in RegionBoundary.allCases {
+            print(measure("alloy 256 tiles, \(boundary.rawValue), NNK, alone", unit: "hops/s") { steps in
+                for (snapshot, random) in zip(snapshots, snapshotRandoms(snapshots.indices)) {
+                    var evolved = snapshot
+                    _ = snapshotAlloy.evolveRegion(&evolved, origin: [0, 0, 0], size: [8, 8, 8], for: .steps(128 * steps), boundary: boundary, random: random)
+                }
+                return 256 * 128 * steps
+            })
+            print(measure("alloy 256 tiles, \(boundary.rawValue), NNK, \(groups.count) groups", unit: "hops/s") { steps in
+                for group in groups {
+                    var evolved = Array(snapshots[group])
+                    _ = snapshotAlloy.evolveRegions(&evolved, origins: [[Int]](repeating: [0, 0, 0], count: group.count), size: [8, 8, 8],
+                                                    for: [RegionDuration](repeating: .steps(128 * steps), count: group.count), boundary: boundary,
+                                                    randoms: snapshotRandoms(group))
+                }
+                return 256 * 128 * steps
+            })
+        }
     }
 
     /// Simulates `steps` steps of one trajectory; returns the number of steps.
@@ -132,18 +160,28 @@ struct BenchSimulate: ParsableCommand {
         return "\(label.padding(toLength: 48, withPad: " ", startingAt: 0)) \(String(format: "%12.4g", Double(calls) / elapsed)) tiles/s"
     }
 
-    /// Doubles the work until one call takes `seconds`, then reports units per second.
+    /// Doubles the work until one call takes `seconds`, then reports units per second of wall time
+    /// and, after it, per second of this thread's CPU time: on a machine shared with other jobs the
+    /// second is what one core does while it runs the measurement.
     private func measure(_ label: String, unit: String, _ work: (Int) -> Int) -> String {
         if let only, !label.contains(only) { return "\(label): skipped" }
         var steps = 1
         while true {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now().uptimeNanoseconds, startCPU = threadCPUSeconds()
             let units = work(steps)
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu = threadCPUSeconds() - startCPU
             if elapsed >= seconds || steps >= 1 << 30 {
                 return "\(label.padding(toLength: 48, withPad: " ", startingAt: 0)) \(String(format: "%12.4g", Double(units) / elapsed)) \(unit)"
+                    + String(format: "  (%.4g per CPU second)", Double(units) / cpu)
             }
             steps *= elapsed > 0.01 ? max(2, Int(seconds / elapsed)) : 2
         }
+    }
+
+    /// CPU seconds the calling thread has run.
+    private func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }

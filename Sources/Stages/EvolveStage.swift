@@ -1,6 +1,7 @@
 import Artifacts
 import Execution
 import Foundation
+import Linalg
 import Random
 import Systems
 
@@ -134,27 +135,39 @@ public enum EvolveStage: Stage {
                                           "patches": .number(Double(origins.count)), "snapshots": origin?.json(relativeTo: directory) ?? .null],
                                  seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
         let progress = Progress("evolve patches", total: snapshots.count)
-        let perSnapshot = parallelMap(snapshots.count) { j in
-            let random = RandomStream(seed: seed, stage: "evolve", index: UInt64(j))
-            let replicas = (0..<settings.replicas).map { _ in
-                let patch = random.uniformInt(origins.count)
-                var configuration = snapshots[j]
-                // One leg, or two halves with the patch recorded between them: the waiting times are
-                // memoryless, so two halves are distributed as one run over the whole span.
-                var recorded = [configuration.patch(origin: origins[patch], size: patchShape)]
-                var times = [0.0]
-                for leg in legs {
-                    times.append(times.last! + system.evolveRegion(&configuration, origin: origins[patch], size: patchShape,
-                                                                   for: leg, boundary: boundary, random: random))
-                    recorded.append(configuration.patch(origin: origins[patch], size: patchShape))
+        // Groups of snapshots evolve together (`evolveRegions`), replica after replica; within a
+        // group each snapshot's stream draws and evolves its patches in the order it would alone.
+        let groups = system.regionGroups(of: snapshots.count)
+        let perGroup = BLASLibrary.withSingleThread {
+            parallelMap(groups.count) { g in
+                let members = Array(groups[g])
+                let randoms = members.map { RandomStream(seed: seed, stage: "evolve", index: UInt64($0)) }
+                var entries = [[EvolvedEntry<System.Site>]](repeating: [], count: members.count)
+                for _ in 0..<settings.replicas {
+                    let patches = randoms.map { $0.uniformInt(origins.count) }
+                    var configurations = members.map { snapshots[$0] }
+                    // One leg, or two halves with the patch recorded between them: the waiting times are
+                    // memoryless, so two halves are distributed as one run over the whole span.
+                    var recorded = members.indices.map { [configurations[$0].patch(origin: origins[patches[$0]], size: patchShape)] }
+                    var times = [[Double]](repeating: [0], count: members.count)
+                    for leg in legs {
+                        let elapsed = system.evolveRegions(&configurations, origins: patches.map { origins[$0] }, size: patchShape,
+                                                           for: [RegionDuration](repeating: leg, count: members.count), boundary: boundary, randoms: randoms)
+                        for i in members.indices {
+                            times[i].append(times[i].last! + elapsed[i])
+                            recorded[i].append(configurations[i].patch(origin: origins[patches[i]], size: patchShape))
+                        }
+                    }
+                    for (i, j) in members.enumerated() {
+                        entries[i].append(EvolvedEntry(recorded: recorded[i], times: times[i], patch: patches[i],
+                                                       changes: boundary == .roaming ? changedSites(from: snapshots[j].values, to: configurations[i].values) : []))
+                    }
                 }
-                return (recorded: recorded, times: times, patch: patch,
-                        changes: boundary == .roaming ? changedSites(from: snapshots[j].values, to: configuration.values) : [])
+                progress.advance(by: members.count)
+                return entries.flatMap { $0 }
             }
-            progress.advance()
-            return replicas
         }
-        let results = perSnapshot.flatMap { $0 }
+        let results = perGroup.flatMap { $0 }
         progress.finish()
         let midway: [(String, NumPyArray)] = legs.count == 2
             ? [("patchMidway", try stackedArray(results.map { $0.recorded[1] })), ("dtMidway", NumPyArray(results.map { $0.times[1] }))]
@@ -174,6 +187,15 @@ public enum EvolveStage: Stage {
             ("snapshotIndex", NumPyArray(indices.flatMap { [Int64](repeating: Int64($0), count: settings.replicas) })),
         ] + midway + changes), as: "evolved.npz")
         return try stage.finish()
+    }
+
+    /// One patch evolution: the patch before, (half-way,) after, the times at those records, the
+    /// patch's index, and with the `roaming` boundary the sites that changed with their values after.
+    private struct EvolvedEntry<Site: NumPyElement & Equatable> {
+        let recorded: [Grid<Site>]
+        let times: [Double]
+        let patch: Int
+        let changes: [(Int, Site)]
     }
 
     /// The sites whose values differ between `before` and `after` (arrays of one length), with their values after.

@@ -1,6 +1,7 @@
 import Artifacts
 import Execution
 import Foundation
+import Linalg
 import Random
 import Systems
 
@@ -85,20 +86,29 @@ public struct Upsampling: StageSettings {
         return [Int](repeating: factor, count: try Tiling.upsamplingLevels(from: shape, to: targetShape, factor: factor))
     }
 
-    /// LocalRelax of one configuration: every window in a fixed order.
     /// The LocalRelax duration per window: `chosen`, else `relaxDuration`, else the system's default.
     func windowDuration<System: MicroscopicSystem>(_ chosen: RegionDuration?, system: System) -> RegionDuration {
         chosen ?? relaxDuration ?? system.defaultRegionDuration(sites: Int(pow(Double(window), Double(targetShape.count))))
     }
 
-    func relax<System: MicroscopicSystem>(_ configuration: inout Grid<System.Site>, system: System, random: RandomStream,
-                                          for chosen: RegionDuration? = nil) {
-        let duration = windowDuration(chosen, system: system)
-        guard duration != .steps(0) && duration != .time(0) else { return }
-        let size = [Int](repeating: window, count: configuration.spatialShape.count)
-        for origin in windowOrigins(of: configuration.spatialShape, periodic: System.isPeriodic) {
-            _ = system.evolveRegion(&configuration, origin: origin, size: size, for: duration, boundary: boundary, random: random)
+    /// LocalRelax of configurations of one shape, configuration i with `randoms[i]` for
+    /// `durations[i]` per window (none for a duration of zero): every window in a fixed order, the
+    /// windows at one origin of all the configurations evolved together (`evolveRegions`). A
+    /// configuration's windows overlap, so they follow one another; its stream is drawn from as
+    /// when it is relaxed alone.
+    func relax<System: MicroscopicSystem>(_ configurations: inout [Grid<System.Site>], system: System, randoms: [RandomStream],
+                                          for durations: [RegionDuration]) {
+        let relaxed = durations.indices.filter { durations[$0] != .steps(0) && durations[$0] != .time(0) }
+        guard let shape = relaxed.first.map({ configurations[$0].spatialShape }) else { return }
+        // The relaxed configurations move into the batch and back, so that evolving them copies nothing.
+        var batch = relaxed.map { configurations[$0] }
+        for i in relaxed { configurations[i].values = [] }
+        let size = [Int](repeating: window, count: shape.count)
+        for origin in windowOrigins(of: shape, periodic: System.isPeriodic) {
+            _ = system.evolveRegions(&batch, origins: [[Int]](repeating: origin, count: batch.count), size: size, for: relaxed.map { durations[$0] },
+                                     boundary: boundary, randoms: relaxed.map { randoms[$0] })
         }
+        for (k, i) in relaxed.enumerated() { configurations[i] = batch[k] }
     }
 
     /// Window origins in C order: every `stride` sites (wrapping) on periodic grids, and only
@@ -177,23 +187,30 @@ public enum UpsampleStage: Stage {
             let levelSystem = system.resized(to: system.spatialShape.map { $0 * scale })
             let progress = Progress(levels == 0 ? "draw snapshots" : "upsample level \(level)/\(levels)", total: settings.snapshots)
             let previous = current
-            let drawn = parallelMap(settings.snapshots) { j in
-                let random = RandomStream(seed: seed, stage: "upsample-\(level)", index: UInt64(j))
-                var parent: Int?
-                func draw() -> Grid<System.Site> {
-                    let index = random.uniformInt(previous.count)
-                    parent = parent ?? index
-                    return previous[index]
-                }
-                var configuration: Grid<System.Site>
-                if levels > 0 {
-                    configuration = system.upsample(factor: factors[level - 1], random: random, draw: draw)
-                    settings.relax(&configuration, system: levelSystem, random: random)
-                } else {
-                    configuration = draw()
-                }
-                progress.advance()
-                return (configuration, parent!)
+            // Groups of snapshots are relaxed together (`Upsampling.relax`), each drawing from its own stream.
+            let groups = levelSystem.regionGroups(of: settings.snapshots)
+            let drawn = BLASLibrary.withSingleThread {
+                parallelMap(groups.count) { g in
+                    let randoms = groups[g].map { RandomStream(seed: seed, stage: "upsample-\(level)", index: UInt64($0)) }
+                    var parents: [Int] = []
+                    var configurations = randoms.map { random in
+                        var parent: Int?
+                        func draw() -> Grid<System.Site> {
+                            let index = random.uniformInt(previous.count)
+                            parent = parent ?? index
+                            return previous[index]
+                        }
+                        let configuration = levels > 0 ? system.upsample(factor: factors[level - 1], random: random, draw: draw) : draw()
+                        parents.append(parent!)
+                        return configuration
+                    }
+                    if levels > 0 {
+                        settings.relax(&configurations, system: levelSystem, randoms: randoms,
+                                       for: [RegionDuration](repeating: settings.windowDuration(nil, system: levelSystem), count: randoms.count))
+                    }
+                    progress.advance(by: randoms.count)
+                    return Array(zip(configurations, parents))
+                }.flatMap { $0 }
             }
             progress.finish()
             current = drawn.map(\.0)
@@ -202,16 +219,19 @@ public enum UpsampleStage: Stage {
 
         if settings.appendInitial > 0 {
             let progress = Progress("append initial configurations", total: settings.appendInitial)
-            current += parallelMap(settings.appendInitial) { j in
-                let random = RandomStream(seed: seed, stage: "upsample-append", index: UInt64(j))
-                var configuration = large.initialConfiguration(run: j, random: random).configuration
-                if levels > 0 {
-                    let duration = settings.windowDuration(settings.appendRelaxDuration, system: large)
-                    settings.relax(&configuration, system: large, random: random,
-                                   for: settings.appendRelaxSpread ? duration.spread(random: random) : duration)
-                }
-                progress.advance()
-                return configuration
+            let groups = large.regionGroups(of: settings.appendInitial)
+            current += BLASLibrary.withSingleThread {
+                parallelMap(groups.count) { g in
+                    let randoms = groups[g].map { RandomStream(seed: seed, stage: "upsample-append", index: UInt64($0)) }
+                    var configurations = zip(groups[g], randoms).map { j, random in large.initialConfiguration(run: j, random: random).configuration }
+                    if levels > 0 {
+                        let duration = settings.windowDuration(settings.appendRelaxDuration, system: large)
+                        settings.relax(&configurations, system: large, randoms: randoms,
+                                       for: randoms.map { settings.appendRelaxSpread ? duration.spread(random: $0) : duration })
+                    }
+                    progress.advance(by: randoms.count)
+                    return configurations
+                }.flatMap { $0 }
             }
             progress.finish()
             parents += [Int](repeating: -1, count: settings.appendInitial)

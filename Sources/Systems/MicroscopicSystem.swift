@@ -102,6 +102,17 @@ public protocol MicroscopicSystem: Sendable {
     /// `roaming` boundary: the block's movers run, anywhere); returns the physical time that elapsed.
     func evolveRegion(_ configuration: inout Grid<Site>, origin: [Int], size: [Int], for duration: RegionDuration,
                       boundary: RegionBoundary, random: RandomStream) -> Double
+
+    /// Configurations whose regions `evolveRegions` gains by evolving together: 1 (the default)
+    /// where together costs what one after another costs, more where the dynamics of many are
+    /// computed faster at once (the alloy with NNK barriers: one matrix product for the hops of all).
+    var regionBatch: Int { get }
+
+    /// Evolves the block of `size` sites at `origins[i]` of every configuration i for `durations[i]`
+    /// with `randoms[i]`, each ending as `evolveRegion` of it alone leaves it (the default runs them
+    /// one after another); returns the physical time each evolved.
+    func evolveRegions(_ configurations: inout [Grid<Site>], origins: [[Int]], size: [Int], for durations: [RegionDuration],
+                       boundary: RegionBoundary, randoms: [RandomStream]) -> [Double]
 }
 
 extension MicroscopicSystem {
@@ -120,4 +131,25 @@ extension MicroscopicSystem {
     }
 
     public static var measuresPatchesInPlace: Bool { false }
+
+    public var regionBatch: Int { 1 }
+
+    public func evolveRegions(_ configurations: inout [Grid<Site>], origins: [[Int]], size: [Int], for durations: [RegionDuration],
+                              boundary: RegionBoundary, randoms: [RandomStream]) -> [Double] {
+        precondition(origins.count == configurations.count && durations.count == configurations.count && randoms.count == configurations.count,
+                     "one origin, duration and random stream per configuration")
+        return configurations.indices.map { i in
+            evolveRegion(&configurations[i], origin: origins[i], size: size, for: durations[i], boundary: boundary, random: randoms[i])
+        }
+    }
+
+    /// The groups of consecutive indices of `count` items (snapshots) whose regions the stages
+    /// evolve together (`evolveRegions`): at most `regionBatch` items each, and at least eight
+    /// groups where there are eight items, so that a parallel loop over the groups keeps its
+    /// threads busy. They depend on `count` alone, never on the thread count, so that results do not
+    /// either (a batch of network barriers may round otherwise than another).
+    public func regionGroups(of count: Int) -> [Range<Int>] {
+        let size = max(1, min(regionBatch, count / 8))
+        return Swift.stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+    }
 }

@@ -205,27 +205,13 @@ public struct AlloyModel: MicroscopicSystem {
     /// sites, barriers read the frozen lattice around it, and vacancies outside stay where they are;
     /// with `roaming` the vacancies that start in the block hop anywhere in the lattice, the others
     /// staying where they are (Docs/SYSTEMS.md, *Partial evolution and its measurement*). Blocks
-    /// must be at least 2 cells along each axis.
+    /// must be at least 2 cells along each axis. (`evolveRegions` of this one configuration.)
     public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], for duration: RegionDuration,
                              boundary: RegionBoundary, random: RandomStream) -> Double {
-        precondition(region.count == 3 && region.allSatisfy { $0 >= Self.cellRange.lowerBound }, "alloy regions are at least 2 cells along each axis, got \(region)")
-        switch boundary {
-        case .periodicWindow:
-            var window = configuration.patch(origin: origin, size: region)
-            var sampler = VacancyKineticMonteCarlo(lattice: BCCLattice(shape: region), barriers: barriers.model, temperature: temperature,
-                                                   occupation: window.values, vacancies: Self.vacancySites(in: window.values))
-            sampler.run(duration, occupation: &window.values, random: random)
-            configuration.insert(window, at: origin)
-            return sampler.time
-        case .frozenHalo, .roaming:
-            let lattice = BCCLattice(shape: configuration.spatialShape)
-            let block = CellBlock(origin: origin, size: region, lattice: lattice)
-            let inside = block.sites.filter { configuration.values[$0] == AlloySpecies.vacancy.rawValue }
-            var sampler = VacancyKineticMonteCarlo(lattice: lattice, barriers: barriers.model, temperature: temperature,
-                                                   occupation: configuration.values, vacancies: inside,
-                                                   region: boundary == .roaming ? nil : block)
-            sampler.run(duration, occupation: &configuration.values, random: random)
-            return sampler.time
-        }
+        // The lattice moves into the one-element batch and back, so that hopping in it copies nothing.
+        var batch = [configuration]
+        configuration.values = []
+        defer { configuration = batch[0] }
+        return evolveRegions(&batch, origins: [origin], size: region, for: [duration], boundary: boundary, randoms: [random])[0]
     }
 }

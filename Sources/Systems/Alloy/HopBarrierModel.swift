@@ -13,6 +13,10 @@ public protocol HopBarrierModel: Sendable {
     /// slowest rate ν₀ exp(−E_b/k_BT) is still a normal `Double`.
     var highestBarrier: Double { get }
 
+    /// Independent chains worth running in lockstep (`VacancyKineticMonteCarlo.runInLockstep`) at
+    /// most: 1 where a batch costs what its vacancies cost one by one.
+    var lockstepChains: Int { get }
+
     /// Adds the vacancy at `vacancy` to `batch`, reading its environment from `occupation` now; its
     /// barriers are `batch.barriers[i]` (i the batch's count before the call) once `evaluate` has run.
     func addVacancy(at vacancy: Int, on lattice: BCCLattice, occupation: [Int8], to batch: BarrierBatch)

@@ -10,12 +10,13 @@ import Random
 /// run alone, so it ends in the same state at the same time as long as the batched barriers equal
 /// the single ones: exactly for the pair model, up to the float rounding of the products for NNK.
 extension VacancyKineticMonteCarlo {
-    /// Runs `samplers[i]` on `occupations[i]` with `randoms[i]` for `duration`, all in lockstep.
+    /// Runs `samplers[i]` on `occupations[i]` with `randoms[i]` for `durations[i]`, all in lockstep.
     static func runInLockstep(_ samplers: inout [VacancyKineticMonteCarlo], occupations: inout [[Int8]], randoms: [RandomStream],
-                              for duration: RegionDuration) {
-        precondition(samplers.count == occupations.count && samplers.count == randoms.count, "one occupation and one random stream per chain")
+                              for durations: [RegionDuration]) {
+        precondition(samplers.count == occupations.count && samplers.count == randoms.count && samplers.count == durations.count,
+                     "one occupation, random stream and duration per chain")
         guard let model = samplers.first?.barriers else { return }
-        let limits = samplers.map { RunLimit(duration, from: $0) }
+        let limits = zip(durations, samplers).map { RunLimit($0, from: $1) }
         let batch = BarrierBatch()
         var running = Array(samplers.indices), hopped: [Int] = []
         while !running.isEmpty {

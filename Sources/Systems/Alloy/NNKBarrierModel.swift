@@ -90,6 +90,9 @@ public struct NNKBarrierModel: HopBarrierModel {
     /// Taken as 3 eV: a network has no bound of its own, and barriers of NbMoTa lie well below it.
     public var highestBarrier: Double { 3 }
 
+    /// 32 chains, 256 hops per product: as fast per hop as 64 (`macroscale bench simulate`).
+    public var lockstepChains: Int { 32 }
+
     /// Reads the vacancy's 113 codes and appends the eight rows of its hops' sphere inputs (the
     /// codes permuted per direction) to the batch; the barriers follow in `evaluate`.
     public func addVacancy(at vacancy: Int, on lattice: BCCLattice, occupation: [Int8], to batch: BarrierBatch) {
@@ -165,28 +168,32 @@ public struct NNKBarrierModel: HopBarrierModel {
                 }
             }
         }
+        // The output unit, summed over the features in order for every hop at once (row by row,
+        // so that the loop over hops vectorises).
         batch.layer.withUnsafeMutableBufferPointer { activations in
-            for r in 0..<hops {
-                var sum = outputBias
-                for j in 0..<width { sum += activations[j * hops + r] * outputWeights[j] }
-                activations[r] = sum
+            let barriers = activations.baseAddress!
+            let first = outputWeights[0]
+            for r in 0..<hops { barriers[r] = outputBias + barriers[r] * first }
+            for j in 1..<width {
+                let row = barriers + j * hops, weight = outputWeights[j]
+                for r in 0..<hops { barriers[r] += row[r] * weight }
             }
         }
     }
 
     /// ReLU(Wᵀx + b) into `out` ([128, hops], feature-major) for `hops` columns x of `inputs`
     /// features, W [inputs, 128] row-major; `input` holds x feature-major, [inputs, hops], or one
-    /// row per hop, [hops, inputs], when `rowsOfHops`. For one vacancy (8 hops) at most
-    /// 128 × 8 × 729 multiply-adds: below OpenBLAS's threshold for threads, so a single chain runs on
-    /// the calling thread, inside `parallelFor` too.
+    /// row per hop, [hops, inputs], when `rowsOfHops`. Called from several `parallelFor` workers at
+    /// once while OpenBLAS keeps its own threads, these products ran several times slower (Docs/SYSTEMS.md,
+    /// *Performance*), so the stages hold OpenBLAS to one thread around their parallel loops
+    /// (`BLASLibrary.withSingleThread`).
     private static func denseReLU(_ input: UnsafeBufferPointer<Float>, rowsOfHops: Bool, inputs: Int, hops: Int, weights: [Float], bias: [Float],
                                   into out: UnsafeMutableBufferPointer<Float>) {
-        for j in 0..<width {
-            for r in 0..<hops { out[j * hops + r] = bias[j] }
-        }
+        let base = out.baseAddress!
+        for j in 0..<width { (base + j * hops).update(repeating: bias[j], count: hops) }
         weights.withUnsafeBufferPointer { w in
             matrixMultiply(w, transposed: true, input, transposed: rowsOfHops, into: out, m: width, n: hops, k: inputs, beta: 1)
         }
-        for i in 0..<(width * hops) { out[i] = max(out[i], 0) }
+        for i in 0..<(width * hops) { base[i] = max(base[i], 0) }
     }
 }

@@ -53,6 +53,9 @@ public struct PairBarrierModel: HopBarrierModel, Equatable {
         return baseBarrier + 7 * span / 2
     }
 
+    /// A barrier costs a few dozen table look-ups: lockstep gains nothing.
+    public var lockstepChains: Int { 1 }
+
     /// Computes the vacancy's barriers at once: there is nothing to batch.
     public func addVacancy(at vacancy: Int, on lattice: BCCLattice, occupation: [Int8], to batch: BarrierBatch) {
         batch.barriers.append(hopBarriers(ofVacancyAt: vacancy, on: lattice, occupation: occupation))

@@ -34,6 +34,14 @@ struct RateSumTree {
         }
     }
 
+    /// The rates of the eight channels 8g … 8g + 7.
+    func rates(ofGroup group: Int) -> SIMD8<Double> {
+        let first = leafCount + 8 * group
+        var rates = SIMD8<Double>()
+        for d in 0..<8 { rates[d] = nodes[first + d] }
+        return rates
+    }
+
     /// The channel whose interval of the cumulative rates contains `target` ∈ [0, total); never a
     /// channel of rate 0 while the total is positive (rounding cannot steer into an empty subtree).
     func channel(at target: Double) -> Int {

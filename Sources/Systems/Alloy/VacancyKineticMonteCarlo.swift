@@ -7,7 +7,8 @@ import Random
 /// model; a hop onto another vacancy, or out of the region when one is set, has rate 0. An event
 /// draws the waiting time Exp(Σk) (seconds), picks a channel with probability k/Σk from a sum tree,
 /// swaps the vacancy with the atom, and recomputes the channels of every vacancy within the model's
-/// reach of the two sites that changed — the moved vacancy's own among them.
+/// reach of the two sites that changed — the moved vacancy's own among them — unless the hop undoes
+/// the previous one, which restores the channels it replaced (`HopHistory`).
 ///
 /// The occupation (species codes in `BCCLattice` order) is passed in to each call rather than
 /// held, so that a tile of a large lattice is evolved in place without a copy of the lattice.
@@ -31,6 +32,8 @@ struct VacancyKineticMonteCarlo {
     /// The vacancies whose channels wait for the barriers of a batch, and where theirs begin in it.
     private var stale: [Int] = []
     private var firstStale = 0
+    /// The latest hops and the channels they replaced.
+    private var history = HopHistory()
     /// The batch of this sampler's own runs.
     private let batch = BarrierBatch()
     /// Seconds elapsed.
@@ -100,20 +103,27 @@ struct VacancyKineticMonteCarlo {
     }
 
     /// Makes the hop of `channel` (vacancy channel / 8, direction channel % 8) and adds every vacancy
-    /// within reach of the two sites that changed — the moved one among them — to `batch`.
+    /// within reach of the two sites that changed — the moved one among them — to `batch`; or, when
+    /// the hop undoes the previous one, restores the channels that one replaced and adds nothing.
     mutating func hop(_ channel: Int, occupation: inout [Int8], batch: BarrierBatch) {
-        let v = channel / 8
-        let from = vacancies[v], to = lattice.neighbour(of: from, direction: channel % 8)
+        let v = channel / 8, direction = channel % 8
+        let from = vacancies[v], to = lattice.neighbour(of: from, direction: direction)
         occupation[from] = occupation[to]
         occupation[to] = AlloySpecies.vacancy.rawValue
         let left = vacancyVoxels[v], arrived = lattice.voxel(of: to)
         vacancies[v] = to
         vacancyVoxels[v] = arrived
         hops += 1
+        if history.undoesLatest(vacancy: v, direction: direction) {
+            history.undoLatest { rates.set(group: $0, rates: $1) }
+            return
+        }
+        history.remember(vacancy: v, direction: direction)
         let reach = barriers.reachSquared
         for w in vacancies.indices {
             let voxel = vacancyVoxels[w]
             if w == v || lattice.squaredVoxelDistance(voxel, left) <= reach || lattice.squaredVoxelDistance(voxel, arrived) <= reach {
+                history.replace(vacancy: w, rates: rates.rates(ofGroup: w))
                 markStale(w, occupation: occupation, in: batch)
             }
         }

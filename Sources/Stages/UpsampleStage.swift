@@ -30,7 +30,7 @@ public struct Upsampling: StageSettings {
     public var boundary = RegionBoundary.periodicWindow
     /// Extra configurations from the system's own initial condition (random magnetization for
     /// spins), appended at the last level (reference option) and relaxed like the others unless
-    /// `appendRelaxDuration` says otherwise.
+    /// `appendRelaxDuration` says otherwise; with no level, by evolving the whole lattice.
     public var appendInitial = 0
     /// LocalRelax of the appended configurations (nil: as the upsampled ones). They have no block
     /// structure to heal, and a long relaxation carries them to the states the others cover
@@ -95,18 +95,21 @@ public struct Upsampling: StageSettings {
     /// `durations[i]` per window (none for a duration of zero): every window in a fixed order, the
     /// windows at one origin of all the configurations evolved together (`evolveRegions`). A
     /// configuration's windows overlap, so they follow one another; its stream is drawn from as
-    /// when it is relaxed alone.
+    /// when it is relaxed alone. With `wholeLattice` there is one window, the whole lattice,
+    /// evolved by the system's own dynamics (periodic where the lattice is): the relaxation of
+    /// appended configurations when there is no upsampling level and so no window size.
     func relax<System: MicroscopicSystem>(_ configurations: inout [Grid<System.Site>], system: System, randoms: [RandomStream],
-                                          for durations: [RegionDuration]) {
+                                          for durations: [RegionDuration], wholeLattice: Bool = false) {
         let relaxed = durations.indices.filter { durations[$0] != .steps(0) && durations[$0] != .time(0) }
         guard let shape = relaxed.first.map({ configurations[$0].spatialShape }) else { return }
         // The relaxed configurations move into the batch and back, so that evolving them copies nothing.
         var batch = relaxed.map { configurations[$0] }
         for i in relaxed { configurations[i].values = [] }
-        let size = [Int](repeating: window, count: shape.count)
-        for origin in windowOrigins(of: shape, periodic: System.isPeriodic) {
+        let size = wholeLattice ? shape : [Int](repeating: window, count: shape.count)
+        let origins = wholeLattice ? [[Int](repeating: 0, count: shape.count)] : windowOrigins(of: shape, periodic: System.isPeriodic)
+        for origin in origins {
             _ = system.evolveRegions(&batch, origins: [[Int]](repeating: origin, count: batch.count), size: size, for: relaxed.map { durations[$0] },
-                                     boundary: boundary, randoms: relaxed.map { randoms[$0] })
+                                     boundary: wholeLattice ? .periodicWindow : boundary, randoms: relaxed.map { randoms[$0] })
         }
         for (k, i) in relaxed.enumerated() { configurations[i] = batch[k] }
     }
@@ -224,11 +227,9 @@ public enum UpsampleStage: Stage {
                 parallelMap(groups.count) { g in
                     let randoms = groups[g].map { RandomStream(seed: seed, stage: "upsample-append", index: UInt64($0)) }
                     var configurations = zip(groups[g], randoms).map { j, random in large.initialConfiguration(run: j, random: random).configuration }
-                    if levels > 0 {
-                        let duration = settings.windowDuration(settings.appendRelaxDuration, system: large)
-                        settings.relax(&configurations, system: large, randoms: randoms,
-                                       for: randoms.map { settings.appendRelaxSpread ? duration.spread(random: $0) : duration })
-                    }
+                    let duration = settings.windowDuration(settings.appendRelaxDuration, system: large)
+                    settings.relax(&configurations, system: large, randoms: randoms,
+                                   for: randoms.map { settings.appendRelaxSpread ? duration.spread(random: $0) : duration }, wholeLattice: levels == 0)
                     progress.advance(by: randoms.count)
                     return configurations
                 }.flatMap { $0 }

@@ -1,6 +1,7 @@
 import Artifacts
 import Execution
 import Foundation
+import Linalg
 import Learning
 import MacroSDE
 import Random
@@ -183,11 +184,14 @@ public enum DynamicsCheck: Stage {
             var points: [Point] = []
             for (index, truth) in truths.enumerated() {
                 // Per burst: the configuration at h/2 and at h.
-                let ends = parallelMap(truth.states.count * replicas) { k -> [Grid<System.Site>] in
-                    let random = RandomStream(seed: seed, stage: "check-dynamics", index: UInt64(index) << 32 | UInt64(k))
-                    let recorded = truth.system.wholeSystemStates(from: truth.states[k / replicas], at: [h / 2, h], random: random)
-                    progress.advance()
-                    return recorded
+                // NNK barriers call BLAS inside the loop: one OpenBLAS thread per worker.
+                let ends = BLASLibrary.withSingleThread {
+                    parallelMap(truth.states.count * replicas) { k -> [Grid<System.Site>] in
+                        let random = RandomStream(seed: seed, stage: "check-dynamics", index: UInt64(index) << 32 | UInt64(k))
+                        let recorded = truth.system.wholeSystemStates(from: truth.states[k / replicas], at: [h / 2, h], random: random)
+                        progress.advance()
+                        return recorded
+                    }
                 }
                 let start = try map.phi(truth.states, truth.system)
                 let half = try map.phi(ends.map { $0[0] }, truth.system), full = try map.phi(ends.map { $0[1] }, truth.system)

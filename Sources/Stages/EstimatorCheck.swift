@@ -1,6 +1,7 @@
 import Artifacts
 import Execution
 import Foundation
+import Linalg
 import Random
 import Systems
 
@@ -120,17 +121,20 @@ public enum EstimatorCheck: Stage {
             configurations.map(system.observables(of:))
         }
         let progress = Progress("evolve whole systems", total: count)
-        let increments = parallelMap(count) { j in
-            let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
-            let e = patches.entries(ofSnapshot: j).lowerBound
-            // The whole system over the same times: to the half-way time first where there is one.
-            let times = patches.midway.map { [$0.dt[e], patches.dt[e]] } ?? [patches.dt[e]]
-            let recorded = system.wholeSystemStates(from: snapshots[j], at: times, random: random).map(system.observables(of:))
-            let partial = estimatedIncrement(before: measured.before[e], midway: measured.midway?[e], after: measured.after[e], weights: weights?[e])
-            let full = estimatedIncrement(before: start[j], midway: recorded.count == 2 ? recorded[0] : nil,
-                                          after: recorded[recorded.count - 1], weights: weights?[e])
-            progress.advance()
-            return (partial, full)
+        // NNK barriers call BLAS inside the loop: one OpenBLAS thread per worker.
+        let increments = BLASLibrary.withSingleThread {
+            parallelMap(count) { j in
+                let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
+                let e = patches.entries(ofSnapshot: j).lowerBound
+                // The whole system over the same times: to the half-way time first where there is one.
+                let times = patches.midway.map { [$0.dt[e], patches.dt[e]] } ?? [patches.dt[e]]
+                let recorded = system.wholeSystemStates(from: snapshots[j], at: times, random: random).map(system.observables(of:))
+                let partial = estimatedIncrement(before: measured.before[e], midway: measured.midway?[e], after: measured.after[e], weights: weights?[e])
+                let full = estimatedIncrement(before: start[j], midway: recorded.count == 2 ? recorded[0] : nil,
+                                              after: recorded[recorded.count - 1], weights: weights?[e])
+                progress.advance()
+                return (partial, full)
+            }
         }
         progress.finish()
         let dimension = System.observableNames.count

@@ -1,6 +1,7 @@
 import Artifacts
 import Execution
 import Foundation
+import Linalg
 import Random
 import Systems
 
@@ -43,21 +44,24 @@ public enum SimulationStage {
                 initial.withUnsafeMutableBufferPointer { initialBuffer in
                     // Each run writes only its own slices of the shared buffers.
                     nonisolated(unsafe) let (statesOut, timesOut, observablesOut, initialOut) = (states, timesBuffer, observablesBuffer, initialBuffer)
-                    parallelFor(runs) { run in
-                        let random = RandomStream(seed: seed, stage: "simulate", index: UInt64(run))
-                        var (configuration, parameters) = system.initialConfiguration(run: run, random: random)
-                        for (p, value) in parameters.enumerated() { initialOut[run * parameterCount + p] = value }
-                        func store(_ record: Int, _ configuration: Grid<System.Site>, _ time: Double) {
-                            let slot = run * records + record
-                            for (i, value) in configuration.values.enumerated() { statesOut[slot * valuesPerState + i] = value }
-                            timesOut[slot] = time
-                            for (o, value) in system.observables(of: configuration).enumerated() {
-                                observablesOut[slot * observableCount + o] = value
+                    // NNK barriers call BLAS inside the loop: one OpenBLAS thread per worker.
+                    BLASLibrary.withSingleThread {
+                        parallelFor(runs) { run in
+                            let random = RandomStream(seed: seed, stage: "simulate", index: UInt64(run))
+                            var (configuration, parameters) = system.initialConfiguration(run: run, random: random)
+                            for (p, value) in parameters.enumerated() { initialOut[run * parameterCount + p] = value }
+                            func store(_ record: Int, _ configuration: Grid<System.Site>, _ time: Double) {
+                                let slot = run * records + record
+                                for (i, value) in configuration.values.enumerated() { statesOut[slot * valuesPerState + i] = value }
+                                timesOut[slot] = time
+                                for (o, value) in system.observables(of: configuration).enumerated() {
+                                    observablesOut[slot * observableCount + o] = value
+                                }
                             }
+                            store(0, configuration, 0)
+                            system.simulate(&configuration, steps: steps, random: random) { store($0, $1, $2) }
+                            progress.advance()
                         }
-                        store(0, configuration, 0)
-                        system.simulate(&configuration, steps: steps, random: random) { store($0, $1, $2) }
-                        progress.advance()
                     }
                 }
             }

@@ -6,7 +6,9 @@ public enum RegionBoundary: String, Sendable, CaseIterable {
     case periodicWindow = "periodic-window"
     /// The region sees the rest of the system held fixed: Ising neighbours outside the window are
     /// read from the large lattice, Curie–Weiss uses the global mean field (updated as the region
-    /// flips), predator–prey reads one ghost cell on each side (replicate at the domain ends).
+    /// flips), predator–prey reads one ghost cell on each side (replicate at the domain ends). An
+    /// Ising region that is the whole lattice has no outside: it runs the lattice's own periodic
+    /// dynamics (K = 1 patches are exact).
     case frozenHalo = "frozen-halo"
     /// The region's movers — the alloy's vacancies that start inside it — move anywhere in the
     /// lattice while every other site holds still: the region says which part of the dynamics

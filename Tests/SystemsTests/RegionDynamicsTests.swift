@@ -72,6 +72,23 @@ final class RegionDynamicsTests: XCTestCase {
 
     /// With noise off, one frozen-halo step of a window equals the same points of one explicit step
     /// of the whole system: the ghost cells are exactly the neighbours the whole system would use.
+    /// A frozen halo around the whole lattice would be stale copies of the lattice's own edges:
+    /// there the Ising region runs the lattice's periodic dynamics, exactly as the periodic window
+    /// (and the whole-system truth) does, while a smaller window's frozen halo differs from it.
+    func testIsingFrozenHaloAroundTheWholeLatticeIsThePeriodicDynamics() {
+        let model = IsingModel(size: 16, temperature: 2.27, field: 0)
+        let start = randomSpins(16, seed: 3)
+        func evolved(_ size: Int, _ boundary: RegionBoundary) -> Grid<Int8> {
+            var configuration = start
+            _ = model.evolveRegion(&configuration, origin: [0, 0], size: [size, size], for: .time(2), boundary: boundary,
+                                   random: RandomStream(seed: 4, stage: "whole"))
+            return configuration
+        }
+        XCTAssertEqual(evolved(16, .frozenHalo), evolved(16, .periodicWindow))
+        XCTAssertEqual(evolved(16, .frozenHalo), model.wholeSystemStates(from: start, at: [2], random: RandomStream(seed: 4, stage: "whole"))[0])
+        XCTAssertNotEqual(evolved(8, .frozenHalo), evolved(8, .periodicWindow))
+    }
+
     func testPredatorPreyFrozenHaloStepMatchesTheWholeSystemStep() {
         var model = PredatorPreyModel(points: 30)
         model.noise = 0

@@ -113,11 +113,14 @@ public struct IsingModel: SpinSystem {
     }
 
     /// Glauber dynamics inside the block for `duration` (events or Glauber time), with the block either its own periodic
-    /// lattice or surrounded by a frozen one-site halo read from the configuration. Heat-bath
+    /// lattice or surrounded by a frozen one-site halo read from the configuration. A block that
+    /// is the whole lattice has no outside to freeze — its halo would be stale copies of its own
+    /// edges — so there both boundaries are the lattice's own periodic dynamics. Heat-bath
     /// dynamics is for equilibrium studies and is not used on regions.
     public func evolveRegion(_ configuration: inout Grid<Int8>, origin: [Int], size region: [Int], for duration: RegionDuration,
-                             boundary: RegionBoundary, random: RandomStream) -> Double {
+                             boundary requested: RegionBoundary, random: RandomStream) -> Double {
         let (rows, columns) = (region[0], region[1])
+        let boundary = requested == .frozenHalo && region == configuration.spatialShape ? .periodicWindow : requested
         let sampler: NFoldGlauber
         switch boundary {
         case .periodicWindow:

@@ -30,6 +30,9 @@ struct Evolve: ParsableCommand {
     @Option(help: "Evolve each patch for this physical (Glauber) time instead of a number of steps.")
     var time: Double?
 
+    @Option(help: "Evolve each patch for this many recorded steps instead: the mean time between records of the simulation the snapshots come from (followed through upsample stages), so one value serves every temperature; the manifest records the seconds.")
+    var timeRecords: Double?
+
     @Option(help: "Patch boundary: periodic-window or frozen-halo (default: the reference's — periodic-window for Ising, frozen-halo for Curie–Weiss and predator–prey).")
     var boundary: RegionBoundary?
 
@@ -44,10 +47,11 @@ struct Evolve: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
-    /// The settings the options describe, for snapshots of spatial shape `shape`.
-    func settings(shape: [Int]) -> PartialEvolution {
+    /// The settings the options describe, for snapshots of spatial shape `shape` whose simulation
+    /// recorded a state every `recordedInterval` seconds on average (the unit of --time-records).
+    func settings(shape: [Int], recordedInterval: Double = 1) -> PartialEvolution {
         var settings = PartialEvolution(patchShape: wholeSystem ? shape : patchSize.map { [Int](repeating: $0, count: shape.count) })
-        settings.duration = time.map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
+        settings.duration = (time ?? timeRecords.map { $0 * recordedInterval }).map(RegionDuration.time) ?? steps.map(RegionDuration.steps)
         settings.boundary = boundary
         settings.estimator = estimator
         settings.replicas = replicas
@@ -56,7 +60,9 @@ struct Evolve: ParsableCommand {
     }
 
     func validate() throws {
-        if steps != nil && time != nil { throw ValidationError("give --steps or --time, not both") }
+        if [steps != nil, time != nil, timeRecords != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --steps, --time and --time-records")
+        }
         if wholeSystem && patchSize != nil { throw ValidationError("give --patch-size or --whole-system, not both") }
         try settings(shape: [1]).validateOption()
     }
@@ -64,7 +70,10 @@ struct Evolve: ParsableCommand {
     func run() throws {
         stage.apply()
         let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
-        let manifest = try EvolveStage.run(settings(shape: source.system.spatialShape), inputs: source, seed: stage.seed, directory: stage.directory)
+        let interval = try timeRecords.map { _ in try RecordedInterval.seconds(of: source, burnIn: burnIn) } ?? 1
+        let settings = settings(shape: source.system.spatialShape, recordedInterval: interval)
+        if let timeRecords { print("evolve: \(timeRecords) recorded steps of \(String(format: "%.4g", interval)) s → \(settings.duration?.description ?? "")") }
+        let manifest = try EvolveStage.run(settings, inputs: source, seed: stage.seed, directory: stage.directory)
         let count = manifest.outputs.flatMap(\.arrays).first { $0.name == "dt" }?.shape.first ?? 0
         let rate = Double(count) / max(manifest.wallSeconds, 1e-9)
         print("evolve \(type(of: source.system).identifier): \(count) patches in \(String(format: "%.2f", manifest.wallSeconds)) s "

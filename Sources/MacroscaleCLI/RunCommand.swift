@@ -20,7 +20,7 @@ struct Run: ParsableCommand {
 
     @Argument(help: "The pipeline file (YAML).")
     var pipeline: String
-    @Option(help: "Profile: a set of option overrides defined in the file (default: quick; in a file without profiles, the stages as written, also chosen by 'default').")
+    @Option(help: "Profile: option overrides and the stages that run only in it, defined in the file (default: quick; in a file without profiles, the stages as written, also chosen by 'default').")
     var profile: String?
     @Option(help: "Output root (default: Data/runs/<pipeline>/<profile>).")
     var out: String?

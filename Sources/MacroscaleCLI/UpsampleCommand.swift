@@ -40,6 +40,9 @@ struct Upsample: ParsableCommand {
     @Option(help: "Relax each window for this physical (Glauber) time instead of a number of steps.")
     var relaxTime: Double?
 
+    @Option(help: "Relax each window for this many recorded steps instead: the mean time between records of the simulation the snapshots come from, so one value serves every temperature; the manifest records the seconds.")
+    var relaxRecords: Double?
+
     @Option(help: "Window boundary: periodic-window (reference) or frozen-halo.")
     var boundary = RegionBoundary.periodicWindow
 
@@ -49,6 +52,9 @@ struct Upsample: ParsableCommand {
     @Option(help: "Relax the appended configurations for this physical time per window instead (0: not at all).")
     var appendRelaxTime: Double?
 
+    @Option(help: "Relax the appended configurations for this many recorded steps per window instead (see --relax-records).")
+    var appendRelaxRecords: Double?
+
     @Flag(help: "Relax each appended configuration for a fraction u² (u uniform) of its relax time, covering the whole relaxation from the random state.")
     var appendRelaxSpread = false
 
@@ -57,8 +63,10 @@ struct Upsample: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
-    /// The settings the options describe, for input snapshots of spatial shape `smallShape`.
-    func settings(smallShape: [Int]) throws -> Upsampling {
+    /// The settings the options describe, for input snapshots of spatial shape `smallShape` whose
+    /// simulation recorded a state every `recordedInterval` seconds on average (the unit of the
+    /// --…-records options).
+    func settings(smallShape: [Int], recordedInterval: Double = 1) throws -> Upsampling {
         let factors = try factors.map { try parsedList($0, option: "--factors", as: Int.self) }
         let target: [Int]
         if let targetSize {
@@ -74,17 +82,20 @@ struct Upsample: ParsableCommand {
         settings.factors = factors
         settings.window = window
         settings.stride = stride
-        settings.relaxDuration = relaxTime.map(RegionDuration.time) ?? relaxSteps.map(RegionDuration.steps)
+        settings.relaxDuration = (relaxTime ?? relaxRecords.map { $0 * recordedInterval }).map(RegionDuration.time) ?? relaxSteps.map(RegionDuration.steps)
         settings.boundary = boundary
         settings.appendInitial = appendInitial
-        settings.appendRelaxDuration = appendRelaxTime.map(RegionDuration.time)
+        settings.appendRelaxDuration = (appendRelaxTime ?? appendRelaxRecords.map { $0 * recordedInterval }).map(RegionDuration.time)
         settings.appendRelaxSpread = appendRelaxSpread
         settings.burnIn = burnIn
         return settings
     }
 
     func validate() throws {
-        if relaxSteps != nil && relaxTime != nil { throw ValidationError("give --relax-steps or --relax-time, not both") }
+        if [relaxSteps != nil, relaxTime != nil, relaxRecords != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give one of --relax-steps, --relax-time and --relax-records")
+        }
+        if appendRelaxTime != nil && appendRelaxRecords != nil { throw ValidationError("give --append-relax-time or --append-relax-records, not both") }
         if factor != nil && factors != nil { throw ValidationError("give --factor or --factors, not both") }
         try settings(smallShape: [1]).validateOption()
     }
@@ -92,7 +103,13 @@ struct Upsample: ParsableCommand {
     func run() throws {
         stage.apply()
         let source = try SnapshotSource(directory: URL(fileURLWithPath: input))
-        let settings = try settings(smallShape: source.system.spatialShape)
+        let inRecords = relaxRecords != nil || appendRelaxRecords != nil
+        let interval = inRecords ? try RecordedInterval.seconds(of: source, burnIn: burnIn) : 1
+        let settings = try settings(smallShape: source.system.spatialShape, recordedInterval: interval)
+        if inRecords {
+            print("upsample: recorded steps of \(String(format: "%.4g", interval)) s → relax \(settings.relaxDuration?.description ?? "default"), "
+                  + "append relax \(settings.appendRelaxDuration?.description ?? "none")")
+        }
         let manifest = try UpsampleStage.run(settings, inputs: source, seed: stage.seed, directory: stage.directory)
         print("upsample \(type(of: source.system).identifier): \(source.system.spatialShape) → \(settings.targetShape), "
               + "\(snapshots + appendInitial) snapshots in \(String(format: "%.2f", manifest.wallSeconds)) s → \(stage.out)")

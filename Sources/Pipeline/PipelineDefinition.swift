@@ -22,7 +22,9 @@ import Yams
 /// `$stage` is replaced by that stage's output directory, `$stage/file` by a path inside it.
 /// `matrix: {option: [v1, v2]}` makes one copy of a stage per value, named `stage-v1`, …; a later
 /// stage that reads a swept stage is swept with it, each copy reading the matching one, and one
-/// with its own matrix as well runs for the product (`sde-8-10` for n_s = 8, seed 10).
+/// with its own matrix as well runs for the product (`sde-8-10` for n_s = 8, seed 10). Matrices
+/// over the same option and values are one axis (`simulate`, `validation`, `test` swept over one
+/// temperature list). `profiles: [paper]` on a stage runs it in those profiles only.
 public struct PipelineDefinition: Equatable {
     public struct Stage: Equatable {
         public var name: String
@@ -32,10 +34,18 @@ public struct PipelineDefinition: Equatable {
         public var options: [(key: String, value: OptionValue)]
         /// A sweep: one copy of the stage per value of this option (`matrix: {lambda: [1, 5]}`).
         public var matrix: (key: String, values: [String])?
+        /// The profiles the stage runs in (`profiles: [paper]`); nil: every profile.
+        public var profiles: [String]?
+
+        /// Whether the stage is part of a run with `profile`.
+        public func runs(in profile: String) -> Bool {
+            profiles?.contains(profile) ?? true
+        }
 
         public static func == (a: Stage, b: Stage) -> Bool {
             a.name == b.name && a.command == b.command && a.options.map(\.key) == b.options.map(\.key)
                 && a.options.map(\.value) == b.options.map(\.value) && a.matrix?.key == b.matrix?.key && a.matrix?.values == b.matrix?.values
+                && a.profiles == b.profiles
         }
     }
 
@@ -105,7 +115,7 @@ public struct PipelineDefinition: Equatable {
         stages = try list.enumerated().map { index, node in
             let where_ = "\(source): stage \(index + 1)"
             let fields = try Self.mapping(node, where_)
-            try Self.allowOnly(["name", "run", "with", "matrix"], in: fields, at: where_)
+            try Self.allowOnly(["name", "run", "with", "matrix", "profiles"], in: fields, at: where_)
             guard let name = fields.first(where: { $0.0 == "name" })?.1.string, !name.isEmpty else {
                 throw PipelineError("\(where_): missing 'name'")
             }
@@ -125,7 +135,14 @@ public struct PipelineDefinition: Equatable {
                 }
                 matrix = (entries[0].key, values)
             }
-            return Stage(name: name, command: run.split(separator: " ").map(String.init), options: options, matrix: matrix)
+            var profiles: [String]?
+            if let profilesNode = fields.first(where: { $0.0 == "profiles" })?.1 {
+                guard let items = profilesNode.sequence, !items.isEmpty, items.allSatisfy({ $0.string?.isEmpty == false }) else {
+                    throw PipelineError("\(where_) ('\(name)'): 'profiles' must list the profiles the stage runs in, e.g. [paper]")
+                }
+                profiles = items.compactMap(\.string)
+            }
+            return Stage(name: name, command: run.split(separator: " ").map(String.init), options: options, matrix: matrix, profiles: profiles)
         }
         var seen = Set<String>()
         for stage in stages where !seen.insert(stage.name).inserted {
@@ -138,13 +155,21 @@ public struct PipelineDefinition: Equatable {
                 var overrides: [String: [(key: String, value: OptionValue)]] = [:]
                 if body.mapping != nil || body.string == nil {
                     for (stageName, optionsNode) in try Self.mapping(body, "\(source): profile '\(profile)'") {
-                        guard seen.contains(stageName) else {
+                        guard let stage = stages.first(where: { $0.name == stageName }) else {
                             throw PipelineError("\(source): profile '\(profile)' overrides an unknown stage '\(stageName)' (stages: \(stages.map(\.name).joined(separator: ", ")))")
+                        }
+                        guard stage.runs(in: profile) else {
+                            throw PipelineError("\(source): profile '\(profile)' overrides stage '\(stageName)', which runs only in profiles \(stage.profiles!.joined(separator: ", "))")
                         }
                         overrides[stageName] = try Self.options(optionsNode, at: "\(source): profile '\(profile)', stage '\(stageName)'")
                     }
                 }
                 profiles[profile] = overrides
+            }
+        }
+        for stage in stages {
+            for profile in stage.profiles ?? [] where profiles[profile] == nil {
+                throw PipelineError("\(source): stage '\(stage.name)' runs in profile '\(profile)', which the file does not define (profiles: \(profiles.isEmpty ? "none" : profiles.keys.sorted().joined(separator: ", ")))")
             }
         }
     }

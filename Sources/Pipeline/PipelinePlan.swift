@@ -32,8 +32,13 @@ public struct PipelinePlan {
             }
             throw PipelineError("pipeline '\(definition.name)' has no profile '\(profile)' (profiles: \(definition.profiles.keys.sorted().joined(separator: ", ")))")
         }
-        for setting in settings where !definition.stages.contains(where: { $0.name == setting.stage }) {
-            throw PipelineError("--set \(setting): no stage '\(setting.stage)' (stages: \(definition.stages.map(\.name).joined(separator: ", ")))")
+        for setting in settings {
+            guard let stage = definition.stages.first(where: { $0.name == setting.stage }) else {
+                throw PipelineError("--set \(setting): no stage '\(setting.stage)' (stages: \(definition.stages.map(\.name).joined(separator: ", ")))")
+            }
+            guard stage.runs(in: profile) else {
+                throw PipelineError("--set \(setting): stage '\(setting.stage)' runs only in profiles \(stage.profiles!.joined(separator: ", ")), not '\(profile)'")
+            }
         }
         pipeline = definition.name
         self.profile = profile
@@ -44,7 +49,7 @@ public struct PipelinePlan {
         /// Swept stages and the copies they were made in.
         var sweeps: [String: Sweep] = [:]
         var steps: [Step] = []
-        for stage in definition.stages {
+        for stage in definition.stages where stage.runs(in: profile) {
             var options = stage.options
             var matrix = stage.matrix
             let stageSettings = settings.filter { $0.stage == stage.name }
@@ -71,7 +76,7 @@ public struct PipelinePlan {
             }.filter { $0.hasPrefix("$") }.map { String($0.dropFirst().prefix { $0 != "/" && $0 != ":" }) }
             let sweptInputs = Array(Set(referenced.filter { sweeps[$0] != nil })).sorted().map { ($0, sweeps[$0]!) }
             var sweep = try Sweep.followed(by: stage.name, reading: sweptInputs)
-            if let matrix { sweep = Sweep(axes: (sweep?.axes ?? []) + [Sweep.Axis(origin: stage.name, values: matrix.values)]) }
+            if let matrix { sweep = try (sweep ?? Sweep(axes: [])).extended(by: stage.name, matrix: matrix) }
             sweeps[stage.name] = sweep
             for values in sweep?.copies ?? [[]] {
                 let name = Sweep.name(stage.name, values[...])
@@ -92,6 +97,9 @@ public struct PipelinePlan {
                         return Self.path(target, under: rootPath) + rest
                     }
                     guard earlier.contains(target) else {
+                        if let absent = definition.stages.first(where: { $0.name == target && !$0.runs(in: profile) }) {
+                            throw PipelineError("stage '\(stage.name)': '\(text)' refers to stage '\(target)', which runs only in profiles \(absent.profiles!.joined(separator: ", ")), not '\(profile)'")
+                        }
                         throw PipelineError("stage '\(stage.name)': '\(text)' refers to \(definition.stages.contains { $0.name == target } ? "a later" : "no") stage '\(target)'")
                     }
                     // The copy of a swept input that matches this one: the values of the axes they share.

@@ -1,0 +1,46 @@
+import Artifacts
+import Foundation
+
+/// The mean time between two records of the simulation that snapshots come from: the unit of
+/// `upsample --relax-records` and `evolve --time-records`, so that one set of options serves every
+/// temperature (a recorded step of the alloy, N hops, lasts about 1.4e-9 s at 2000 K and 2.9e-10 s
+/// at 3000 K).
+public enum RecordedInterval {
+    /// The mean interval between consecutive records of the simulation behind `source`, over every
+    /// run and every record after the burn-in that selected the snapshots: `burnIn` when `source`
+    /// is the simulation, else the burn-in recorded by the upsample stage that read it, found by
+    /// following each upsample stage's input back to the simulation.
+    public static func seconds(of source: SnapshotSource, burnIn: Int) throws -> Double {
+        var source = source, burnIn = burnIn
+        var visited: Set<String> = []
+        while source.stage.manifest.stage == "upsample" {
+            let directory = source.stage.directory.standardizedFileURL
+            guard visited.insert(directory.path).inserted, let input = source.stage.manifest.inputs.first,
+                  case .object(let config) = source.stage.manifest.config, case .object(let upsample)? = config["upsample"],
+                  case .number(let recordedBurnIn)? = upsample["burnIn"] else {
+                throw LineageError(directory.path, "the upsample manifest records no input and burn-in to find the simulation's recorded times by; give the duration in seconds")
+            }
+            burnIn = Int(recordedBurnIn)
+            source = try SnapshotSource(directory: RelativePath.resolve(input.path, in: directory).deletingLastPathComponent())
+        }
+        guard source.file.lastPathComponent == "trajectories.npz" else {
+            throw LineageError(source.stage.directory.path, "stage '\(source.stage.manifest.stage)' holds no recorded trajectories; give the duration in seconds")
+        }
+        let archive = try NPZArchive.read(source.file)
+        let states = try archive.array("states", in: source.file.path)
+        guard states.shape.count >= 2 else {
+            throw ArtifactError(source.file.path, "trajectory states must be [runs, records, …]; got \(NumPyArray.describe(states.shape))")
+        }
+        let runs = states.shape[0], records = states.shape[1]
+        guard burnIn >= 0, records - burnIn >= 2, runs > 0 else {
+            throw ArtifactError(source.file.path, "burn-in \(burnIn) leaves fewer than two of the \(records) records per run: no recorded interval to measure durations in")
+        }
+        let times = try TrajectorySource.times(in: archive, runs: runs, records: records, file: source.file)
+        let span = (0..<runs).reduce(0.0) { $0 + times[$1 * records + records - 1] - times[$1 * records + burnIn] }
+        let mean = span / Double(runs * (records - 1 - burnIn))
+        guard mean.isFinite, mean > 0 else {
+            throw ArtifactError(source.file.path, "the records after burn-in \(burnIn) span no time (mean interval \(mean)): no unit to measure durations in")
+        }
+        return mean
+    }
+}

@@ -75,8 +75,21 @@ public struct SDETraining {
     /// epochs (tail, or Polyak–Ruppert, averaging: it cancels the optimizer's own noise around the
     /// optimum); 0 or 1 keeps the last iterate, as the reference does.
     public var averagedEpochs = 0
+    /// ε of the training likelihood starts this many times larger and comes down geometrically
+    /// to `likelihood.epsilon` over the first half of the epochs (1: fixed, as the reference).
+    /// A floor far below the increments' variance leaves A ill-conditioned while the networks are
+    /// far from the data, and some starts then never found the optimum; the large floor brings
+    /// them near it first (Docs/SDE.md, *The regularisation ε*). Validation always uses the final ε.
+    public var epsilonAnnealing = 1.0
 
     public init() {}
+
+    /// The training likelihood's ε in `epoch` (1-based).
+    func epsilon(inEpoch epoch: Int) -> Double {
+        let span = max(epochs / 2, 1)
+        let progress = min(Double(epoch - 1) / Double(span), 1)
+        return likelihood.epsilon * pow(epsilonAnnealing, 1 - progress)
+    }
 
     /// One epoch's numbers.
     public struct Epoch: Codable, Sendable {
@@ -107,6 +120,8 @@ public struct SDETraining {
             let batches = miniBatches(count: pairs.count, batchSize: batchSize,
                                       random: RandomStream(seed: seed, stage: "train-sde", index: UInt64(epoch)))
             var sum = 0.0
+            var likelihood = likelihood
+            likelihood.epsilon = epsilon(inEpoch: epoch)
             for (index, indices) in batches.enumerated() {
                 let batch = pairs.batch(indices)
                 optimizer.zeroGradients()

@@ -140,6 +140,7 @@ public enum TrainSDEStage: Stage {
         training.batchSize = settings.batchSize
         training.learningRate = settings.learningRate
         training.likelihood = GaussianLikelihood(lambda: lambda, epsilon: epsilon)
+        training.epsilonAnnealing = settings.epsilon == .auto ? 1 / CovarianceRegularisation.autoFraction : 1
         training.seed = seed
         training.averagedEpochs = settings.averagedEpochs
         let modelURL = directory.appendingPathComponent(ModelSource.fileName)

@@ -289,3 +289,20 @@ final class TailAveragingTests: XCTestCase {
         for i in final.indices { XCTAssertEqual(Double(final[i]), mean[i], accuracy: 1e-6 * max(1, abs(mean[i]))) }
     }
 }
+
+final class EpsilonAnnealingTests: XCTestCase {
+    /// ε starts `epsilonAnnealing` times larger and falls geometrically to its value at the middle
+    /// epoch, where it stays; with 1 it is fixed.
+    func testEpsilonFallsGeometricallyOverTheFirstHalf() {
+        var training = SDETraining()
+        training.epochs = 10
+        training.likelihood = GaussianLikelihood(lambda: 1, epsilon: 1e-6)
+        training.epsilonAnnealing = 100
+        XCTAssertEqual(training.epsilon(inEpoch: 1), 1e-4, accuracy: 1e-15)
+        XCTAssertEqual(training.epsilon(inEpoch: 3), 1e-6 * pow(100, 0.6), accuracy: 1e-15)
+        for epoch in 6...10 { XCTAssertEqual(training.epsilon(inEpoch: epoch), 1e-6, accuracy: 1e-18) }
+        for epoch in 1..<6 { XCTAssertGreaterThan(training.epsilon(inEpoch: epoch), training.epsilon(inEpoch: epoch + 1)) }
+        training.epsilonAnnealing = 1
+        for epoch in 1...10 { XCTAssertEqual(training.epsilon(inEpoch: epoch), 1e-6) }
+    }
+}

@@ -57,7 +57,7 @@ final class CovarianceRegularisationTests: XCTestCase {
         var settings = SDEFitting()
         settings.mode = .constantDiagonal
         settings.hidden = [8]
-        settings.epochs = 100
+        settings.epochs = 160
         settings.batchSize = 200
         settings.learningRate = 3e-3
         var fitted: [String: Double] = [:]

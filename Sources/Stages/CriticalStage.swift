@@ -63,7 +63,7 @@ public enum CriticalStage: Stage {
                                  config: ["scalingTemperature": .number(settings.scalingTemperature), "degree": .number(Double(settings.degree)),
                                           "blocks": .number(Double(settings.blocks)), "discard": .number(Double(settings.discard)),
                                           "samples": .array(inputs.map { ["size": .number(Double($0.size)), "temperature": .number($0.temperature),
-                                                                          "nonFiniteRuns": .number(Double($0.nonFiniteRuns))] })],
+                                                                          "runawayRuns": .number(Double($0.runawayRuns))] })],
                                  seed: nil, checkedInputs: inputs.map(\.input), threads: ThreadCount.current)
         let points = parallelMap(inputs.count) { index in
             FiniteSizeScaling.point(size: inputs[index].size, temperature: inputs[index].temperature,

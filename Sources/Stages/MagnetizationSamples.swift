@@ -12,7 +12,8 @@ import Systems
 /// both with L, T and h = 0 read from the manifest's system, and the energy per spin of every record; and
 /// - `rollout` of a learned SDE: `rollouts.npz` `trajectories` `[runs, steps + 1, n_z]`, whose first
 ///   latent component is m, with L and T given (a rollout's manifest does not record them).
-///   Trajectories that turned non-finite are left out and counted.
+///   Runaway trajectories — non-finite, or with |m| beyond `runawayBound` somewhere — are left
+///   out and counted.
 public struct MagnetizationSamples: Sendable {
     /// Linear size L.
     public let size: Int
@@ -22,8 +23,11 @@ public struct MagnetizationSamples: Sendable {
     public let runs: [[Double]]
     /// Each run's energy per spin at the same records, where the stage recorded it (not rollouts).
     public let energies: [[Double]]?
-    /// Runs left out because they turned non-finite (rollouts only).
-    public let nonFiniteRuns: Int
+    /// Runs left out as runaways (rollouts only).
+    public let runawayRuns: Int
+    /// The |m| beyond which a rollout trajectory is a runaway: twice the physical range, which
+    /// an SDE of m can overshoot a little near |m| = 1 but not unless it has left its data.
+    public static let runawayBound = 2.0
     /// The file read, with its verified checksum.
     public let input: StageManifest.Input
     /// The stage directory.
@@ -74,7 +78,7 @@ public struct MagnetizationSamples: Sendable {
         guard energies.allSatisfy({ $0.allSatisfy { $0.isFinite && abs($0) <= 2 } }) else {
             throw ArtifactError(file.path, "energies per spin must be finite and within [−2, 2]")
         }
-        try self.init(size: model.size, temperature: model.temperature, runs: runs, energies: energies, nonFiniteRuns: 0,
+        try self.init(size: model.size, temperature: model.temperature, runs: runs, energies: energies, runawayRuns: 0,
                       input: stage.input(file), directory: directory)
     }
 
@@ -91,24 +95,24 @@ public struct MagnetizationSamples: Sendable {
         }
         let all = MagnetizationSamples.rows(array.doubleValues(), runs: array.shape[0], stride: array.shape[1] * array.shape[2],
                                             column: 0, count: array.shape[1], step: array.shape[2])
-        let finite = all.filter { $0.allSatisfy(\.isFinite) }
-        try self.init(size: size, temperature: temperature, runs: finite, energies: nil, nonFiniteRuns: all.count - finite.count,
+        let kept = all.filter { $0.allSatisfy { $0.isFinite && abs($0) <= Self.runawayBound } }
+        try self.init(size: size, temperature: temperature, runs: kept, energies: nil, runawayRuns: all.count - kept.count,
                       input: StageSource.input(file, of: manifest), directory: directory)
     }
 
-    private init(size: Int, temperature: Double, runs: [[Double]], energies: [[Double]]?, nonFiniteRuns: Int,
+    private init(size: Int, temperature: Double, runs: [[Double]], energies: [[Double]]?, runawayRuns: Int,
                  input: StageManifest.Input, directory: URL) throws {
         guard size >= 2, temperature.isFinite, temperature > 0 else {
             throw SettingsError("a sample needs a size of at least 2 and a positive temperature; got L = \(size), T = \(temperature) for \(directory.path)")
         }
         guard !runs.isEmpty, runs.allSatisfy({ !$0.isEmpty }) else {
-            throw ArtifactError(input.path, "no finite runs with records (\(nonFiniteRuns) non-finite)")
+            throw ArtifactError(input.path, "no runs with records that did not run away (\(runawayRuns) runaways)")
         }
         self.size = size
         self.temperature = temperature
         self.runs = runs
         self.energies = energies
-        self.nonFiniteRuns = nonFiniteRuns
+        self.runawayRuns = runawayRuns
         self.input = input
         self.directory = directory
     }

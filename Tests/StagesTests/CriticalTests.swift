@@ -200,12 +200,13 @@ final class CriticalTests: XCTestCase {
 
         let rollout = dir.file("rollout")
         let stage = try StageRun(stage: RolloutStage.name, directory: rollout, config: [:], seed: 1, inputs: [], threads: 1)
-        let trajectories: [Float] = [0.5, 0.1, 0.6, 0.2, 0.55, 0.3, 0.1, 0.4, .nan, 0.2, 0.3, 0.1]
-        try stage.write(NPZArchive([("trajectories", try NumPyArray(trajectories, shape: [2, 3, 2]))]), as: "rollouts.npz")
+        // Three runs: healthy (m ≤ 1 but for a small overshoot), non-finite, and finite but run away.
+        let trajectories: [Float] = [0.5, 0.1, 1.2, 0.2, 0.55, 0.3, 0.1, 0.4, .nan, 0.2, 0.3, 0.1, 0.2, 0.1, -3.5, 0.1, -4e4, 0.2]
+        try stage.write(NPZArchive([("trajectories", try NumPyArray(trajectories, shape: [3, 3, 2]))]), as: "rollouts.npz")
         try stage.finish()
         let read = try MagnetizationSamples(rollout: rollout, size: 32, temperature: 2.27)
-        XCTAssertEqual(read.runs, [[0.5, 0.6, 0.55].map { Double(Float($0)) }])
-        XCTAssertEqual(read.nonFiniteRuns, 1)
+        XCTAssertEqual(read.runs, [[0.5, 1.2, 0.55].map { Double(Float($0)) }])
+        XCTAssertEqual(read.runawayRuns, 2)
         XCTAssertNil(read.energies)
         XCTAssertThrowsError(try MagnetizationSamples(stage: rollout)) { XCTAssertTrue($0 is ArtifactError) }
     }

@@ -3,13 +3,14 @@ import Dispatch
 import Foundation
 import Learning
 import Linalg
+import MacroSDE
 import Random
 
 /// `macroscale bench learn`: training-step throughput of the reference networks (Docs/METHOD.md §3).
 struct BenchLearn: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learn",
-        abstract: "Training steps/s, samples/s and GFLOP/s of the Ising and predator–prey autoencoders and the SDE networks.",
+        abstract: "Training steps/s, samples/s and GFLOP/s of the Ising and predator–prey autoencoders and the SDE networks (with mean-squared-error losses and with the λ-scaled likelihood).",
         discussion: """
             Each step is forward, loss, backward and an AdamW update. GFLOP/s counts the matrix products \
             (2mnk each); "in GEMM" is their share of the step and their own rate. The single-thread sgemm \
@@ -64,6 +65,19 @@ struct BenchLearn: ParsableCommand {
             sdeOptimizer.step()
         }
 
+        // (b') The same networks trained on what train-sde minimises: the λ-scaled Gaussian
+        // likelihood of pairs (z, z'), full σ (Docs/METHOD.md §2 item 5), λ = 16, δt = 0.01.
+        let sde = SDEModel(dimension: 4, mode: .arbitrary, random: random)
+        let next = Tensor(shape: [1024, 4], data: zip(z.data, randomNormal([1024, 4], random: random).data).map { $0 + 0.1 * $1 })
+        let pairs = PairBatch(start: z, next: next, dt: [Double](repeating: 0.01, count: 1024))
+        let likelihood = GaussianLikelihood(lambda: 16)
+        let likelihoodOptimizer = Adam(sde.parameters, learningRate: 1e-3, weightDecay: .decoupled(0), amsgrad: true)
+        try measure("SDE λ-likelihood step, full σ, n_z = 4, batch 1024", batch: 1024) {
+            likelihoodOptimizer.zeroGradients()
+            _ = try likelihood.loss(sde, pairs, backward: true)
+            likelihoodOptimizer.step()
+        }
+
         // (c) Predator–prey autoencoder, n = 200, K = 5 patches of 40 per species, batch 256.
         let patchEncoder = Architectures.multilayerPerceptron([40, 32, 32, 1], random: random)
         let speciesAverage = PatchAverage(groupSize: 5)
@@ -84,14 +98,14 @@ struct BenchLearn: ParsableCommand {
     }
 
     /// Runs `step` repeatedly for about `seconds` and prints steps/s, samples/s and GFLOP/s.
-    private func measure(_ label: String, batch: Int, _ step: () -> Void) {
+    private func measure(_ label: String, batch: Int, _ step: () throws -> Void) rethrows {
         if let only, !label.contains(only) { return }
-        step() // warm-up
+        try step() // warm-up
         MatrixProducts.resetCounters()
         let start = DispatchTime.now().uptimeNanoseconds
         var steps = 0, elapsed = 0.0
         repeat {
-            step()
+            try step()
             steps += 1
             elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         } while elapsed < seconds

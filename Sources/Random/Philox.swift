@@ -34,20 +34,20 @@ struct PhiloxState {
     }
 
     /// The next 32 random bits; the low 64 counter bits count blocks within the stream.
+    @inline(__always)
     mutating func next() -> UInt32 {
-        if used == 4 {
-            block = PhiloxState.block(counter: counter, key: key)
-            counter.0 &+= 1
-            if counter.0 == 0 { counter.1 &+= 1 }
-            used = 0
-        }
-        defer { used += 1 }
-        switch used {
-        case 0: return block.0
-        case 1: return block.1
-        case 2: return block.2
-        default: return block.3
-        }
+        if used == 4 { refill() }
+        defer { used &+= 1 }
+        return withUnsafeBytes(of: &block) { $0.load(fromByteOffset: used &* 4, as: UInt32.self) }
+    }
+
+    /// Computes the next block (once every four words: kept out of line so that `next` inlines small).
+    @inline(never)
+    mutating func refill() {
+        block = PhiloxState.block(counter: counter, key: key)
+        counter.0 &+= 1
+        if counter.0 == 0 { counter.1 &+= 1 }
+        used = 0
     }
 }
 

@@ -48,8 +48,15 @@ public final class RandomStream {
     /// A normal deviate with mean 0 and standard deviation `sigma` (GSL's ziggurat sampler).
     public func gaussian(sigma: Double = 1) -> Double { gsl_ran_gaussian_ziggurat(generator, sigma) }
 
-    /// An exponential deviate with the given mean (a waiting time with rate 1/mean).
+    /// An exponential deviate with the given mean (GSL's `gsl_ran_exponential`, −mean · log(1 − u)).
     public func exponential(mean: Double) -> Double { gsl_ran_exponential(generator, mean) }
+
+    /// The waiting time to the next event of a Poisson clock with the given total rate: an
+    /// exponential deviate with mean 1/rate from the ziggurat (`ExponentialZiggurat`), not GSL —
+    /// no logarithm on the fast path, for the innermost loop of the rejection-free samplers.
+    public func waitingTime(rate: Double) -> Double {
+        exponentialZiggurat.sample { philox.pointee.next() } / rate
+    }
 
     /// Shuffles `values` in place (Fisher–Yates through GSL).
     public func shuffle<T>(_ values: inout [T]) {

@@ -56,7 +56,7 @@ final class CurieWeissGlauber: GlauberSampler {
             let total = downTotal + Double(n - down) * upRate[down]
             // One draw picks the class and, by where it lands inside the class's interval, the member.
             let target = random.uniform() * total
-            let wait = random.exponential(mean: 1 / total)
+            let wait = random.waitingTime(rate: total)
             if elapsed + wait > end {
                 elapsed = end
                 break

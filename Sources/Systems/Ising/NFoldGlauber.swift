@@ -29,9 +29,10 @@ final class NFoldGlauber: GlauberSampler {
     private let neighbourTable: UnsafeMutablePointer<Int32>
     /// Whether each site may flip.
     private let active: UnsafeMutablePointer<Bool>
-    /// Sum of the four neighbours of each site, kept up to date as spins flip.
-    private let neighbourSums: UnsafeMutablePointer<Int8>
-    /// Position of each site within its class's member list (its class follows from its spin and neighbour sum).
+    /// Rate class of each active site, kept up to date as spins flip: a flip moves the site itself
+    /// by ±5 (its spin changes) and each neighbour by the new spin (its neighbour sum changes by twice that).
+    private let siteClass: UnsafeMutablePointer<Int8>
+    /// Position of each site within its class's member list.
     private let position: UnsafeMutablePointer<Int32>
     /// Member lists, class c occupying `members[c * N ..< c * N + count[c]]`.
     private let members: UnsafeMutablePointer<Int32>
@@ -65,7 +66,7 @@ final class NFoldGlauber: GlauberSampler {
         neighbourTable.initialize(from: neighbours, count: 4 * n)
         active = .allocate(capacity: n)
         active.initialize(from: activeSites, count: n)
-        neighbourSums = .allocate(capacity: n)
+        siteClass = .allocate(capacity: n)
         position = .allocate(capacity: n)
         members = .allocate(capacity: NFoldGlauber.classCount * n)
         occupation = .allocate(capacity: NFoldGlauber.classCount)
@@ -76,8 +77,8 @@ final class NFoldGlauber: GlauberSampler {
         inverseRates.initialize(from: classRates.map { 1 / $0 }, count: NFoldGlauber.classCount)
         for site in 0..<n where activeSites[site] {
             let sum = (0..<4).reduce(0) { $0 + Int(spins[Int(neighbours[4 * site + $1])]) }
-            neighbourSums[site] = Int8(sum)
             let c = NFoldGlauber.classIndex(spin: spinBuffer[site], neighbourSum: sum)
+            siteClass[site] = Int8(c)
             position[site] = Int32(occupation[c])
             members[c * n + occupation[c]] = Int32(site)
             occupation[c] += 1
@@ -151,7 +152,7 @@ final class NFoldGlauber: GlauberSampler {
         spinBuffer.deallocate()
         neighbourTable.deallocate()
         active.deallocate()
-        neighbourSums.deallocate()
+        siteClass.deallocate()
         position.deallocate()
         members.deallocate()
         occupation.deallocate()
@@ -176,36 +177,35 @@ final class NFoldGlauber: GlauberSampler {
     ///
     /// `u · total` lands in class c's interval of width (members × rate); where it lands inside
     /// that interval, divided by the class rate, is uniform over the members. One draw thus picks
-    /// both, with probability rate / total for every individual spin. The class is found without
-    /// branches — by counting the cumulative weights that `u · total` has passed — because which
-    /// class comes up is random and a branch per class would be mispredicted.
+    /// both, with probability rate / total for every individual spin. The cumulative weights are
+    /// summed in two independent chains, the spin-down classes and the spin-up classes, the second
+    /// shifted by the first's total (half the latency of one chain of ten). The class is found
+    /// without branches — by counting the cumulative weights that `u · total` has
+    /// passed — because which class comes up is random and a branch per class would be mispredicted.
     @inline(__always)
     func select(uniform u: Double) -> (class: Int, member: Int, total: Double) {
-        var cumulative = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        let total = withUnsafeMutableBytes(of: &cumulative) { raw in
-            let sums = raw.bindMemory(to: Double.self)
-            var running = 0.0
-            for c in 0..<NFoldGlauber.classCount {
-                running += Double(occupation[c]) * rates[c]
-                sums[c] = running
-            }
-            return running
-        }
+        @inline(__always) func weight(_ c: Int) -> Double { Double(occupation[c]) * rates[c] }
+        let down0 = weight(0), down1 = down0 + weight(1), down2 = down1 + weight(2), down3 = down2 + weight(3)
+        let down4 = down3 + weight(4)
+        let up5 = weight(5), up6 = up5 + weight(6), up7 = up6 + weight(7), up8 = up7 + weight(8), up9 = up8 + weight(9)
+        var cumulative = (down0, down1, down2, down3, down4, down4 + up5, down4 + up6, down4 + up7, down4 + up8, down4 + up9)
+        let total = cumulative.9
         let target = u * total
-        return withUnsafeBytes(of: &cumulative) { raw in
-            let sums = raw.bindMemory(to: Double.self)
-            var passed = 0
-            for c in 0..<NFoldGlauber.classCount { passed &+= sums[c] <= target ? 1 : 0 }
-            if passed == NFoldGlauber.classCount {
-                // Rounding put u·total at the very top: take the last occupied class.
-                var c = NFoldGlauber.classCount - 1
-                while occupation[c] == 0 { c -= 1 }
-                return (c, occupation[c] - 1, total)
-            }
-            let before = passed == 0 ? 0 : sums[passed - 1]
-            let member = Int((target - before) * inverseRates[passed])
-            return (passed, min(member, occupation[passed] - 1), total)
+        // 1 if `sum` ≤ target: the sign bit of target − sum, in arithmetic (a comparison here
+        // would be compiled into a branch).
+        @inline(__always) func passes(_ sum: Double) -> Int { 1 &- Int(truncatingIfNeeded: (target - sum).bitPattern >> 63) }
+        let passed = passes(cumulative.0) &+ passes(cumulative.1) &+ passes(cumulative.2) &+ passes(cumulative.3)
+            &+ passes(cumulative.4) &+ passes(cumulative.5) &+ passes(cumulative.6) &+ passes(cumulative.7)
+            &+ passes(cumulative.8) &+ passes(cumulative.9)
+        if passed == NFoldGlauber.classCount {
+            // Rounding put u·total at the very top: take the last occupied class.
+            var c = NFoldGlauber.classCount - 1
+            while occupation[c] == 0 { c -= 1 }
+            return (c, occupation[c] - 1, total)
         }
+        let before = passed == 0 ? 0 : withUnsafeBytes(of: &cumulative) { $0.load(fromByteOffset: (passed &- 1) &* 8, as: Double.self) }
+        let member = Int((target - before) * inverseRates[passed])
+        return (passed, min(member, occupation[passed] - 1), total)
     }
 
     /// Flips until `maxEvents` events have happened or the next one would come after `end`
@@ -216,7 +216,7 @@ final class NFoldGlauber: GlauberSampler {
         var events = 0
         while events < maxEvents {
             let (c, member, total) = select(uniform: random.uniform())
-            let wait = random.exponential(mean: 1 / total)
+            let wait = random.waitingTime(rate: total)
             if elapsed + wait > end {
                 elapsed = end
                 break
@@ -226,19 +226,14 @@ final class NFoldGlauber: GlauberSampler {
             let site = Int(truncatingIfNeeded: members[c &* n &+ member])
             let spin = 0 &- spinBuffer[site]
             spinBuffer[site] = spin
-            let sum = Int(neighbourSums[site])
-            move(site, from: c, to: NFoldGlauber.classIndex(spin: spin, neighbourSum: sum), n: n)
-            // Each neighbour's neighbour sum changes by 2 × the new spin.
+            move(site, from: c, to: c &+ 5 &* Int(spin), n: n)
+            // Each neighbour's neighbour sum changes by 2 × the new spin, so its class by the new spin.
             let base = neighbourTable + 4 &* site
             for k in 0..<4 {
                 let neighbour = Int(truncatingIfNeeded: base[k])
                 guard active[neighbour] else { continue }
-                let neighbourSpin = spinBuffer[neighbour]
-                let oldSum = Int(neighbourSums[neighbour])
-                let newSum = oldSum &+ 2 &* Int(spin)
-                neighbourSums[neighbour] = Int8(truncatingIfNeeded: newSum)
-                move(neighbour, from: NFoldGlauber.classIndex(spin: neighbourSpin, neighbourSum: oldSum),
-                     to: NFoldGlauber.classIndex(spin: neighbourSpin, neighbourSum: newSum), n: n)
+                let old = Int(siteClass[neighbour])
+                move(neighbour, from: old, to: old &+ Int(spin), n: n)
             }
         }
         time = elapsed
@@ -257,5 +252,6 @@ final class NFoldGlauber: GlauberSampler {
         members[new &* n &+ occupation[new]] = Int32(truncatingIfNeeded: site)
         position[site] = Int32(truncatingIfNeeded: occupation[new])
         occupation[new] &+= 1
+        siteClass[site] = Int8(truncatingIfNeeded: new)
     }
 }

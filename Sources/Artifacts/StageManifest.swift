@@ -57,6 +57,9 @@ public struct StageManifest: Codable, Equatable, Sendable {
     public var endTime: String
     public var wallSeconds: Double
     public var threads: Int
+    /// The process's peak resident memory while the stage ran, in bytes (nil where not measured,
+    /// and in manifests written before it was recorded).
+    public var peakResidentBytes: Int?
 
     /// Reads `manifest.json` from a stage directory.
     public static func read(from directory: URL) throws -> StageManifest {

@@ -37,6 +37,7 @@ public final class StageRun {
         self.threads = threads
         self.inputs = []
         try InputOverlap.check(directory, against: checkedInputs.map(\.path))
+        PeakMemory.reset()
         try DirectoryCreation.create(directory)
         lock = try DirectoryLock(directory, for: "this stage")
         checkedInputs.forEach(recordInput)
@@ -121,7 +122,8 @@ public final class StageRun {
             startTime: formatter.string(from: started),
             endTime: formatter.string(from: ended),
             wallSeconds: ended.timeIntervalSince(started),
-            threads: threads)
+            threads: threads,
+            peakResidentBytes: PeakMemory.peakResidentBytes())
         try AtomicFile.write(try manifest.encoded(), to: directory.appendingPathComponent(StageManifest.fileName))
         lock.release()
         return manifest

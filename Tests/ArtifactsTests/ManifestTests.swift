@@ -92,4 +92,22 @@ final class ManifestTests: XCTestCase {
         _ = try StageRun(stage: "a", directory: stageDir, config: nil, seed: nil, inputs: [], threads: 1)
         XCTAssertThrowsError(try StageManifest.read(from: stageDir), "an unfinished rerun must not look complete")
     }
+
+    /// Each stage records its own peak resident memory: one that touches 256 MB records at least
+    /// that, and the next one, which allocates nothing, records far less (the mark was reset).
+    func testStagesRecordTheirOwnPeakResidentMemory() throws {
+        guard PeakMemory.peakResidentBytes() != nil else { throw XCTSkip("no /proc/self/status here") }
+        let big = try StageRun(stage: "big", directory: dir.file("big"), config: nil, seed: nil, inputs: [], threads: 1)
+        do {
+            var block = [UInt8](repeating: 0, count: 256 << 20)
+            for i in stride(from: 0, to: block.count, by: 4096) { block[i] = UInt8(truncatingIfNeeded: i >> 12) }
+            XCTAssertEqual(block[4096], 1)
+        }
+        let bigPeak = try XCTUnwrap(try big.finish().peakResidentBytes)
+        let small = try StageRun(stage: "small", directory: dir.file("small"), config: nil, seed: nil, inputs: [], threads: 1)
+        let smallPeak = try XCTUnwrap(try small.finish().peakResidentBytes)
+        XCTAssertGreaterThanOrEqual(bigPeak, 256 << 20)
+        XCTAssertLessThan(smallPeak, bigPeak - (128 << 20), "the second stage's mark starts afresh")
+        XCTAssertEqual(try StageManifest.read(from: dir.file("small")).peakResidentBytes, smallPeak)
+    }
 }

@@ -1,6 +1,7 @@
 import Artifacts
 import Foundation
 import Reports
+import Systems
 
 /// `report/index.html` of the evaluate stage: a page that says what it shows — system, model (λ,
 /// K, n_s, seed), named conditions, time in the system's unit, latents marked physical or
@@ -52,7 +53,7 @@ struct EvaluationReport {
         "\(summary.latent[k]) (\(normalisation == "none" ? "physical" : "normalised"))"
     }
 
-    var timeAxis: String { "time (\(TimeUnit.of(system: system)))" }
+    var timeAxis: String { "time (\(SystemRegistry.timeUnit(of: system)))" }
 
     var html: String {
         let number = { (value: Double?) in SignificantDigits.text(value) }
@@ -60,7 +61,7 @@ struct EvaluationReport {
         var page = HTMLReport(
             title: "Evaluation of \(modelName) on \(system), n = \(sites) sites",
             subtitle: "System \(system), n = \(sites) sites; stage evaluate, seed \(seed); model \(model?.text ?? "without a readable manifest"); "
-                + "\(summary.conditions.count) test conditions; time in \(TimeUnit.of(system: system)); latents \(normalisation == "none" ? "in physical units" : "normalised (\(normalisation))").")
+                + "\(summary.conditions.count) test conditions; time in \(SystemRegistry.timeUnit(of: system)); latents \(normalisation == "none" ? "in physical units" : "normalised (\(normalisation))").")
         page.paragraph("Latent: \(summary.latent.joined(separator: ", ")). Average MMD² V \(number(summary.averageMMDV)) (noise floor \(number(summary.averageNoiseFloorMMDV))), "
                        + "U \(number(summary.averageMMDU)) (floor \(number(summary.averageNoiseFloorMMDU))); relative error of ensemble means \(number(summary.relativeError)) "
                        + "(floor \(number(summary.noiseFloorRelativeError))); transient error \(number(summary.transientError)) (floor \(number(summary.noiseFloorTransientError))); "

@@ -26,6 +26,10 @@ public protocol MicroscopicSystem: Sendable {
     /// Whether the grid wraps around (lattice spins) or has ends (predator–prey on [0, 1]).
     static var isPeriodic: Bool { get }
 
+    /// The unit of the system's physical time, for axis labels (`Glauber time`, `s`); `time units`
+    /// for a system that does not say.
+    static var timeUnit: String { get }
+
     /// The boundary the reference method uses when it evolves one patch (Docs/METHOD.md §4): an isolated
     /// periodic patch for Ising, the global mean field for Curie–Weiss, ghost cells for predator–prey.
     static var referencePatchBoundary: RegionBoundary { get }
@@ -116,6 +120,8 @@ public protocol MicroscopicSystem: Sendable {
 }
 
 extension MicroscopicSystem {
+    public static var timeUnit: String { "time units" }
+
     public func validate(_ duration: RegionDuration) throws {
         try duration.checkRunnable()
     }

@@ -22,6 +22,8 @@ public protocol SpinSystem: MicroscopicSystem where Site == Int8 {
 extension SpinSystem {
     public static var initialParameterNames: [String] { ["m0"] }
     public static var isPeriodic: Bool { true }
+    /// Glauber time: one attempted flip per spin per unit.
+    public static var timeUnit: String { "Glauber time" }
     public var components: Int { 1 }
     public var spatialShape: [Int] { [size, size] }
     /// Inverse temperature β = 1/T.

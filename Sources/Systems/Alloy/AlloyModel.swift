@@ -25,6 +25,8 @@ public struct AlloyModel: MicroscopicSystem {
     public static let macroscopicObservables = ["sroNbMo", "sroNbTa", "sroMoTa"]
     public static let initialParameterNames: [String] = []
     public static let isPeriodic = true
+    /// Kinetic Monte Carlo time, in seconds (rates ν₀ e^{−E_b/k_BT}, ν₀ = 10¹³ s⁻¹).
+    public static let timeUnit = "s"
     /// A third of a tile's bonds cross its boundary: the SRO of the tile read as a periodic
     /// lattice of its own misses their ordering, so a patch's change is measured in place.
     public static let measuresPatchesInPlace = true

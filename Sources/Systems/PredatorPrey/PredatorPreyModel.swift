@@ -66,6 +66,8 @@ public struct PredatorPreyModel: MicroscopicSystem {
     public static let referencePatchBoundary = RegionBoundary.frozenHalo
     public static let initialParameterNames = ["k", "m"]
     public static let isPeriodic = false
+    /// Lattice time: the Laplacian carries no 1/dx² (Docs/METHOD.md §4.1).
+    public static let timeUnit = "lattice time"
 
     /// Grid points n.
     public var points: Int

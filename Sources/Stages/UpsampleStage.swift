@@ -86,9 +86,11 @@ public struct Upsampling: StageSettings {
         return [Int](repeating: factor, count: try Tiling.upsamplingLevels(from: shape, to: targetShape, factor: factor))
     }
 
-    /// The LocalRelax duration per window: `chosen`, else `relaxDuration`, else the system's default.
-    func windowDuration<System: MicroscopicSystem>(_ chosen: RegionDuration?, system: System) -> RegionDuration {
-        chosen ?? relaxDuration ?? system.defaultRegionDuration(sites: Int(pow(Double(window), Double(targetShape.count))))
+    /// The LocalRelax duration per window: `chosen`, else `relaxDuration`, else the system's default
+    /// for a window — or, with `wholeLattice`, for the whole lattice, the one window there is.
+    func windowDuration<System: MicroscopicSystem>(_ chosen: RegionDuration?, system: System, wholeLattice: Bool = false) -> RegionDuration {
+        let sites = wholeLattice ? targetShape.reduce(1, *) : Int(pow(Double(window), Double(targetShape.count)))
+        return chosen ?? relaxDuration ?? system.defaultRegionDuration(sites: sites)
     }
 
     /// LocalRelax of configurations of one shape, configuration i with `randoms[i]` for
@@ -227,7 +229,7 @@ public enum UpsampleStage: Stage {
                 parallelMap(groups.count) { g in
                     let randoms = groups[g].map { RandomStream(seed: seed, stage: "upsample-append", index: UInt64($0)) }
                     var configurations = zip(groups[g], randoms).map { j, random in large.initialConfiguration(run: j, random: random).configuration }
-                    let duration = settings.windowDuration(settings.appendRelaxDuration, system: large)
+                    let duration = settings.windowDuration(settings.appendRelaxDuration, system: large, wholeLattice: levels == 0)
                     settings.relax(&configurations, system: large, randoms: randoms,
                                    for: randoms.map { settings.appendRelaxSpread ? duration.spread(random: $0) : duration }, wholeLattice: levels == 0)
                     progress.advance(by: randoms.count)

@@ -2,7 +2,7 @@ import Artifacts
 import Execution
 import Foundation
 import Random
-import Stages
+@testable import Stages
 import Systems
 import TestSupport
 import XCTest
@@ -133,5 +133,10 @@ final class UpsampleFactorsTests: XCTestCase {
         }
         print("domain-wall density of the appended states: raw \(wallDensity(raw.appended)), relaxed \(wallDensity(relaxed.appended))")
         XCTAssertLessThan(wallDensity(relaxed.appended), 0.7 * wallDensity(raw.appended), "relaxed for Glauber time 20 at T = 2.27")
+        // Without a given time, the default is the system's for the whole lattice, not for a window.
+        var settings = Upsampling(targetShape: [8, 8], snapshots: 3)
+        settings.window = 4
+        XCTAssertEqual(settings.windowDuration(nil, system: small, wholeLattice: true), small.defaultRegionDuration(sites: 64))
+        XCTAssertEqual(settings.windowDuration(nil, system: small), small.defaultRegionDuration(sites: 16))
     }
 }

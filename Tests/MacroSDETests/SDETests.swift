@@ -130,6 +130,9 @@ final class SDERecoveryTests: XCTestCase {
     /// K independent patch processes dy_i = −y_i dt + s dW_i; the observable is z = mean y_i, whose
     /// full-system diffusion is s²/K. Pairs come from the partial estimator: evolve one random patch
     /// I, ẑ = z + y_I' − y_I. With λ = K the fit recovers s²/K; with λ = 1 it is ≈ K times too large.
+    /// A pair's increment is one patch's whatever the system around it, so the same pairs fitted
+    /// with λ = 4K give the diffusion s²/(4K) of a system of 4K patches (how `Pipelines/alloy.yaml`
+    /// learns its 65,536- and 524,288-atom SDEs from the 8,192-atom pairs).
     func testLambdaEqualToKRecoversTheFullSystemDiffusion() throws {
         let k = 5, s = 1.0, dt = 0.05
         let random = RandomStream(seed: 3, stage: "patches")
@@ -145,7 +148,7 @@ final class SDERecoveryTests: XCTestCase {
         let pairs = PairSet(start: Tensor(shape: [20000, 1], data: start), next: Tensor(shape: [20000, 1], data: next),
                             dt: [Double](repeating: dt, count: 20000))
         var learned: [Double: Double] = [:]
-        for lambda in [Double(k), 1] {
+        for lambda in [Double(k), 1, Double(4 * k)] {
             let model = SDEModel(dimension: 1, mode: .constantDiagonal, hidden: [16], random: RandomStream(seed: 4, stage: "model"))
             var training = SDETraining()
             training.epochs = 20
@@ -156,9 +159,10 @@ final class SDERecoveryTests: XCTestCase {
             learned[lambda] = pow(Double(model.diffusionConstant!.value.data[0]), 2)
         }
         let full = s * s / Double(k)
-        print("λ test: full-system Σ = \(full); learned with λ = K: \(learned[Double(k)]!), with λ = 1: \(learned[1]!)")
+        print("λ test: full-system Σ = \(full); learned with λ = K: \(learned[Double(k)]!), with λ = 1: \(learned[1]!), with λ = 4K: \(learned[Double(4 * k)]!)")
         XCTAssertEqual(learned[Double(k)]!, full, accuracy: 0.1 * full)
         XCTAssertEqual(learned[1]! / full, Double(k), accuracy: 0.1 * Double(k))
+        XCTAssertEqual(learned[Double(4 * k)]!, full / 4, accuracy: 0.1 * full / 4, "the system of 4K patches")
     }
 }
 

@@ -19,7 +19,8 @@ import Systems
 /// the same metrics between two halves of the truth (the noise floor), the fraction of initial
 /// latents outside the model's training range, and mean ± std curves; then the means over conditions.
 /// A model conditioned on control parameters is rolled out at each test stage's own values
-/// (`ModelTestInputs.controls`), which every condition of that stage records.
+/// (`ModelTestInputs.controls`), which every condition of that stage records. A reference model
+/// (`ModelTestInputs.reference`) is rolled out and scored beside it (`ReferenceModelMetrics`).
 public enum EvaluateStage: Stage {
     public static let name = "evaluate"
 
@@ -74,6 +75,8 @@ public enum EvaluateStage: Stage {
         public var controls: [String: Double]?
         /// `initial` by the system's initial-parameter names (`{"k": 0.05, "m": 0.45}`); nil in files written before it was recorded.
         public var parameters: [String: Double]?
+        /// The reference model's metrics in this condition; nil without a reference model.
+        public var reference: ReferenceModelMetrics.Condition?
 
         public init(source: String, initial: [Double], trajectories: Int, temporalMMDV: Double, temporalMMDU: Double,
                     relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int, constantBaselineMMDV: Double? = nil) {
@@ -108,6 +111,8 @@ public enum EvaluateStage: Stage {
         public var trainingStartRange: SDECheckpoint.LatentRange?
         /// The model judged: its train-sde stage, λ, K, diffusion mode and seed; nil in files written before it was recorded.
         public var model: ModelRecord?
+        /// The reference model, named, and its averages; nil without a reference model.
+        public var reference: ReferenceModelMetrics.Summary?
 
         public init(latent: [String], bandwidths: [Double], conditions: [ConditionMetrics], averageMMDV: Double,
                     averageMMDU: Double, relativeError: Double) {
@@ -145,7 +150,7 @@ public enum EvaluateStage: Stage {
             // Opened first, so that the stage's time covers encoding the tests and a stale manifest is gone while it runs.
             let run = try StageRun(stage: EvaluateStage.name, directory: directory,
                                    config: ["latent": .array(map.names.map { .string($0) }), "bandwidths": .array(bandwidths.map { .number($0) })],
-                                   seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input),
+                                   seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input) + (inputs.reference.map { [$0.input] } ?? []),
                                    threads: ThreadCount.current)
             let checkpoint = inputs.model.checkpoint
             guard checkpoint.model.dimension == map.names.count else {
@@ -181,10 +186,8 @@ public enum EvaluateStage: Stage {
                     let (grid, truth) = EvaluateStage.onCommonGrid(latents: latents, times: times, runs: members, records: records, dimension: n)
                     guard grid[1] > grid[0] else { throw ArtifactError(file.path, "test condition \(key): the records' times do not advance") }
                     let start = Tensor(shape: [members.count, n], data: members.flatMap { run in (0..<n).map { Float(latents[run * records][$0]) } })
-                    let rollout = Rollout.run(checkpoint.model, initial: start, controls: members.flatMap { _ in inputs.controls[testIndex] },
-                                              steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
-                                              substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds,
-                                              seed: seed &+ UInt64(conditions.count))
+                    let controls = members.flatMap { _ in inputs.controls[testIndex] }
+                    let rollout = try EvaluateStage.rollout(inputs.model, from: start, controls: controls, grid: grid, seed: seed &+ UInt64(conditions.count))
                     progress.show("\(conditionName): \(members.count) rollouts done")
                     progress.advance()
                     let predicted = rollout.trajectories.data.map(Double.init)
@@ -210,6 +213,21 @@ public enum EvaluateStage: Stage {
                                              times: records, dimension: 1)
                     }
                     let predictedMoments = ensembleMoments(predicted, times: records, dimension: n)
+                    var reference: ReferenceModelMetrics.Condition?
+                    if let referenceModel = inputs.reference {
+                        // The same starts, controls, grid and seed: the two models draw the same noise.
+                        let values = try EvaluateStage.rollout(referenceModel, from: start, controls: controls, grid: grid, seed: seed &+ UInt64(conditions.count))
+                            .trajectories.data.map(Double.init)
+                        let finite = EvaluateStage.finiteTrajectories(values, size: records * n)
+                        let judged = finite.count >= 2 * records * n
+                            ? EnsembleDiscrepancy(predicted: finite, true: truth, times: records, dimension: n, mmd: mmd, scale: scale, relaxationIndex: r) : nil
+                        reference = ReferenceModelMetrics.Condition(temporalMMDV: judged?.temporalMMDV, temporalMMDU: judged?.temporalMMDU,
+                                                                    relativeError: judged?.relativeError, transientError: judged?.transientError,
+                                                                    runawayRollouts: members.count - finite.count / (records * n))
+                        let moments = ensembleMoments(values, times: records, dimension: n)
+                        curves["mean_reference", default: []] += moments.mean
+                        curves["std_reference", default: []] += moments.std
+                    }
                     samples.predicted += predicted
                     samples.truth += truth
                     samples.condition += [Int64](repeating: Int64(conditions.count), count: members.count)
@@ -238,6 +256,7 @@ public enum EvaluateStage: Stage {
                     let starts = start.data.map(Double.init)
                     testStarts += starts
                     metrics.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(starts, dimension: n, lower: $0.lower, upper: $0.upper) }
+                    metrics.reference = reference
                     conditions.append(metrics)
                     progress.show("\(conditionName): MMD² V \(SignificantDigits.text(model.temporalMMDV)) (floor \(SignificantDigits.text(floor?.temporalMMDV)))")
                     progress.advance()
@@ -257,6 +276,10 @@ public enum EvaluateStage: Stage {
             summary.trainingStartRange = checkpoint.startRange
             let description = try ModelDescription(inputs.model)
             summary.model = description.record
+            let referenceDescription = try inputs.reference.map(ModelDescription.init)
+            if let referenceDescription {
+                summary.reference = ReferenceModelMetrics.Summary(model: referenceDescription.record, conditions: conditions.compactMap(\.reference))
+            }
             summary.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(testStarts, dimension: n, lower: $0.lower, upper: $0.upper) }
             let uncovered = conditions.filter { ($0.outsideTrainingRange ?? 0) > 0 }
             if !uncovered.isEmpty {
@@ -269,6 +292,12 @@ public enum EvaluateStage: Stage {
                 FileHandle.standardError.write(Data(("warning: rollouts ran away (left the training range by more than ten times its width, or became non-finite) and are "
                     + "excluded from the metrics in condition(s) "
                     + runaways.map { "\(EvaluateStage.name($0)) (\(($0.escapedRollouts ?? 0) + $0.nonFiniteRollouts) of \($0.trajectories))" }.joined(separator: ", ")
+                    + "\n").utf8))
+            }
+            let referenceRunaways = conditions.filter { ($0.reference?.runawayRollouts ?? 0) > 0 }
+            if !referenceRunaways.isEmpty {
+                FileHandle.standardError.write(Data(("warning: rollouts of the reference model ran away and are excluded from its metrics in condition(s) "
+                    + referenceRunaways.map { "\(EvaluateStage.name($0)) (\($0.reference!.runawayRollouts) of \($0.trajectories))" }.joined(separator: ", ")
                     + "\n").utf8))
             }
             let c = conditions.count, t = gridLength ?? 0
@@ -286,7 +315,7 @@ public enum EvaluateStage: Stage {
             try run.writeText(EvaluateStage.averageCSV(summary).text, as: "metrics_average.csv")
             let report = EvaluationReport(summary: summary, curves: curves, records: t, predicted: samples.predicted, truth: samples.truth,
                                           condition: samples.condition, system: System.identifier, sites: inputs.tests[0].system.spatialShape.reduce(1, *),
-                                          normalisation: map.normalisation, model: description,
+                                          normalisation: map.normalisation, model: description, reference: referenceDescription,
                                           history: EvaluationReport.History(model: inputs.model.directory), seed: seed)
             try run.writeText(report.html, as: "report/index.html")
             try run.finish()
@@ -314,6 +343,14 @@ public enum EvaluateStage: Stage {
             }
         }
         return (grid, values)
+    }
+
+    /// `model`'s rollouts from the rows of `start` (at one row of `controls` each, flattened) on the
+    /// test's time `grid`, in Euler–Maruyama substeps no longer than its training pairs' δt.
+    static func rollout(_ model: ModelSource, from start: Tensor, controls: [Double], grid: [Double], seed: UInt64) throws -> Rollout.Result {
+        let checkpoint = model.checkpoint
+        return Rollout.run(checkpoint.model, initial: start, controls: controls, steps: grid.count - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
+                           substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds, seed: seed)
     }
 
     static func finiteTrajectories(_ values: [Double], size: Int) -> [Double] {

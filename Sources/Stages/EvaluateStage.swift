@@ -377,33 +377,44 @@ public enum EvaluateStage: Stage {
 
     /// `metrics.csv`: one row per condition — its source, initial parameters by name
     /// (`initial_<name>`), control values (`control_<name>`, conditioned models only), metrics
-    /// and the model's columns (`ModelRecord`), the same in every row.
+    /// and the model's columns (`ModelRecord`), the same in every row; then, with a reference
+    /// model, its stage and metrics (`reference_…`).
     static func conditionsCSV(_ summary: Summary) -> CSVTable {
         let parameters = (summary.conditions.first?.parameters ?? [:]).keys.sorted()
         let controls = (summary.conditions.first?.controls ?? [:]).keys.sorted()
         var table = CSVTable(header: ["source"] + parameters.map { "initial_\($0)" } + controls.map { "control_\($0)" }
             + ["trajectories", "temporal_mmd_v", "noise_floor_mmd_v", "temporal_mmd_u", "noise_floor_mmd_u", "relative_error",
                "noise_floor_relative_error", "transient_error", "noise_floor_transient_error", "relaxation_time", "outside_training_range"]
-            + summary.latent.map { "relative_error_\($0)" } + ["non_finite_rollouts", "escaped_rollouts"] + modelColumns)
+            + summary.latent.map { "relative_error_\($0)" } + ["non_finite_rollouts", "escaped_rollouts"] + modelColumns
+            + (summary.reference == nil ? [] : ["reference_model", "reference_temporal_mmd_v", "reference_temporal_mmd_u", "reference_relative_error",
+                                               "reference_transient_error", "reference_runaway_rollouts"]))
         for c in summary.conditions {
             table.rows.append([c.source] + parameters.map { CSVTable.field(c.parameters?[$0]) } + controls.map { CSVTable.field(c.controls?[$0]) }
                 + [String(c.trajectories)]
                 + [c.temporalMMDV, c.noiseFloorMMDV, c.temporalMMDU, c.noiseFloorMMDU, c.relativeError, c.noiseFloorRelativeError,
                    c.transientError, c.noiseFloorTransientError, c.relaxationTime, c.outsideTrainingRange].map(CSVTable.field)
                 + c.relativeErrorPerComponent.map(CSVTable.field) + [String(c.nonFiniteRollouts), c.escapedRollouts.map(String.init) ?? ""]
-                + modelFields(summary.model))
+                + modelFields(summary.model)
+                + (summary.reference.map { reference in
+                    [reference.model.stage] + [c.reference?.temporalMMDV, c.reference?.temporalMMDU, c.reference?.relativeError, c.reference?.transientError].map(CSVTable.field)
+                        + [c.reference.map { String($0.runawayRollouts) } ?? ""]
+                } ?? []))
         }
         return table
     }
 
-    /// `metrics_average.csv`: one row, the means over conditions of `metrics.csv`'s metrics, and the model's columns.
+    /// `metrics_average.csv`: one row, the means over conditions of `metrics.csv`'s metrics, the
+    /// model's columns and, with a reference model, its stage and averages (`reference_…`).
     static func averageCSV(_ summary: Summary) -> CSVTable {
         CSVTable(header: ["conditions", "average_mmd_v", "noise_floor_mmd_v", "average_mmd_u", "noise_floor_mmd_u", "relative_error",
-                          "noise_floor_relative_error", "transient_error", "noise_floor_transient_error", "outside_training_range"] + modelColumns,
+                          "noise_floor_relative_error", "transient_error", "noise_floor_transient_error", "outside_training_range"] + modelColumns
+                    + (summary.reference == nil ? [] : ["reference_model", "reference_average_mmd_v", "reference_average_mmd_u", "reference_relative_error",
+                                                       "reference_transient_error"]),
                  rows: [[String(summary.conditions.count)]
                      + [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU, summary.relativeError,
                         summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError, summary.outsideTrainingRange].map(CSVTable.field)
-                     + modelFields(summary.model)])
+                     + modelFields(summary.model)
+                     + (summary.reference.map { [$0.model.stage] + [$0.averageMMDV, $0.averageMMDU, $0.relativeError, $0.transientError].map(CSVTable.field) } ?? [])])
     }
 
     /// The model's columns of both CSV files.

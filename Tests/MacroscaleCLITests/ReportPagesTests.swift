@@ -139,6 +139,15 @@ final class ReportPagesTests: CommandTestCase {
         let referenceMean = try NPYFile.read(dir.file("run/evaluate-2/mean_reference.npy"))
         XCTAssertEqual(referenceMean.doubleValues(), try NPYFile.read(dir.file("run/evaluate-naive/mean_predicted.npy")).doubleValues())
         XCTAssertEqual(referenceMean.shape, [2, 21, 1])
+        // The CSV files carry the same numbers by name (pandas reads them; here NumPy's genfromtxt).
+        XCTAssertEqual(try Python.run("""
+            import sys, numpy as np
+            rows = np.genfromtxt(sys.argv[1], delimiter=',', names=True, dtype=None, encoding='utf-8')
+            average = np.genfromtxt(sys.argv[2], delimiter=',', names=True, dtype=None, encoding='utf-8')
+            print(' '.join(repr(float(v)) for v in list(rows['reference_temporal_mmd_v']) + [average['reference_average_mmd_v']]),
+                  str(average['reference_model']).endswith('sde-naive'))
+            """, [path("run/evaluate-2/metrics.csv"), path("run/evaluate-2/metrics_average.csv")]),
+            (naive.conditions.map { "\($0.temporalMMDV)" } + ["\(naive.averageMMDV)"]).joined(separator: " ") + " True\n")
 
         // The report: the reference named in the subtitle and the table, its mean a dashed line in every band plot, its MMD² a reference line.
         let report = try page("run/evaluate-2/report/index.html")

@@ -224,9 +224,11 @@ public enum EvaluateStage: Stage {
                         reference = ReferenceModelMetrics.Condition(temporalMMDV: judged?.temporalMMDV, temporalMMDU: judged?.temporalMMDU,
                                                                     relativeError: judged?.relativeError, transientError: judged?.transientError,
                                                                     runawayRollouts: members.count - finite.count / (records * n))
-                        let moments = ensembleMoments(values, times: records, dimension: n)
-                        curves["mean_reference", default: []] += moments.mean
-                        curves["std_reference", default: []] += moments.std
+                        // No mean of no trajectory: NaN (drawn as nothing), not ensembleMoments' zeros.
+                        let moments = finite.isEmpty ? ([Double](repeating: .nan, count: records * n), [Double](repeating: .nan, count: records * n))
+                            : ensembleMoments(values, times: records, dimension: n)
+                        curves["mean_reference", default: []] += moments.0
+                        curves["std_reference", default: []] += moments.1
                     }
                     samples.predicted += predicted
                     samples.truth += truth

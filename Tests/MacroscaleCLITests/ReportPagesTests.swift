@@ -166,6 +166,24 @@ final class ReportPagesTests: CommandTestCase {
         XCTAssertTrue(try XCTUnwrap(figures.first { $0.contains("MMD² (V-statistic) over time") }).contains(">sde-naive (mean)<"))
         XCTAssertFalse(try page("run/evaluate/report/index.html").contains("sde-naive"), "no reference in a report without one")
 
+        // A reference model whose every rollout runs away (trained on a tiny range with a huge drift): the model is
+        // still evaluated, the reference has no metrics, counts its runaways, and its mean is NaN, not a line at 0.
+        XCTAssertEqual(try Python.run("""
+            import sys, numpy as np
+            z = np.random.default_rng(1).uniform(0.59, 0.61, size=(200, 1))
+            np.savez(sys.argv[1], start=z, next=z + 5, dt=np.full(200, 0.1))
+            print('ok')
+            """, [path("runaway.npz")]), "ok\n")
+        try runMacroscale(["train-sde", "--pairs", path("runaway.npz"), "--mode", "constantDiagonal", "--hidden", "4", "--epochs", "2", "--out", path("sde-runaway")])
+        try runMacroscale(["evaluate", "--model", path("run/sde"), "--test", path("run/test-up"), "--test", path("run/test-down"),
+                           "--reference-model", path("sde-runaway"), "--seed", "8", "--out", path("evaluate-runaway")])
+        let runaway = try metrics("../evaluate-runaway")
+        XCTAssertEqual(runaway.averageMMDV, try metrics("evaluate").averageMMDV, "the model's evaluation is unchanged by its reference")
+        XCTAssertEqual(runaway.conditions.map { $0.reference }, Array(repeating: ReferenceModelMetrics.Condition(
+            temporalMMDV: nil, temporalMMDU: nil, relativeError: nil, transientError: nil, runawayRollouts: 12), count: 2))
+        XCTAssertNil(runaway.reference?.averageMMDV)
+        XCTAssertTrue(try NPYFile.read(dir.file("evaluate-runaway/mean_reference.npy")).doubleValues().allSatisfy(\.isNaN))
+
         // A reference model of other latents is refused, naming both.
         XCTAssertEqual(try Python.run("""
             import sys, numpy as np

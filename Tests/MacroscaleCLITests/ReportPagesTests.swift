@@ -307,5 +307,10 @@ final class ReportPagesTests: CommandTestCase {
         for stage in try tinyStages() {
             XCTAssertTrue(index.contains("href=\"\(stage)/manifest.json\">\(stage)</a>"), "the rendered index does not link \(stage)")
         }
+        let links = index.components(separatedBy: "href=\"").dropFirst().map { $0.components(separatedBy: "\"")[0] }
+        XCTAssertGreaterThan(links.count, 11)
+        for link in links {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("run").appendingPathComponent(link).path), "\(link) on the rendered page does not exist")
+        }
     }
 }

@@ -142,11 +142,13 @@ struct BenchSimulate: ParsableCommand {
 
     /// Evolves `lattice` with `evolve` until the calls took `seconds` in all, each call from the
     /// same start (restored in place between calls, outside the timing, so that no call pays for a
-    /// copy of the lattice) with its own random stream; reports calls per second.
+    /// copy of the lattice) with its own random stream; reports calls per second and the peak
+    /// resident memory while they ran.
     private func measureTile(_ label: String, lattice start: Grid<Int8>, _ evolve: (inout Grid<Int8>, RandomStream) -> Void) -> String {
         if let only, !label.contains(only) { return "\(label): skipped" }
         var lattice = start
         var elapsed = 0.0, calls = 0
+        PeakMemory.reset()
         while elapsed < seconds {
             lattice.values.withUnsafeMutableBufferPointer { values in
                 start.values.withUnsafeBufferPointer { values.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
@@ -157,22 +159,24 @@ struct BenchSimulate: ParsableCommand {
             elapsed += Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
             calls += 1
         }
-        return "\(label.padding(toLength: 48, withPad: " ", startingAt: 0)) \(String(format: "%12.4g", Double(calls) / elapsed)) tiles/s"
+        return "\(label.padding(toLength: 48, withPad: " ", startingAt: 0)) \(String(format: "%12.4g", Double(calls) / elapsed)) tiles/s  (\(PeakMemory.text))"
     }
 
     /// Doubles the work until one call takes `seconds`, then reports units per second of wall time
     /// and, after it, per second of this thread's CPU time: on a machine shared with other jobs the
-    /// second is what one core does while it runs the measurement.
+    /// second is what one core does while it runs the measurement; then the peak resident memory
+    /// while it ran (`PeakMemory`, reset when it starts).
     private func measure(_ label: String, unit: String, _ work: (Int) -> Int) -> String {
         if let only, !label.contains(only) { return "\(label): skipped" }
         var steps = 1
+        PeakMemory.reset()
         while true {
             let start = DispatchTime.now().uptimeNanoseconds, startCPU = threadCPUSeconds()
             let units = work(steps)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, cpu = threadCPUSeconds() - startCPU
             if elapsed >= seconds || steps >= 1 << 30 {
                 return "\(label.padding(toLength: 48, withPad: " ", startingAt: 0)) \(String(format: "%12.4g", Double(units) / elapsed)) \(unit)"
-                    + String(format: "  (%.4g per CPU second)", Double(units) / cpu)
+                    + String(format: "  (%.4g per CPU second, ", Double(units) / cpu) + "\(PeakMemory.text))"
             }
             steps *= elapsed > 0.01 ? max(2, Int(seconds / elapsed)) : 2
         }

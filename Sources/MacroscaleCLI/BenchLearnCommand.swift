@@ -1,4 +1,5 @@
 import ArgumentParser
+import Artifacts
 import Dispatch
 import Foundation
 import Learning
@@ -97,9 +98,11 @@ struct BenchLearn: ParsableCommand {
         }
     }
 
-    /// Runs `step` repeatedly for about `seconds` and prints steps/s, samples/s and GFLOP/s.
+    /// Runs `step` repeatedly for about `seconds` and prints steps/s, samples/s, GFLOP/s and the
+    /// peak resident memory from the warm-up step on (the networks and data are already resident).
     private func measure(_ label: String, batch: Int, _ step: () throws -> Void) rethrows {
         if let only, !label.contains(only) { return }
+        PeakMemory.reset()
         try step() // warm-up
         MatrixProducts.resetCounters()
         let start = DispatchTime.now().uptimeNanoseconds
@@ -111,7 +114,7 @@ struct BenchLearn: ParsableCommand {
         } while elapsed < seconds
         let gflops = Double(MatrixProducts.flops) / 1e9
         print("\(label)\n  \(String(format: "%.3g", Double(steps) / elapsed)) steps/s, \(String(format: "%.4g", Double(steps * batch) / elapsed)) samples/s, "
-              + "\(String(format: "%.3g", gflops / elapsed)) GFLOP/s overall; in GEMM \(String(format: "%.0f", 100 * MatrixProducts.seconds / elapsed))% of the time at \(String(format: "%.3g", gflops / max(MatrixProducts.seconds, 1e-9))) GFLOP/s")
+              + "\(String(format: "%.3g", gflops / elapsed)) GFLOP/s overall; in GEMM \(String(format: "%.0f", 100 * MatrixProducts.seconds / elapsed))% of the time at \(String(format: "%.3g", gflops / max(MatrixProducts.seconds, 1e-9))) GFLOP/s; \(PeakMemory.text)")
     }
 
     /// Single-thread sgemm throughput on a 1024³ product, the yardstick for the layers' GEMMs.

@@ -15,11 +15,15 @@ struct Evaluate: ParsableCommand {
             predicted and true, times) as .npy, samples.npz (every compared trajectory) and report/index.html \
             (what the model is and how it did, in figures: Docs/REPORTS.md), and prints the averages beside their \
             noise floor (the same metrics between the even- and odd-indexed true trajectories). Warns on standard error about test \
-            conditions whose initial latents lie outside the training pairs' range. With --json, prints \
-            metrics.json's document instead of the summary line (Docs/ARTIFACTS.md).
+            conditions whose initial latents lie outside the training pairs' range. --reference-model rolls out \
+            a second train-sde stage (typically the naive one) on the same conditions with the same noise: its \
+            metrics go beside the model's (metrics.json's reference) and its mean into the report as a dashed line. \
+            With --json, prints metrics.json's document instead of the summary line (Docs/ARTIFACTS.md).
             """)
 
     @OptionGroup var judged: ModelTestOptions
+    @Option(help: "A second train-sde stage (typically the naive model) rolled out on the same conditions as a reference; its lineage must match the model's.")
+    var referenceModel: String?
     @Option(help: "Kernel bandwidths, comma-separated.")
     var bandwidths = "0.25,0.5,1,2,4,8"
     @Flag(help: "Print metrics.json's document on standard output instead of the summary line.")
@@ -39,12 +43,14 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         stage.apply()
-        let summary = try EvaluateStage.run(try settings, inputs: try judged.open(), seed: stage.seed, directory: stage.directory)
+        let summary = try EvaluateStage.run(try settings, inputs: try judged.open(reference: referenceModel), seed: stage.seed, directory: stage.directory)
         if json { return try JSONOutput.print(summary) }
         let text = { (value: Double?) in SignificantDigits.text(value) }
         print("evaluate: \(summary.conditions.count) conditions; average MMD² V \(text(summary.averageMMDV)) (floor \(text(summary.averageNoiseFloorMMDV))), "
               + "U \(text(summary.averageMMDU)) (floor \(text(summary.averageNoiseFloorMMDU))); relative error of means \(text(summary.relativeError)) "
               + "(floor \(text(summary.noiseFloorRelativeError))); transient error \(text(summary.transientError)) "
-              + "(floor \(text(summary.noiseFloorTransientError))) → \(stage.out)")
+              + "(floor \(text(summary.noiseFloorTransientError)))"
+              + (summary.reference.map { "; reference \(URL(fileURLWithPath: $0.model.stage).lastPathComponent): MMD² V \(text($0.averageMMDV)), "
+                  + "relative error \(text($0.relativeError))" } ?? "") + " → \(stage.out)")
     }
 }

@@ -15,9 +15,9 @@ struct ModelTestOptions: ParsableArguments {
         guard !test.isEmpty else { throw ValidationError("give at least one --test simulate stage") }
     }
 
-    /// Opens the model, test and closure stages.
-    func open() throws -> ModelTestInputs {
+    /// Opens the model, test and closure stages, and the train-sde stage `reference` if given.
+    func open(reference: String? = nil) throws -> ModelTestInputs {
         try ModelTestInputs(model: URL(fileURLWithPath: model), tests: test.map { URL(fileURLWithPath: $0) },
-                            closure: closure.map { URL(fileURLWithPath: $0) })
+                            closure: closure.map { URL(fileURLWithPath: $0) }, reference: reference.map { URL(fileURLWithPath: $0) })
     }
 }

@@ -91,7 +91,10 @@ struct Run: ParsableCommand {
             }
             summary.stages.append(RunSummary.finished(step.name, status: entry.reason == nil ? "up to date" : "ran", directory: step.directory))
         }
-        if !dryRun { summary.seconds = Date().timeIntervalSince(started) }
+        if !dryRun {
+            summary.seconds = Date().timeIntervalSince(started)
+            try RunIndexPage(summary, plan: plan).write()
+        }
         if json {
             try JSONOutput.print(summary)
         } else {

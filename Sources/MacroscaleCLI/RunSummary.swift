@@ -57,6 +57,7 @@ struct RunSummary: Encodable {
         }
         var lines = ["pipeline \(pipeline), profile \(profile) → \(root) (\(String(format: "%.1f", seconds ?? 0)) s)"]
         lines += stages.map { "  \(padded($0.name))  \($0.status.padding(toLength: 11, withPad: " ", startingAt: 0)) \(String(format: "%8.2f", $0.seconds ?? 0)) s" }
+        lines.append("  index of the run's reports and outputs: \(URL(fileURLWithPath: root).appendingPathComponent(RunIndexPage.fileName).path)")
         for stage in stages {
             guard let metrics = stage.metrics, let report = stage.report else { continue }
             lines.append("  \(stage.name): average MMD² V \(SignificantDigits.text(metrics.averageMMDV)), U \(SignificantDigits.text(metrics.averageMMDU)), "

@@ -19,7 +19,8 @@ import Systems
 /// the same metrics between two halves of the truth (the noise floor), the fraction of initial
 /// latents outside the model's training range, and mean ± std curves; then the means over conditions.
 /// A model conditioned on control parameters is rolled out at each test stage's own values
-/// (`ModelTestInputs.controls`), which every condition of that stage records.
+/// (`ModelTestInputs.controls`), which every condition of that stage records. A reference model
+/// (`ModelTestInputs.reference`) is rolled out and scored beside it (`ReferenceModelMetrics`).
 public enum EvaluateStage: Stage {
     public static let name = "evaluate"
 
@@ -74,6 +75,8 @@ public enum EvaluateStage: Stage {
         public var controls: [String: Double]?
         /// `initial` by the system's initial-parameter names (`{"k": 0.05, "m": 0.45}`); nil in files written before it was recorded.
         public var parameters: [String: Double]?
+        /// The reference model's metrics in this condition; nil without a reference model.
+        public var reference: ReferenceModelMetrics.Condition?
 
         public init(source: String, initial: [Double], trajectories: Int, temporalMMDV: Double, temporalMMDU: Double,
                     relativeError: Double, relativeErrorPerComponent: [Double], nonFiniteRollouts: Int, constantBaselineMMDV: Double? = nil) {
@@ -108,6 +111,8 @@ public enum EvaluateStage: Stage {
         public var trainingStartRange: SDECheckpoint.LatentRange?
         /// The model judged: its train-sde stage, λ, K, diffusion mode and seed; nil in files written before it was recorded.
         public var model: ModelRecord?
+        /// The reference model, named, and its averages; nil without a reference model.
+        public var reference: ReferenceModelMetrics.Summary?
 
         public init(latent: [String], bandwidths: [Double], conditions: [ConditionMetrics], averageMMDV: Double,
                     averageMMDU: Double, relativeError: Double) {
@@ -145,7 +150,7 @@ public enum EvaluateStage: Stage {
             // Opened first, so that the stage's time covers encoding the tests and a stale manifest is gone while it runs.
             let run = try StageRun(stage: EvaluateStage.name, directory: directory,
                                    config: ["latent": .array(map.names.map { .string($0) }), "bandwidths": .array(bandwidths.map { .number($0) })],
-                                   seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input),
+                                   seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input) + (inputs.reference.map { [$0.input] } ?? []),
                                    threads: ThreadCount.current)
             let checkpoint = inputs.model.checkpoint
             guard checkpoint.model.dimension == map.names.count else {
@@ -181,10 +186,8 @@ public enum EvaluateStage: Stage {
                     let (grid, truth) = EvaluateStage.onCommonGrid(latents: latents, times: times, runs: members, records: records, dimension: n)
                     guard grid[1] > grid[0] else { throw ArtifactError(file.path, "test condition \(key): the records' times do not advance") }
                     let start = Tensor(shape: [members.count, n], data: members.flatMap { run in (0..<n).map { Float(latents[run * records][$0]) } })
-                    let rollout = Rollout.run(checkpoint.model, initial: start, controls: members.flatMap { _ in inputs.controls[testIndex] },
-                                              steps: records - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
-                                              substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds,
-                                              seed: seed &+ UInt64(conditions.count))
+                    let controls = members.flatMap { _ in inputs.controls[testIndex] }
+                    let rollout = try EvaluateStage.rollout(inputs.model, from: start, controls: controls, grid: grid, seed: seed &+ UInt64(conditions.count))
                     progress.show("\(conditionName): \(members.count) rollouts done")
                     progress.advance()
                     let predicted = rollout.trajectories.data.map(Double.init)
@@ -210,6 +213,23 @@ public enum EvaluateStage: Stage {
                                              times: records, dimension: 1)
                     }
                     let predictedMoments = ensembleMoments(predicted, times: records, dimension: n)
+                    var reference: ReferenceModelMetrics.Condition?
+                    if let referenceModel = inputs.reference {
+                        // The same starts, controls, grid and seed: the two models draw the same noise.
+                        let values = try EvaluateStage.rollout(referenceModel, from: start, controls: controls, grid: grid, seed: seed &+ UInt64(conditions.count))
+                            .trajectories.data.map(Double.init)
+                        let finite = EvaluateStage.finiteTrajectories(values, size: records * n)
+                        let judged = finite.count >= 2 * records * n
+                            ? EnsembleDiscrepancy(predicted: finite, true: truth, times: records, dimension: n, mmd: mmd, scale: scale, relaxationIndex: r) : nil
+                        reference = ReferenceModelMetrics.Condition(temporalMMDV: judged?.temporalMMDV, temporalMMDU: judged?.temporalMMDU,
+                                                                    relativeError: judged?.relativeError, transientError: judged?.transientError,
+                                                                    runawayRollouts: members.count - finite.count / (records * n))
+                        // No mean of no trajectory: NaN (drawn as nothing), not ensembleMoments' zeros.
+                        let moments = finite.isEmpty ? ([Double](repeating: .nan, count: records * n), [Double](repeating: .nan, count: records * n))
+                            : ensembleMoments(values, times: records, dimension: n)
+                        curves["mean_reference", default: []] += moments.0
+                        curves["std_reference", default: []] += moments.1
+                    }
                     samples.predicted += predicted
                     samples.truth += truth
                     samples.condition += [Int64](repeating: Int64(conditions.count), count: members.count)
@@ -238,6 +258,7 @@ public enum EvaluateStage: Stage {
                     let starts = start.data.map(Double.init)
                     testStarts += starts
                     metrics.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(starts, dimension: n, lower: $0.lower, upper: $0.upper) }
+                    metrics.reference = reference
                     conditions.append(metrics)
                     progress.show("\(conditionName): MMD² V \(SignificantDigits.text(model.temporalMMDV)) (floor \(SignificantDigits.text(floor?.temporalMMDV)))")
                     progress.advance()
@@ -257,6 +278,10 @@ public enum EvaluateStage: Stage {
             summary.trainingStartRange = checkpoint.startRange
             let description = try ModelDescription(inputs.model)
             summary.model = description.record
+            let referenceDescription = try inputs.reference.map(ModelDescription.init)
+            if let referenceDescription {
+                summary.reference = ReferenceModelMetrics.Summary(model: referenceDescription.record, conditions: conditions.compactMap(\.reference))
+            }
             summary.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(testStarts, dimension: n, lower: $0.lower, upper: $0.upper) }
             let uncovered = conditions.filter { ($0.outsideTrainingRange ?? 0) > 0 }
             if !uncovered.isEmpty {
@@ -269,6 +294,12 @@ public enum EvaluateStage: Stage {
                 FileHandle.standardError.write(Data(("warning: rollouts ran away (left the training range by more than ten times its width, or became non-finite) and are "
                     + "excluded from the metrics in condition(s) "
                     + runaways.map { "\(EvaluateStage.name($0)) (\(($0.escapedRollouts ?? 0) + $0.nonFiniteRollouts) of \($0.trajectories))" }.joined(separator: ", ")
+                    + "\n").utf8))
+            }
+            let referenceRunaways = conditions.filter { ($0.reference?.runawayRollouts ?? 0) > 0 }
+            if !referenceRunaways.isEmpty {
+                FileHandle.standardError.write(Data(("warning: rollouts of the reference model ran away and are excluded from its metrics in condition(s) "
+                    + referenceRunaways.map { "\(EvaluateStage.name($0)) (\($0.reference!.runawayRollouts) of \($0.trajectories))" }.joined(separator: ", ")
                     + "\n").utf8))
             }
             let c = conditions.count, t = gridLength ?? 0
@@ -286,7 +317,7 @@ public enum EvaluateStage: Stage {
             try run.writeText(EvaluateStage.averageCSV(summary).text, as: "metrics_average.csv")
             let report = EvaluationReport(summary: summary, curves: curves, records: t, predicted: samples.predicted, truth: samples.truth,
                                           condition: samples.condition, system: System.identifier, sites: inputs.tests[0].system.spatialShape.reduce(1, *),
-                                          normalisation: map.normalisation, model: description,
+                                          normalisation: map.normalisation, model: description, reference: referenceDescription,
                                           history: EvaluationReport.History(model: inputs.model.directory), seed: seed)
             try run.writeText(report.html, as: "report/index.html")
             try run.finish()
@@ -316,6 +347,14 @@ public enum EvaluateStage: Stage {
         return (grid, values)
     }
 
+    /// `model`'s rollouts from the rows of `start` (at one row of `controls` each, flattened) on the
+    /// test's time `grid`, in Euler–Maruyama substeps no longer than its training pairs' δt.
+    static func rollout(_ model: ModelSource, from start: Tensor, controls: [Double], grid: [Double], seed: UInt64) throws -> Rollout.Result {
+        let checkpoint = model.checkpoint
+        return Rollout.run(checkpoint.model, initial: start, controls: controls, steps: grid.count - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
+                           substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds, seed: seed)
+    }
+
     static func finiteTrajectories(_ values: [Double], size: Int) -> [Double] {
         (0..<(values.count / size)).flatMap { j -> ArraySlice<Double> in
             let trajectory = values[(j * size)..<((j + 1) * size)]
@@ -340,33 +379,44 @@ public enum EvaluateStage: Stage {
 
     /// `metrics.csv`: one row per condition — its source, initial parameters by name
     /// (`initial_<name>`), control values (`control_<name>`, conditioned models only), metrics
-    /// and the model's columns (`ModelRecord`), the same in every row.
+    /// and the model's columns (`ModelRecord`), the same in every row; then, with a reference
+    /// model, its stage and metrics (`reference_…`).
     static func conditionsCSV(_ summary: Summary) -> CSVTable {
         let parameters = (summary.conditions.first?.parameters ?? [:]).keys.sorted()
         let controls = (summary.conditions.first?.controls ?? [:]).keys.sorted()
         var table = CSVTable(header: ["source"] + parameters.map { "initial_\($0)" } + controls.map { "control_\($0)" }
             + ["trajectories", "temporal_mmd_v", "noise_floor_mmd_v", "temporal_mmd_u", "noise_floor_mmd_u", "relative_error",
                "noise_floor_relative_error", "transient_error", "noise_floor_transient_error", "relaxation_time", "outside_training_range"]
-            + summary.latent.map { "relative_error_\($0)" } + ["non_finite_rollouts", "escaped_rollouts"] + modelColumns)
+            + summary.latent.map { "relative_error_\($0)" } + ["non_finite_rollouts", "escaped_rollouts"] + modelColumns
+            + (summary.reference == nil ? [] : ["reference_model", "reference_temporal_mmd_v", "reference_temporal_mmd_u", "reference_relative_error",
+                                               "reference_transient_error", "reference_runaway_rollouts"]))
         for c in summary.conditions {
             table.rows.append([c.source] + parameters.map { CSVTable.field(c.parameters?[$0]) } + controls.map { CSVTable.field(c.controls?[$0]) }
                 + [String(c.trajectories)]
                 + [c.temporalMMDV, c.noiseFloorMMDV, c.temporalMMDU, c.noiseFloorMMDU, c.relativeError, c.noiseFloorRelativeError,
                    c.transientError, c.noiseFloorTransientError, c.relaxationTime, c.outsideTrainingRange].map(CSVTable.field)
                 + c.relativeErrorPerComponent.map(CSVTable.field) + [String(c.nonFiniteRollouts), c.escapedRollouts.map(String.init) ?? ""]
-                + modelFields(summary.model))
+                + modelFields(summary.model)
+                + (summary.reference.map { reference in
+                    [reference.model.stage] + [c.reference?.temporalMMDV, c.reference?.temporalMMDU, c.reference?.relativeError, c.reference?.transientError].map(CSVTable.field)
+                        + [c.reference.map { String($0.runawayRollouts) } ?? ""]
+                } ?? []))
         }
         return table
     }
 
-    /// `metrics_average.csv`: one row, the means over conditions of `metrics.csv`'s metrics, and the model's columns.
+    /// `metrics_average.csv`: one row, the means over conditions of `metrics.csv`'s metrics, the
+    /// model's columns and, with a reference model, its stage and averages (`reference_…`).
     static func averageCSV(_ summary: Summary) -> CSVTable {
         CSVTable(header: ["conditions", "average_mmd_v", "noise_floor_mmd_v", "average_mmd_u", "noise_floor_mmd_u", "relative_error",
-                          "noise_floor_relative_error", "transient_error", "noise_floor_transient_error", "outside_training_range"] + modelColumns,
+                          "noise_floor_relative_error", "transient_error", "noise_floor_transient_error", "outside_training_range"] + modelColumns
+                    + (summary.reference == nil ? [] : ["reference_model", "reference_average_mmd_v", "reference_average_mmd_u", "reference_relative_error",
+                                                       "reference_transient_error"]),
                  rows: [[String(summary.conditions.count)]
                      + [summary.averageMMDV, summary.averageNoiseFloorMMDV, summary.averageMMDU, summary.averageNoiseFloorMMDU, summary.relativeError,
                         summary.noiseFloorRelativeError, summary.transientError, summary.noiseFloorTransientError, summary.outsideTrainingRange].map(CSVTable.field)
-                     + modelFields(summary.model)])
+                     + modelFields(summary.model)
+                     + (summary.reference.map { [$0.model.stage] + [$0.averageMMDV, $0.averageMMDU, $0.relativeError, $0.transientError].map(CSVTable.field) } ?? [])])
     }
 
     /// The model's columns of both CSV files.

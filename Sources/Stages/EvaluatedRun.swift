@@ -21,7 +21,7 @@ public struct EvaluatedRun {
     public var model: ModelDescription?
     /// Why the manifests could not be read; nil when they could.
     public var unreadable: String?
-    /// The `config` of every other stage the evaluate manifest names (the test simulate stages).
+    /// The `config` of every simulate stage the evaluate manifest names (the test stages).
     public var tests: [JSONValue] = []
 
     /// The run whose `metrics.json` is `file`, labelled `label`.
@@ -39,7 +39,8 @@ public struct EvaluatedRun {
             let stages = manifest.inputs.map { RelativePath.resolve($0.path, in: directory).deletingLastPathComponent() }
             guard let first = stages.first else { throw ArtifactError(directory.path, "the evaluate manifest names no model") }
             model = try ModelDescription(model: first)
-            tests = stages.dropFirst().compactMap { try? StageManifest.read(from: $0).config }
+            // The simulate stages only: the closure model and a reference model are inputs too.
+            tests = stages.dropFirst().compactMap { try? StageManifest.read(from: $0) }.filter { $0.stage == "simulate" }.map(\.config)
         } catch {
             unreadable = "\(error)"
         }

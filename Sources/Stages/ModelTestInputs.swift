@@ -4,18 +4,23 @@ import Systems
 /// A trained SDE, the large-system test stages it is judged on, and the closure model its latents
 /// go through: the inputs of `evaluate` and `check-dynamics`. A model conditioned on control
 /// parameters is run on each test stage at the values its system configuration records.
+/// `evaluate` may judge a reference model beside it (typically the naive one) on the same tests.
 public struct ModelTestInputs {
     public let model: ModelSource
+    /// A second model rolled out on the same conditions as a reference line (`evaluate --reference-model`); nil for none.
+    public let reference: ModelSource?
     public let tests: [TrajectorySource]
     public let closure: ClosureSource?
     /// The values of the model's control parameters for each test stage, in the model's order
     /// (empty rows for a model without controls).
     public let controls: [[Double]]
 
-    /// Opens the train-sde stage `model`, the simulate stages `tests` and the train-closure stage
-    /// `closure`; throws if a test stage's system does not record one of the model's control parameters.
-    public init(model: URL, tests: [URL], closure: URL?) throws {
+    /// Opens the train-sde stage `model`, the simulate stages `tests`, the train-closure stage
+    /// `closure` and the train-sde stage `reference`; throws if a test stage's system does not
+    /// record one of the model's control parameters.
+    public init(model: URL, tests: [URL], closure: URL?, reference: URL? = nil) throws {
         self.model = try ModelSource(directory: model)
+        self.reference = try reference.map(ModelSource.init(directory:))
         self.tests = try tests.map(TrajectorySource.init(directory:))
         self.closure = try closure.map(ClosureSource.init(directory:))
         controls = try self.tests.map { [names = self.model.controlNames] test in try test.stage.controlValues(names) }
@@ -34,8 +39,9 @@ public struct ModelTestInputs {
     } }
 
     /// Throws unless the inputs belong together: at least one test stage, all of one system kind
-    /// and rank; the closure model of that system; and, where the model records its lineage, the
-    /// model's system and the very closure model (by digest) its training pairs were encoded with.
+    /// and rank; the closure model of that system; and, where the model (and the reference model)
+    /// records its lineage, the model's system and the very closure model (by digest) its training
+    /// pairs were encoded with; a reference model with the model's latent dimension and control parameters.
     public func validate() throws {
         let system = try self.system, identifier = type(of: system).identifier
         for test in tests where type(of: test.system).identifier != identifier || test.system.spatialShape.count != system.spatialShape.count {
@@ -43,6 +49,19 @@ public struct ModelTestInputs {
                                + "the first test stage simulates \(identifier) on \(system.spatialShape)")
         }
         try closure?.check(describes: system)
+        try check(model, describes: identifier)
+        guard let reference else { return }
+        try check(reference, describes: identifier)
+        guard reference.checkpoint.model.dimension == model.checkpoint.model.dimension, reference.controlNames == model.controlNames else {
+            throw LineageError(reference.directory.path, "the reference model has \(reference.checkpoint.model.dimension) latent components and controls "
+                               + "(\(reference.controlNames.joined(separator: ", "))); the model \(model.checkpoint.model.dimension) and "
+                               + "(\(model.controlNames.joined(separator: ", ")))")
+        }
+    }
+
+    /// Throws unless `model`'s recorded lineage (if any) is of the system `identifier` and went
+    /// through the given closure model.
+    private func check(_ model: ModelSource, describes identifier: String) throws {
         guard let lineage = model.lineage else { return }
         guard lineage.system == identifier else {
             throw LineageError(model.directory.path, "models \(lineage.system); the test stages simulate \(identifier)")

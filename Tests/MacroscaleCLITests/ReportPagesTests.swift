@@ -1,6 +1,7 @@
 import Artifacts
 import Foundation
 @testable import MacroscaleCLI
+import Pipeline
 import Reports
 @testable import Stages
 import TestSupport
@@ -12,7 +13,8 @@ import Glibc
 /// The pages people read: the evaluate report says what it shows (system, model, λ, K, n_s, seed,
 /// named conditions, time unit, physical or normalised latents) and draws loss curves, sample
 /// trajectories and histograms; `compare --html` plots against the parameter it reads from the
-/// manifests; both render with content in every figure in headless Chromium.
+/// manifests; a reference model (the naive one) is drawn beside the model; the run's index page
+/// lists every stage and links only files that exist; all render in headless Chromium.
 final class ReportPagesTests: CommandTestCase {
     var tinyPipeline: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -20,13 +22,19 @@ final class ReportPagesTests: CommandTestCase {
     }
 
     /// The tiny Curie–Weiss pipeline (λ = K = 4 and a naive λ = 1 model, two test conditions m0 = ±0.6),
-    /// and one more model at λ = 2 evaluated the same way, for a λ sweep.
+    /// and one more model at λ = 2 evaluated the same way, for a λ sweep, with the naive model as its reference.
     func runPipelines() throws {
         _ = try macroscale(["run", tinyPipeline, "--out", path("run"), "--quiet"])
         try runMacroscale(["train-sde", "--pairs", path("run/encode/partial.npz"), "--mode", "constantDiagonal", "--hidden", "16,16", "--lambda", "2",
                            "--epochs", "20", "--batch-size", "256", "--learning-rate", "0.01", "--rescale-time", "--seed", "7", "--out", path("run/sde-2")])
         try runMacroscale(["evaluate", "--model", path("run/sde-2"), "--test", path("run/test-up"), "--test", path("run/test-down"),
-                           "--seed", "8", "--out", path("run/evaluate-2")])
+                           "--seed", "8", "--reference-model", path("run/sde-naive"), "--out", path("run/evaluate-2")])
+    }
+
+    /// The stage names of the tiny pipeline, in order.
+    func tinyStages() throws -> [String] {
+        let definition = try PipelineDefinition(contentsOf: URL(fileURLWithPath: tinyPipeline))
+        return try PipelinePlan(definition, profile: "quick", root: dir.file("run"), settings: []).steps.map(\.name)
     }
 
     /// What `compare` with `arguments` said when it failed (`ran` when it did not).
@@ -110,6 +118,113 @@ final class ReportPagesTests: CommandTestCase {
         XCTAssertEqual(grouped.components(separatedBy: "<polygon").count - 1, 4, "a mean ± std band for each of the four series")
     }
 
+    func testTheReferenceModelIsTheNaiveModelsOwnEvaluationDrawnBesideTheModel() throws {
+        try runPipelines()
+        let metrics = { (name: String) throws -> EvaluateStage.Summary in
+            try JSONDecoder().decode(EvaluateStage.Summary.self, from: Data(contentsOf: self.dir.file("run/\(name)/metrics.json")))
+        }
+        let judged = try metrics("evaluate-2"), naive = try metrics("evaluate-naive")
+        // Same starts, grid, seed and truth: the reference's numbers are exactly the naive model's own evaluation.
+        let reference = try XCTUnwrap(judged.reference, "metrics.json has no reference")
+        XCTAssertEqual(URL(fileURLWithPath: reference.model.stage).lastPathComponent, "sde-naive")
+        XCTAssertEqual(reference.model, try XCTUnwrap(naive.model))
+        XCTAssertEqual(reference.averageMMDV, naive.averageMMDV)
+        XCTAssertEqual(reference.averageMMDU, naive.averageMMDU)
+        XCTAssertEqual(reference.relativeError, naive.relativeError)
+        XCTAssertEqual(reference.transientError, naive.transientError)
+        XCTAssertEqual(judged.conditions.map { $0.reference?.temporalMMDV }, naive.conditions.map(\.temporalMMDV))
+        XCTAssertEqual(judged.conditions.map { $0.reference?.runawayRollouts }, naive.conditions.map { $0.nonFiniteRollouts + ($0.escapedRollouts ?? 0) })
+        XCTAssertNotEqual(judged.averageMMDV, reference.averageMMDV, "the model's own numbers are its own")
+        XCTAssertNil(naive.reference, "no reference without --reference-model")
+        let referenceMean = try NPYFile.read(dir.file("run/evaluate-2/mean_reference.npy"))
+        XCTAssertEqual(referenceMean.doubleValues(), try NPYFile.read(dir.file("run/evaluate-naive/mean_predicted.npy")).doubleValues())
+        XCTAssertEqual(referenceMean.shape, [2, 21, 1])
+        // The CSV files carry the same numbers by name (pandas reads them; here NumPy's genfromtxt).
+        XCTAssertEqual(try Python.run("""
+            import sys, numpy as np
+            rows = np.genfromtxt(sys.argv[1], delimiter=',', names=True, dtype=None, encoding='utf-8')
+            average = np.genfromtxt(sys.argv[2], delimiter=',', names=True, dtype=None, encoding='utf-8')
+            print(' '.join(repr(float(v)) for v in list(rows['reference_temporal_mmd_v']) + [average['reference_average_mmd_v']]),
+                  str(average['reference_model']).endswith('sde-naive'))
+            """, [path("run/evaluate-2/metrics.csv"), path("run/evaluate-2/metrics_average.csv")]),
+            (naive.conditions.map { "\($0.temporalMMDV)" } + ["\(naive.averageMMDV)"]).joined(separator: " ") + " True\n")
+
+        // The report: the reference named in the subtitle and the table, its mean a dashed line in every band plot, its MMD² a reference line.
+        let report = try page("run/evaluate-2/report/index.html")
+        for phrase in ["reference model sde-naive (naive pairs): λ = 1", "<th>MMD² V, sde-naive</th>", "<th>relative error, sde-naive</th>",
+                       ">\(SignificantDigits.text(naive.conditions[0].temporalMMDV))<"] {
+            XCTAssertTrue(report.contains(phrase), "the report does not say '\(phrase)'")
+        }
+        let figures = Self.figures(report)
+        let bands = figures.filter { $0.contains("SDE mean ± std") }
+        XCTAssertEqual(bands.count, 2)
+        for figure in bands {
+            XCTAssertTrue(figure.contains(">sde-naive mean<"), "the reference's mean is in the legend")
+            XCTAssertEqual(figure.components(separatedBy: "stroke-width=\"2\" stroke-dasharray=\"6 4\"").count - 1, 4,
+                           "the true mean and the reference's mean, dashed, in the axes and in the legend")
+        }
+        XCTAssertTrue(try XCTUnwrap(figures.first { $0.contains("MMD² (V-statistic) over time") }).contains(">sde-naive (mean)<"))
+        XCTAssertFalse(try page("run/evaluate/report/index.html").contains("sde-naive"), "no reference in a report without one")
+
+        // A reference model whose every rollout runs away (trained on a tiny range with a huge drift): the model is
+        // still evaluated, the reference has no metrics, counts its runaways, and its mean is NaN, not a line at 0.
+        XCTAssertEqual(try Python.run("""
+            import sys, numpy as np
+            z = np.random.default_rng(1).uniform(0.59, 0.61, size=(200, 1))
+            np.savez(sys.argv[1], start=z, next=z + 5, dt=np.full(200, 0.1))
+            print('ok')
+            """, [path("runaway.npz")]), "ok\n")
+        try runMacroscale(["train-sde", "--pairs", path("runaway.npz"), "--mode", "constantDiagonal", "--hidden", "4", "--epochs", "2", "--out", path("sde-runaway")])
+        try runMacroscale(["evaluate", "--model", path("run/sde"), "--test", path("run/test-up"), "--test", path("run/test-down"),
+                           "--reference-model", path("sde-runaway"), "--seed", "8", "--out", path("evaluate-runaway")])
+        let runaway = try metrics("../evaluate-runaway")
+        XCTAssertEqual(runaway.averageMMDV, try metrics("evaluate").averageMMDV, "the model's evaluation is unchanged by its reference")
+        XCTAssertEqual(runaway.conditions.map { $0.reference }, Array(repeating: ReferenceModelMetrics.Condition(
+            temporalMMDV: nil, temporalMMDU: nil, relativeError: nil, transientError: nil, runawayRollouts: 12), count: 2))
+        XCTAssertNil(runaway.reference?.averageMMDV)
+        XCTAssertTrue(try NPYFile.read(dir.file("evaluate-runaway/mean_reference.npy")).doubleValues().allSatisfy(\.isNaN))
+
+        // A reference model of other latents is refused, naming both.
+        XCTAssertEqual(try Python.run("""
+            import sys, numpy as np
+            z = np.random.default_rng(1).normal(size=(200, 2))
+            np.savez(sys.argv[1], start=z, next=z + 0.01, dt=np.full(200, 0.1))
+            print('ok')
+            """, [path("pairs2.npz")]), "ok\n")
+        try runMacroscale(["train-sde", "--pairs", path("pairs2.npz"), "--mode", "constantDiagonal", "--hidden", "4", "--epochs", "1", "--out", path("sde-2d")])
+        let refused = refusal(["evaluate", "--model", path("run/sde"), "--test", path("run/test-up"), "--reference-model", path("sde-2d"), "--out", path("x")])
+        XCTAssertTrue(refused.contains("sde-2d") && refused.contains("2 latent components") && refused.contains("the model 1"), refused)
+    }
+
+    func testTheRunIndexPageListsEveryStageAndLinksOnlyFilesThatExist() throws {
+        _ = try macroscale(["run", tinyPipeline, "--out", path("run"), "--quiet"])
+        let index = try page("run/index.html")
+        let stages = try tinyStages()
+        XCTAssertEqual(stages.count, 11)
+        let rows = index.components(separatedBy: "<tr>").dropFirst(2)
+        XCTAssertEqual(rows.count, stages.count, "one row per stage")
+        for (row, stage) in zip(rows, stages) {
+            XCTAssertTrue(row.contains(">\(stage)</a>") && row.contains("macroscale "), "row of \(stage): \(row)")
+        }
+        // The evaluate rows carry the key metrics: MMD² V, the relative error, their floors, λ and K, as metrics.json has them.
+        let evaluation = try JSONDecoder().decode(EvaluateStage.Summary.self, from: Data(contentsOf: dir.file("run/evaluate/metrics.json")))
+        let row = try XCTUnwrap(rows.first { $0.contains(">evaluate</a>") })
+        for value in [evaluation.averageMMDV, try XCTUnwrap(evaluation.averageNoiseFloorMMDV), evaluation.relativeError, 4] {
+            XCTAssertTrue(row.contains("<td>\(SignificantDigits.text(value))</td>"), "\(value) is not in \(row)")
+        }
+        XCTAssertTrue(row.contains(">report</a>") && row.contains("href=\"evaluate/report/index.html\""), row)
+        XCTAssertTrue(row.contains("<code>macroscale evaluate --model=sde --test=test-up"), "commands relative to the run root: \(row)")
+        // Every link resolves to a file, relative to the page; every output of every manifest is linked.
+        let links = index.components(separatedBy: "href=\"").dropFirst().map { $0.components(separatedBy: "\"")[0] }
+        for link in links {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("run").appendingPathComponent(link).path), "\(link) does not exist")
+        }
+        let outputs = try stages.reduce(0) { $0 + (try StageManifest.read(from: dir.file("run/\($1)")).outputs.count) }
+        XCTAssertEqual(links.count, outputs + stages.count, "every output (the reports among them) and every manifest, once")
+        // A moved run keeps a working page: nothing in it names the run directory.
+        XCTAssertFalse(index.contains(dir.file("run").path))
+    }
+
     /// Chromium, where installed (`scripts/setup-system` installs it as root); nil skips the test
     /// on a developer's machine without it, and fails it as root, where setup-system should have run.
     func chromium() throws -> URL {
@@ -175,7 +290,8 @@ final class ReportPagesTests: CommandTestCase {
 
         try runPipelines()
         _ = try macroscale(["compare", path("run/evaluate"), path("run/evaluate-naive"), path("run/evaluate-2"), "--html", path("compare.html")])
-        for (name, expected, phrases) in [("run/evaluate/report/index.html", 6, ["sde", "λ = 4"]), ("compare.html", 2, ["sde-2", "λ = 2", "λ = 4", "λ = 1"])] {
+        for (name, expected, phrases) in [("run/evaluate/report/index.html", 6, ["sde", "λ = 4"]), ("compare.html", 2, ["sde-2", "λ = 2", "λ = 4", "λ = 1"]),
+                                          ("run/evaluate-2/report/index.html", 6, ["sde-2", "λ = 2", "reference model sde-naive"])] {
             let (text, figures) = try rendered(try page(name), chromium: chromium, name: (name as NSString).lastPathComponent)
             XCTAssertEqual(figures.count, expected, name)
             for figure in figures {
@@ -184,6 +300,17 @@ final class ReportPagesTests: CommandTestCase {
                 XCTAssertGreaterThan(figure["coloured"] as? Int ?? 0, 100, "\(name): a figure with (almost) nothing drawn in its axes: \(figure)")
             }
             for phrase in phrases { XCTAssertTrue(text.contains(phrase), "\(name) rendered does not name '\(phrase)'") }
+        }
+        // The run's index page renders (no figures) with a link to every stage's manifest, each to a file that exists.
+        let (index, none) = try rendered(try page("run/index.html"), chromium: chromium, name: "index")
+        XCTAssertEqual(none.count, 0)
+        for stage in try tinyStages() {
+            XCTAssertTrue(index.contains("href=\"\(stage)/manifest.json\">\(stage)</a>"), "the rendered index does not link \(stage)")
+        }
+        let links = index.components(separatedBy: "href=\"").dropFirst().map { $0.components(separatedBy: "\"")[0] }
+        XCTAssertGreaterThan(links.count, 11)
+        for link in links {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("run").appendingPathComponent(link).path), "\(link) on the rendered page does not exist")
         }
     }
 }

@@ -56,7 +56,7 @@ final class RunCommandTests: CommandTestCase {
     /// Every output file of every stage with its bytes, for comparing runs.
     func artifacts(_ root: String) throws -> [String: Data] {
         var result: [String: Data] = [:]
-        for stage in try FileManager.default.contentsOfDirectory(atPath: root) where !stage.hasPrefix(".") {
+        for stage in try FileManager.default.contentsOfDirectory(atPath: root) where !stage.hasPrefix(".") && stage != RunIndexPage.fileName {
             let manifest = try StageManifest.read(from: URL(fileURLWithPath: root).appendingPathComponent(stage))
             for output in manifest.outputs where output.path.hasSuffix(".npz") || output.path.hasSuffix(".npy") || output.path.hasSuffix(".safetensors") {
                 result["\(stage)/\(output.path)"] = try Data(contentsOf: URL(fileURLWithPath: root).appendingPathComponent(stage).appendingPathComponent(output.path))

@@ -1,7 +1,9 @@
-"""A trained Macroscale SDE in NumPy: load train-sde's ``model.safetensors`` and roll it out.
+"""A trained Macroscale SDE and closure encoder in NumPy: load train-sde's ``model.safetensors``
+and roll it out; load train-closure's ``closure.safetensors`` and encode states into latents.
 
-The model is dz = b(z) dτ + σ(z) dW in model time τ = t / time_scale (t physical: Glauber time,
-seconds, lattice time), with b an MLP and σ parametrised by the diffusion mode (Docs/SDE.md)::
+The model is dz = b(z, c) dτ + σ(z, c) dW in model time τ = t / time_scale (t physical: Glauber
+time, seconds, lattice time), with b an MLP and σ parametrised by the diffusion mode (Docs/SDE.md);
+c are the control parameters of a conditioned model (none for most)::
 
     import sys; sys.path.insert(0, "scripts/python")
     import numpy as np, macroscale_sde
@@ -10,6 +12,16 @@ seconds, lattice time), with b an MLP and σ parametrised by the diffusion mode 
     b = sde.drift(z)                                 # [B, n] -> [B, n], per unit of model time
     s = sde.diffusion(z)                             # [B, n] -> [B, n, n]
     paths = sde.rollout(z0, steps=100, dt=0.5, rng=np.random.default_rng(1))   # [B, 101, n]
+
+    # A model conditioned on control parameters (``train-sde`` on pairs of ``encode --control``):
+    sde.controls                                     # ['temperature']
+    paths = sde.rollout(z0, steps=100, dt=0.5, rng=rng, controls={"temperature": 1400})
+    b = sde.drift(z, controls={"temperature": 1400}) # or an array [c] or [B, c] in sde.controls' order
+
+    # The latent map of a closure model, as ``encode`` and ``evaluate`` apply it:
+    closure = macroscale_sde.load_closure("run/closure")   # a train-closure directory or its file
+    closure.names                                    # ['magnetization', 'domainWallDensity', 'closure0', 'closure1']
+    z = closure.encode(states)                       # Ising spins [B, L, L]; predator–prey fields [B, 2, n]
 
 ``rollout`` takes ``dt`` in physical time and steps like ``macroscale rollout``: each recorded step
 is ``substeps(dt)`` Euler–Maruyama steps no longer than the training pairs' δt, and a trajectory
@@ -22,7 +34,17 @@ between linear layers) describe the networks, whose tensors are ``drift.<k>.weig
 ``drift.<k>.bias`` (likewise ``diffusion.<k>.…`` for the ``arbitrary`` and ``diagonal`` modes,
 ``diffusion.sigma`` for the constant ones); ``timeScale``, ``trainingStep`` and
 ``startLower``/``startUpper`` give the time unit, the substep length and the training range.
-Models conditioned on control parameters are refused (their embedding is not implemented here).
+A conditioned model's metadata also has ``controls`` (names), ``controlMean`` and
+``controlScale``; its networks read [z, e(ĉ)], e(ĉ) = tanh(W ĉ + b) (``controls.0.weight`` [8, c],
+``controls.0.bias``) of the normalised controls ĉ = (c − mean) / scale, one embedding for both.
+
+A closure model (``closure.safetensors``; metadata ``system``, ``patchShape``,
+``closureDimension``) maps a configuration to z = ((z*, ẑ) − offset) / scale: z* the system's
+macroscopic observables, ẑ the per-patch encoder's outputs averaged over the configuration's
+tiling patches, offset and scale the saved ``latent_min``/``latent_range`` (Ising) or
+``latent_mean``/``latent_std`` (predator–prey). The Ising encoder is blocks of Conv 3×3 (padding 1)
+→ BatchNorm (running statistics, eps 10⁻⁵) → LeakyReLU(0.2) → MaxPool 2, then a linear layer, on
+the ±1 spins of each patch; the predator–prey encoder an MLP (ReLU) on each species' patches.
 Requires only NumPy.
 """
 
@@ -68,12 +90,20 @@ def _forward(layers, x):
     return x
 
 
+def _numbers(metadata, key):
+    """The comma-separated numbers of ``metadata[key]``."""
+    return np.array([float(v) for v in metadata[key].split(",")])
+
+
 class SDE:
-    """dz = b(z) dτ + σ(z) dW as trained; see the module's description."""
+    """dz = b(z, c) dτ + σ(z, c) dW as trained; see the module's description."""
 
     def __init__(self, tensors, metadata, source="<checkpoint>"):
-        if "controls" in metadata:
-            raise ValueError(f"{source}: a model conditioned on {metadata['controls']}; this module reads unconditioned models only")
+        self.source = source
+        self.controls = metadata["controls"].split(",") if "controls" in metadata else []
+        if self.controls:
+            self.control_mean, self.control_scale = _numbers(metadata, "controlMean"), _numbers(metadata, "controlScale")
+            self.embedding = (tensors["controls.0.weight"], tensors["controls.0.bias"])
         activation = metadata.get("activation", "relu")  # checkpoints written before it was recorded used ReLU
         if activation != "relu":
             raise ValueError(f"{source}: activation {activation!r}; this module implements relu")
@@ -85,7 +115,7 @@ class SDE:
         self.training_step = float(metadata["trainingStep"]) if "trainingStep" in metadata else None
         self.start_range = None
         if "startLower" in metadata:
-            self.start_range = tuple(np.array([float(v) for v in metadata[key].split(",")]) for key in ("startLower", "startUpper"))
+            self.start_range = tuple(_numbers(metadata, key) for key in ("startLower", "startUpper"))
         self.drift_layers = _network(tensors, "drift")
         if self.mode in ("arbitrary", "diagonal"):
             self.diffusion_layers = _network(tensors, "diffusion")
@@ -94,18 +124,46 @@ class SDE:
         else:
             raise ValueError(f"{source}: unknown diffusion mode {self.mode!r}")
 
-    def drift(self, z):
-        """b(z) for rows z [B, n], per unit of model time."""
-        return _forward(self.drift_layers, np.atleast_2d(np.asarray(z, dtype=np.float64)))
+    def control_values(self, controls, batch):
+        """The physical control values [batch, c] that ``controls`` gives: a mapping name -> value
+        (every name of the model, no other) or an array [c] or [batch, c] in ``self.controls``' order."""
+        if not self.controls:
+            if controls is not None and len(controls) > 0:
+                raise ValueError(f"{self.source}: the model has no control parameters; got {controls!r}")
+            return np.zeros((batch, 0))
+        if controls is None:
+            raise ValueError(f"{self.source}: the model is conditioned on {self.controls}; give their values")
+        if isinstance(controls, dict):
+            if set(controls) != set(self.controls):
+                raise ValueError(f"{self.source}: the model is conditioned on {self.controls}; got values for {sorted(controls)}")
+            controls = [controls[name] for name in self.controls]
+        values = np.asarray(controls, dtype=np.float64)
+        if values.shape[-1] != len(self.controls) or values.ndim > 2 or not np.all(np.isfinite(values)):
+            raise ValueError(f"{self.source}: {len(self.controls)} finite control value(s) per state expected; got shape {values.shape}")
+        return np.broadcast_to(values, (batch, len(self.controls)))
 
-    def diffusion(self, z):
-        """σ(z) for rows z [B, n]: [B, n, n]."""
+    def _input(self, z, controls):
+        """The networks' input: z, then the embedding of the normalised controls for a conditioned model."""
         z = np.atleast_2d(np.asarray(z, dtype=np.float64))
-        n, batch = self.dimension, z.shape[0]
+        values = self.control_values(controls, z.shape[0])
+        if not self.controls:
+            return z
+        weight, bias = self.embedding
+        embedded = np.tanh(((values - self.control_mean) / self.control_scale) @ weight.T + bias)
+        return np.concatenate([z, embedded], axis=1)
+
+    def drift(self, z, controls=None):
+        """b(z, c) for rows z [B, n], per unit of model time (``controls`` as for ``control_values``)."""
+        return _forward(self.drift_layers, self._input(z, controls))
+
+    def diffusion(self, z, controls=None):
+        """σ(z, c) for rows z [B, n]: [B, n, n]."""
+        x = self._input(z, controls)
+        n, batch = self.dimension, x.shape[0]
         if self.mode == "arbitrary":
-            return _forward(self.diffusion_layers, z).reshape(batch, n, n)
+            return _forward(self.diffusion_layers, x).reshape(batch, n, n)
         if self.mode == "diagonal":
-            return np.stack([np.diag(row) for row in _forward(self.diffusion_layers, z)])
+            return np.stack([np.diag(row) for row in _forward(self.diffusion_layers, x)])
         sigma = np.diag(self.sigma) if self.mode == "constantDiagonal" else self.sigma
         return np.broadcast_to(sigma, (batch, n, n)).copy()
 
@@ -125,12 +183,15 @@ class SDE:
         margin = 10 * np.where(upper > lower, upper - lower, 1)
         return lower - margin, upper + margin
 
-    def rollout(self, initial, steps, dt, rng):
-        """Paths [B, steps + 1, n] from the rows of ``initial``, recorded every ``dt`` of physical time."""
+    def rollout(self, initial, steps, dt, rng, controls=None):
+        """Paths [B, steps + 1, n] from the rows of ``initial``, recorded every ``dt`` of physical
+        time, at the control values ``controls`` (a conditioned model only; see ``control_values``)."""
         state = np.atleast_2d(np.array(initial, dtype=np.float64))
         count, n = state.shape
         if n != self.dimension:
             raise ValueError(f"initial states have {n} components, the model {self.dimension}")
+        values = self.control_values(controls, count)  # checked once: every name of a conditioned model, none otherwise
+        controls = values if self.controls else None
         substeps = self.substeps(dt)
         h = dt / self.time_scale / substeps
         bounds = self.escape_bounds()
@@ -140,7 +201,8 @@ class SDE:
         for step in range(1, steps + 1):
             for _ in range(substeps):
                 noise = rng.standard_normal((count, n))
-                step_state = state + self.drift(state) * h + np.einsum("bik,bk->bi", self.diffusion(state), noise) * math.sqrt(h)
+                sigma = self.diffusion(state, controls)
+                step_state = state + self.drift(state, controls) * h + np.einsum("bik,bk->bi", sigma, noise) * math.sqrt(h)
                 ok = np.all(np.isfinite(step_state), axis=1)
                 if bounds is not None:
                     ok &= np.all((bounds[0] <= step_state) & (step_state <= bounds[1]), axis=1)
@@ -155,3 +217,91 @@ def load(path):
     file = os.path.join(path, "model.safetensors") if os.path.isdir(path) else path
     tensors, metadata = read_safetensors(file)
     return SDE(tensors, metadata, source=file)
+
+
+def _conv3x3(x, weight, bias):
+    """Cross-correlation of x [N, C, H, W] with weight [O, C, 3, 3], padding 1, plus bias: [N, O, H, W]."""
+    height, width = x.shape[2:]
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    out = np.broadcast_to(bias[None, :, None, None], (x.shape[0], weight.shape[0], height, width)).copy()
+    for di in range(3):
+        for dj in range(3):
+            out += np.einsum("nchw,oc->nohw", padded[:, :, di:di + height, dj:dj + width], weight[:, :, di, dj])
+    return out
+
+
+def _convolutional_encoder(tensors, x):
+    """The Ising patch encoder on x [N, 1, p, p]: [Conv 3×3 → BatchNorm → LeakyReLU(0.2) → MaxPool 2] blocks, flatten, linear."""
+    layers = sorted({int(name.split(".")[1]) for name in tensors if name.startswith("encoder.")})
+    for index in layers:
+        t = {name.split(".", 2)[2]: value for name, value in tensors.items() if name.startswith(f"encoder.{index}.")}
+        if "running_mean" in t:
+            scale = t["weight"] / np.sqrt(t["running_var"] + 1e-5)
+            x = (x - t["running_mean"][None, :, None, None]) * scale[None, :, None, None] + t["bias"][None, :, None, None]
+            x = np.where(x > 0, x, 0.2 * x)
+            n, c, h, w = x.shape
+            x = x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
+        elif t["weight"].ndim == 4:
+            x = _conv3x3(x, t["weight"], t["bias"])
+        else:
+            x = x.reshape(x.shape[0], -1) @ t["weight"].T + t["bias"]
+    return x
+
+
+class Closure:
+    """The latent map of a train-closure model: observables, then closure variables, normalised."""
+
+    OBSERVABLES = {"ising": ["magnetization", "domainWallDensity"], "predator-prey": ["meanPrey", "meanPredator"]}
+
+    def __init__(self, tensors, metadata, source="<checkpoint>"):
+        self.system = metadata["system"]
+        if self.system not in Closure.OBSERVABLES:
+            raise ValueError(f"{source}: a closure model of {self.system!r}; this module encodes {sorted(Closure.OBSERVABLES)}")
+        self.patch_shape = [int(v) for v in metadata["patchShape"].split(",")]
+        self.closure_dimension = int(metadata["closureDimension"])
+        self.names = Closure.OBSERVABLES[self.system] + [f"closure{k}" for k in range(self.closure_dimension)]
+        self.tensors = tensors
+        offset, scale = ("latent_min", "latent_range") if "latent_min" in tensors else ("latent_mean", "latent_std")
+        self.offset, self.scale = tensors[offset], tensors[scale]
+
+    def observables(self, states):
+        """z* of each configuration: Ising (m, ρ) with periodic bonds, ρ = Σ (1 − s s')/2 / (2N);
+        predator–prey the mean prey and predator densities."""
+        x = np.asarray(states, dtype=np.float64)
+        if self.system == "ising":
+            bonds = (x * np.roll(x, -1, axis=2) + x * np.roll(x, -1, axis=1)).sum(axis=(1, 2))
+            sites = x.shape[1] * x.shape[2]
+            return np.stack([x.sum(axis=(1, 2)) / sites, (2 * sites - bonds) / (4 * sites)], axis=1)
+        return x.mean(axis=2)
+
+    def closure(self, states):
+        """ẑ of each configuration: the encoder on each tiling patch, averaged over the patches."""
+        x = np.asarray(states, dtype=np.float64)
+        batch = x.shape[0]
+        if self.system == "ising":
+            p, q = self.patch_shape
+            rows, columns = x.shape[1] // p, x.shape[2] // q
+            # Patches in row-major order of their origins; the order does not change the average.
+            patches = x.reshape(batch, rows, p, columns, q).transpose(0, 1, 3, 2, 4).reshape(batch * rows * columns, 1, p, q)
+            return _convolutional_encoder(self.tensors, patches).reshape(batch, rows * columns, -1).mean(axis=1)
+        width = self.patch_shape[0]
+        patches = x.reshape(batch * 2 * (x.shape[2] // width), width)
+        layers = _network(self.tensors, "encoder")
+        return _forward(layers, patches).reshape(batch, 2, -1).mean(axis=2)
+
+    def encode(self, states):
+        """The normalised latents [B, n_z] of configurations [B, L, L] (Ising spins ±1) or [B, 2, n] (predator–prey u, v)."""
+        states = np.asarray(states)
+        if states.ndim != 3 or (self.system == "predator-prey" and states.shape[1] != 2):
+            raise ValueError(f"states of {self.system} are [B, L, L] or [B, 2, n]; got shape {states.shape}")
+        if any(extent % patch for extent, patch in zip(states.shape[-len(self.patch_shape):], self.patch_shape)):
+            raise ValueError(f"patches {self.patch_shape} do not tile states of shape {states.shape[1:]}")
+        raw = np.concatenate([self.observables(states), self.closure(states)], axis=1)
+        return (raw - self.offset) / self.scale
+
+
+def load_closure(path):
+    """The closure model in ``path``: a train-closure stage directory or its ``closure.safetensors``."""
+    file = os.path.join(path, "closure.safetensors") if os.path.isdir(path) else path
+    tensors, metadata = read_safetensors(file)
+    return Closure(tensors, metadata, source=file)

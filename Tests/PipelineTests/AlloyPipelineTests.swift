@@ -17,14 +17,15 @@ final class AlloyPipelineTests: XCTestCase {
 
     func testEveryProfileEvaluatesEachTemperatureAgainstItsOwnTestRuns() throws {
         let quick = try plan("quick")
-        XCTAssertEqual(evaluated(quick), ["evaluate-2000", "evaluate-2500", "evaluate-3000", "evaluate-naive", "evaluate-32", "evaluate-32-scaled",
+        XCTAssertEqual(evaluated(quick), ["evaluate-2000", "evaluate-2500", "evaluate-3000", "evaluate-naive", "evaluate-2000-reference", "evaluate-32",
+                                         "evaluate-32-scaled",
                                          "evaluate-temperature"])
         XCTAssertEqual(quick.steps.first { $0.name == "evaluate-temperature" }?.upstream,
                        ["sde-temperature", "test-2000", "test-unseen-2250", "test-2500", "test-unseen-2750", "test-3000"])
         let sweep = try plan("sweep")
-        XCTAssertEqual(evaluated(sweep), stride(from: 1000, through: 3000, by: 250).map { "evaluate-\($0)" } + ["evaluate-naive"])
+        XCTAssertEqual(evaluated(sweep), stride(from: 1000, through: 3000, by: 250).map { "evaluate-\($0)" } + ["evaluate-naive", "evaluate-2000-reference"])
         let paper = try plan("paper")
-        XCTAssertEqual(evaluated(paper).count, 18 + 4)
+        XCTAssertEqual(evaluated(paper).count, 18 + 5)
         XCTAssertTrue(evaluated(paper).contains("evaluate-300") && evaluated(paper).contains("evaluate-64"))
         for plan in [quick, sweep, paper] {
             for step in plan.steps where step.name.hasPrefix("evaluate-") && Int(step.name.dropFirst("evaluate-".count)).map({ $0 >= 300 }) == true {

@@ -12,7 +12,9 @@ struct Encode: ParsableCommand {
             normalised by its statistics. Writes partial.npz and naive.npz (start, next, dt), and \
             validation.npz from a simulate stage written with --pairs. With --control NAME (repeatable), every \
             file also holds controls [P, c]: the values of those parameters of the system configuration \
-            (e.g. temperature), for train-sde to condition the SDE on.
+            (e.g. temperature), for train-sde to condition the SDE on. With --clock recorded-steps every δt is \
+            in recorded steps of its simulation, and the model trained on the pairs runs on that clock \
+            (Docs/SDE.md, *Clocks*).
             """)
 
     @OptionGroup var evolve: EvolvedOptions
@@ -22,9 +24,11 @@ struct Encode: ParsableCommand {
     var closure: String?
     @Option(help: "A control parameter of the system configuration (e.g. temperature) to record with every pair (repeatable).")
     var control: [String] = []
+    @Option(help: "The clock of δt: physical (the system's time) or recorded-steps (the mean interval between records of the simulation the states come from: one scale at every temperature).")
+    var clock = Clock.physical
     @OptionGroup var output: OutputOptions
 
-    var settings: EncodeStage.Settings { .init(controls: control) }
+    var settings: EncodeStage.Settings { .init(controls: control, clock: clock) }
 
     func validate() throws {
         try settings.validateOption()
@@ -38,3 +42,5 @@ struct Encode: ParsableCommand {
         print("encode → \(output.out)")
     }
 }
+
+extension Clock: ExpressibleByArgument {}

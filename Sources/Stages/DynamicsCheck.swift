@@ -92,6 +92,10 @@ public enum DynamicsCheck: Stage {
 
     public static func validate(_ settings: Settings, inputs: ModelTestInputs) throws {
         try inputs.validate()
+        if inputs.model.lineage?.clock == .recordedSteps {
+            throw LineageError(inputs.model.directory.path, "runs on recorded steps (encode --clock recorded-steps); check-dynamics compares drifts "
+                               + "in physical time, so evaluate this model instead")
+        }
     }
 
     public static func perform(_ settings: Settings, inputs: ModelTestInputs, seed: UInt64, directory: URL) throws -> Summary {

@@ -25,16 +25,23 @@ import Systems
 /// the named values of the system configuration of the stage the pairs come from — the evolve
 /// stage's large system for `partial.npz` and `naive.npz`, the validation simulate stage's for
 /// `validation.npz`, which must agree — and the manifest records the names (`config.controls`).
+/// With the `recordedSteps` clock every δt is divided by the mean recorded interval of the
+/// simulation its states come from — the small one behind the evolved snapshots, the validation
+/// stage's own — and the manifest records the clock and both intervals (`config.clock`,
+/// `config.recordedStep`).
 public enum EncodeStage: Stage {
     public static let name = "encode"
 
-    /// The control parameters to record with every pair.
+    /// The control parameters to record with every pair, and the clock of its δt.
     public struct Settings: StageSettings {
         /// Names of numbers in the system configuration (`temperature`), in order.
         public var controls: [String]
+        /// The clock δt is measured in.
+        public var clock: Clock
 
-        public init(controls: [String] = []) {
+        public init(controls: [String] = [], clock: Clock = .physical) {
             self.controls = controls
+            self.clock = clock
         }
 
         public func validate() throws {
@@ -80,29 +87,40 @@ public enum EncodeStage: Stage {
     }
 
     public static func perform(_ settings: Settings, inputs: Inputs, seed: UInt64, directory: URL) throws -> StageManifest {
-        try Encoding(inputs: inputs, controls: settings.controls, directory: directory).withLatentMap(for: inputs.evolve.system, closure: inputs.closure)
+        try Encoding(inputs: inputs, settings: settings, directory: directory).withLatentMap(for: inputs.evolve.system, closure: inputs.closure)
     }
 
     private struct Encoding: LatentMapConsumer {
         let inputs: Inputs
-        let controls: [String]
+        let settings: Settings
         let directory: URL
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> StageManifest {
-            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, controls: controls, directory: directory,
+            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, settings: settings, directory: directory,
                                    latentNames: map.names, extraInputs: map.inputs, normalisation: map.normalisation, phi: map.phi)
         }
     }
 
     /// Writes the pair files with `phi(configurations, system of their size)`.
     fileprivate static func encode<System: MicroscopicSystem>(
-        _ system: System, evolve: EvolveSource, validation: StageSource?, controls: [String], directory: URL, latentNames: [String],
+        _ system: System, evolve: EvolveSource, validation: StageSource?, settings: Settings, directory: URL, latentNames: [String],
         extraInputs: [StageManifest.Input], normalisation: String,
         phi: ([Grid<System.Site>], System) throws -> [[Double]]
     ) throws -> StageManifest {
+        let controls = settings.controls
         var config: [String: JSONValue] = ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
                                            "normalisation": .string(normalisation)]
         if !controls.isEmpty { config["controls"] = .array(controls.map { .string($0) }) }
+        // The seconds one unit of δt lasts: 1, or a recorded step of the pairs' simulations.
+        var unit = (pairs: 1.0, validation: 1.0)
+        if settings.clock == .recordedSteps {
+            unit.pairs = try RecordedInterval.seconds(of: evolve.snapshots, burnIn: SnapshotOrigin(recordedBy: evolve.stage).burnIn)
+            unit.validation = try validation.map { try RecordedInterval.seconds(of: SnapshotSource(directory: $0.directory), burnIn: 0) } ?? 1
+            config["clock"] = .string(settings.clock.rawValue)
+            var seconds: [String: JSONValue] = ["pairs": .number(unit.pairs)]
+            if validation != nil { seconds["validation"] = .number(unit.validation) }
+            config["recordedStep"] = .object(seconds)
+        }
         let stage = try StageRun(stage: EncodeStage.name, directory: directory, config: .object(config),
                                  seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current)
         let controlValues = try evolve.stage.controlValues(controls)
@@ -123,7 +141,7 @@ public enum EncodeStage: Stage {
             })
             partialNext += zip(start[j], estimate).map { $0 + $1 }
             naiveNext += mean(entries.map { measured.patchAfter[$0] })
-            dt.append(entries.reduce(0) { $0 + evolved.dt[$1] } / replicas)
+            dt.append(entries.reduce(0) { $0 + evolved.dt[$1] } / replicas / unit.pairs)
             partialFactor.append(entries.reduce(0) { $0 + (weights?[$1].varianceFactor ?? 1) } / (replicas * replicas))
         }
         let averaged = evolved.replicas > 1
@@ -141,7 +159,7 @@ public enum EncodeStage: Stage {
             let large = try configurations(pairs.array("before"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
             let next = try configurations(pairs.array("after"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
             try stage.write(try pairArchive(start: try phi(large, system).flatMap { $0 }, next: try phi(next, system).flatMap { $0 },
-                                            dt: try pairs.array("dt").elements(as: Double.self), dimension: n,
+                                            dt: try pairs.array("dt").elements(as: Double.self).map { $0 / unit.validation }, dimension: n,
                                             controls: try validation.controlValues(controls)), as: "validation.npz")
         }
         return try stage.finish()

@@ -153,6 +153,7 @@ public enum EvaluateStage: Stage {
                                    seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input) + (inputs.reference.map { [$0.input] } ?? []),
                                    threads: ThreadCount.current)
             let checkpoint = inputs.model.checkpoint
+            let clock = inputs.model.lineage?.clock ?? .physical
             guard checkpoint.model.dimension == map.names.count else {
                 throw LineageError(inputs.model.directory.path, "the SDE has \(checkpoint.model.dimension) latent components, the latent map \(map.names.count) (\(map.names.joined(separator: ", ")))")
             }
@@ -168,7 +169,10 @@ public enum EvaluateStage: Stage {
                 let file = test.file
                 guard let testSystem = test.system as? System else { throw LineageError(file.path, "is not a \(System.identifier) simulation") }
                 let trajectories = try test.read(testSystem)
-                let records: Int = trajectories.records, times: [Double] = trajectories.times
+                let records: Int = trajectories.records
+                // The test's times on the model's clock: for recorded steps, this test stage's own.
+                let step = clock == .recordedSteps ? try RecordedInterval.mean(of: trajectories.times, runs: trajectories.runs, records: records, file: file) : 1
+                let times: [Double] = trajectories.times.map { $0 / step }
                 guard gridLength == nil || gridLength == records else {
                     throw ArtifactError(file.path, "has \(records) records per run; earlier test stages had \(gridLength ?? 0)")
                 }
@@ -316,7 +320,7 @@ public enum EvaluateStage: Stage {
             try run.writeText(EvaluateStage.conditionsCSV(summary).text, as: "metrics.csv")
             try run.writeText(EvaluateStage.averageCSV(summary).text, as: "metrics_average.csv")
             let report = EvaluationReport(summary: summary, curves: curves, records: t, predicted: samples.predicted, truth: samples.truth,
-                                          condition: samples.condition, system: System.identifier, sites: inputs.tests[0].system.spatialShape.reduce(1, *),
+                                          condition: samples.condition, system: System.identifier, timeUnit: clock.unit(physical: System.timeUnit), sites: inputs.tests[0].system.spatialShape.reduce(1, *),
                                           normalisation: map.normalisation, model: description, reference: referenceDescription,
                                           history: EvaluationReport.History(model: inputs.model.directory), seed: seed)
             try run.writeText(report.html, as: "report/index.html")

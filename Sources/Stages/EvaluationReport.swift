@@ -36,8 +36,9 @@ struct EvaluationReport {
     var predicted: [Double]
     var truth: [Double]
     var condition: [Int64]
-    /// The test system's identifier and its number of sites n.
+    /// The test system's identifier, the unit of the model's time and the number of sites n.
     var system: String
+    var timeUnit: String
     var sites: Int
     /// How the latents are normalised (`none`: physical units).
     var normalisation: String
@@ -57,7 +58,7 @@ struct EvaluationReport {
         "\(summary.latent[k]) (\(normalisation == "none" ? "physical" : "normalised"))"
     }
 
-    var timeAxis: String { "time (\(SystemRegistry.timeUnit(of: system)))" }
+    var timeAxis: String { "time (\(timeUnit))" }
 
     /// The reference model's stage name (`sde-naive`), nil without one.
     var referenceName: String? { reference.map { URL(fileURLWithPath: $0.record.stage).lastPathComponent } }
@@ -69,7 +70,7 @@ struct EvaluationReport {
             title: "Evaluation of \(modelName) on \(system), n = \(sites) sites",
             subtitle: "System \(system), n = \(sites) sites; stage evaluate, seed \(seed); model \(model?.text ?? "without a readable manifest"); "
                 + (reference.map { "reference model \($0.text); " } ?? "")
-                + "\(summary.conditions.count) test conditions; time in \(SystemRegistry.timeUnit(of: system)); latents \(normalisation == "none" ? "in physical units" : "normalised (\(normalisation))").")
+                + "\(summary.conditions.count) test conditions; time in \(timeUnit); latents \(normalisation == "none" ? "in physical units" : "normalised (\(normalisation))").")
         page.paragraph("Latent: \(summary.latent.joined(separator: ", ")). Average MMD² V \(number(summary.averageMMDV)) (noise floor \(number(summary.averageNoiseFloorMMDV))), "
                        + "U \(number(summary.averageMMDU)) (floor \(number(summary.averageNoiseFloorMMDU))); relative error of ensemble means \(number(summary.relativeError)) "
                        + "(floor \(number(summary.noiseFloorRelativeError))); transient error \(number(summary.transientError)) (floor \(number(summary.noiseFloorTransientError))); "

@@ -4,7 +4,7 @@ import Foundation
 /// What a model's latents are: the system they describe, their names, the closure model (by
 /// the SHA-256 of its `closure.safetensors`) they were encoded with, or none, and the names of the
 /// control parameters recorded with each pair (`encode --control`; their values are not lineage:
-/// pairs at several temperatures train one model).
+/// pairs at several temperatures train one model), and the clock their times run on (`Clock`).
 ///
 /// `encode` records it (its system, `latent` and inputs), `train-sde` copies it into its manifest
 /// (`config.lineage`), and `evaluate` and `check-dynamics` refuse test stages of another system
@@ -19,16 +19,19 @@ public struct LatentLineage: Equatable, Sendable {
     public var closure: String?
     /// The control parameters' names (empty: none).
     public var controls: [String]
+    /// The clock of the pairs' δt (and so of the model's time).
+    public var clock: Clock
 
-    public init(system: String, names: [String], closure: String?, controls: [String] = []) {
+    public init(system: String, names: [String], closure: String?, controls: [String] = [], clock: Clock = .physical) {
         self.system = system
         self.names = names
         self.closure = closure
         self.controls = controls
+        self.clock = clock
     }
 
     /// The lineage the encode stage in `directory` recorded in `manifest` (its system's
-    /// identifier, latent names, closure input and control names).
+    /// identifier, latent names, closure input, control names and clock).
     init(encodedBy manifest: StageManifest, in directory: URL) throws {
         guard case .object(let config) = manifest.config, case .array(let names)? = config["latent"],
               case .object(let system)? = config["system"], case .string(let identifier)? = system["system"] else {
@@ -36,15 +39,16 @@ public struct LatentLineage: Equatable, Sendable {
         }
         self.init(system: identifier, names: LatentLineage.strings(names),
                   closure: manifest.inputs.first { ($0.path as NSString).lastPathComponent == ClosureSource.fileName }?.sha256,
-                  controls: try LatentLineage.controls(in: config, of: directory))
+                  controls: try LatentLineage.controls(in: config, of: directory), clock: try LatentLineage.clock(in: config, of: directory))
     }
 
-    /// The record in a train-sde manifest (`controls` only where there are some, so records of
-    /// models without controls are as before).
+    /// The record in a train-sde manifest (`controls` only where there are some and `clock` only
+    /// where it is not physical time, so records of other models are as before).
     var json: JSONValue {
         var record: [String: JSONValue] = ["system": .string(system), "latent": .array(names.map { .string($0) }),
                                            "closure": closure.map { .string($0) } ?? .null]
         if !controls.isEmpty { record["controls"] = .array(controls.map { .string($0) }) }
+        if clock != .physical { record["clock"] = .string(clock.rawValue) }
         return .object(record)
     }
 
@@ -52,7 +56,8 @@ public struct LatentLineage: Equatable, Sendable {
     static func describe(_ lineage: LatentLineage?) -> String {
         guard let lineage else { return "without a recorded lineage (a file outside an encode stage)" }
         return "(\(lineage.names.joined(separator: ", ")) of \(lineage.system), closure \(lineage.closure.map { "\($0.prefix(12))…" } ?? "none"), "
-            + "controls \(lineage.controls.isEmpty ? "none" : lineage.controls.joined(separator: ", ")))"
+            + "controls \(lineage.controls.isEmpty ? "none" : lineage.controls.joined(separator: ", "))"
+            + (lineage.clock == .physical ? "" : ", clock \(lineage.clock.rawValue)") + ")"
     }
 
     /// The strings among `values`.
@@ -69,6 +74,15 @@ public struct LatentLineage: Equatable, Sendable {
         return strings(values)
     }
 
+    /// The clock of a manifest's config or lineage record (`clock`, absent: physical time).
+    private static func clock(in record: [String: JSONValue], of directory: URL) throws -> Clock {
+        guard let recorded = record["clock"] else { return .physical }
+        guard case .string(let name) = recorded, let clock = Clock(rawValue: name) else {
+            throw LineageError(directory.path, "the manifest's clock is none of \(Clock.allCases.map(\.rawValue).joined(separator: ", ")): \(recorded)")
+        }
+        return clock
+    }
+
     /// Reads the record of a train-sde manifest (nil if the model was trained on pairs from outside a stage).
     init?(recordedBy manifest: StageManifest, in directory: URL) throws {
         guard case .object(let config) = manifest.config, let record = config["lineage"], record != .null else { return nil }
@@ -77,6 +91,7 @@ public struct LatentLineage: Equatable, Sendable {
         }
         var closure: String?
         if case .string(let digest)? = fields["closure"] { closure = digest }
-        self.init(system: system, names: LatentLineage.strings(names), closure: closure, controls: try LatentLineage.controls(in: fields, of: directory))
+        self.init(system: system, names: LatentLineage.strings(names), closure: closure, controls: try LatentLineage.controls(in: fields, of: directory),
+                  clock: try LatentLineage.clock(in: fields, of: directory))
     }
 }

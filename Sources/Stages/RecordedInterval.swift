@@ -32,14 +32,21 @@ public enum RecordedInterval {
             throw ArtifactError(source.file.path, "trajectory states must be [runs, records, …]; got \(NumPyArray.describe(states.shape))")
         }
         let runs = states.shape[0], records = states.shape[1]
-        guard burnIn >= 0, records - burnIn >= 2, runs > 0 else {
-            throw ArtifactError(source.file.path, "burn-in \(burnIn) leaves fewer than two of the \(records) records per run: no recorded interval to measure durations in")
-        }
         let times = try TrajectorySource.times(in: archive, runs: runs, records: records, file: source.file)
+        return try mean(of: times, runs: runs, records: records, burnIn: burnIn, file: source.file)
+    }
+
+    /// The mean interval between consecutive records of `runs` runs of `records` records each
+    /// (`times` run-major), over the records from `burnIn` on; throws, naming `file`, unless it is
+    /// a positive number.
+    public static func mean(of times: [Double], runs: Int, records: Int, burnIn: Int = 0, file: URL) throws -> Double {
+        guard burnIn >= 0, records - burnIn >= 2, runs > 0, times.count == runs * records else {
+            throw ArtifactError(file.path, "burn-in \(burnIn) leaves fewer than two of the \(records) records per run: no recorded interval to measure durations in")
+        }
         let span = (0..<runs).reduce(0.0) { $0 + times[$1 * records + records - 1] - times[$1 * records + burnIn] }
         let mean = span / Double(runs * (records - 1 - burnIn))
         guard mean.isFinite, mean > 0 else {
-            throw ArtifactError(source.file.path, "the records after burn-in \(burnIn) span no time (mean interval \(mean)): no unit to measure durations in")
+            throw ArtifactError(file.path, "the records after burn-in \(burnIn) span no time (mean interval \(mean)): no unit to measure durations in")
         }
         return mean
     }

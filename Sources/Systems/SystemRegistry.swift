@@ -34,11 +34,6 @@ public enum SystemRegistry {
     /// The identifiers, as the command line and manifests spell them.
     public static var identifiers: [String] { systems.map { $0.identifier } }
 
-    /// The unit of physical time of the system called `identifier` (`time units` for one not known).
-    public static func timeUnit(of identifier: String) -> String {
-        systems.first { $0.identifier == identifier }?.timeUnit ?? "time units"
-    }
-
     /// Rebuilds the system a manifest's `system` object describes, with its parameters checked.
     public static func system(from configuration: SystemConfiguration) throws -> any MicroscopicSystem {
         let identifier = try configuration.string("system")

@@ -50,25 +50,42 @@ public final class Adam {
         stepCount += 1
         let (beta1, beta2) = betas
         let correction1 = 1 - pow(beta1, Double(stepCount)), correction2 = 1 - pow(beta2, Double(stepCount))
+        let (l2, decoupled): (Double, Double) = switch weightDecay {
+        case .l2(let decay): (decay, 0)
+        case .decoupled(let decay): (0, decay)
+        }
         for (index, parameter) in parameters.enumerated() {
-            for k in 0..<parameter.value.count {
-                var p = Double(parameter.value.data[k])
-                var g = Double(parameter.gradient.data[k])
-                switch weightDecay {
-                case .l2(let decay): g += decay * p
-                case .decoupled(let decay): p *= 1 - learningRate * decay
-                }
-                firstMoment[index][k] = beta1 * firstMoment[index][k] + (1 - beta1) * g
-                secondMoment[index][k] = beta2 * secondMoment[index][k] + (1 - beta2) * g * g
-                var second = secondMoment[index][k]
+            // The moments move out of the optimizer and the values out of the parameter while they
+            // are updated, so the loop works on local arrays (no copy, no per-element access checks).
+            var m = take(&firstMoment[index]), v = take(&secondMoment[index]), vMax = amsgrad ? take(&maxSecondMoment[index]) : []
+            var values = take(&parameter.value.data)
+            let gradients = parameter.gradient.data
+            for k in 0..<values.count {
+                var p = Double(values[k])
+                let g = Double(gradients[k]) + l2 * p
+                p *= 1 - learningRate * decoupled
+                m[k] = beta1 * m[k] + (1 - beta1) * g
+                v[k] = beta2 * v[k] + (1 - beta2) * g * g
+                var second = v[k]
                 if amsgrad {
-                    maxSecondMoment[index][k] = max(maxSecondMoment[index][k], second)
-                    second = maxSecondMoment[index][k]
+                    vMax[k] = max(vMax[k], second)
+                    second = vMax[k]
                 }
                 let denominator = second.squareRoot() / correction2.squareRoot() + epsilon
-                p -= learningRate / correction1 * firstMoment[index][k] / denominator
-                parameter.value.data[k] = Float(p)
+                p -= learningRate / correction1 * m[k] / denominator
+                values[k] = Float(p)
             }
+            firstMoment[index] = m
+            secondMoment[index] = v
+            if amsgrad { maxSecondMoment[index] = vMax }
+            parameter.value.data = values
         }
+    }
+
+    /// The contents of `array`, leaving it empty.
+    private func take<Element>(_ array: inout [Element]) -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &array)
+        return taken
     }
 }

@@ -22,10 +22,10 @@ public final class Linear: Layer {
         self.input = input
         let batch = input.batch
         // y[b, o] = b[o] + Σ_i x[b, i] W[o, i]
-        var output = Tensor(zeros: [batch, outputs])
-        for row in 0..<batch {
-            for o in 0..<outputs { output.data[row * outputs + o] = bias.value.data[o] }
-        }
+        var rows: [Float] = []
+        rows.reserveCapacity(batch * outputs)
+        for _ in 0..<batch { rows += bias.value.data }
+        var output = Tensor(shape: [batch, outputs], data: rows)
         MatrixProducts.gemm(input.data, weight.value.data, transposeB: true, into: &output.data,
                             m: batch, n: outputs, k: inputs, beta: 1)
         return output
@@ -36,9 +36,13 @@ public final class Linear: Layer {
         // ∂W[o, i] += Σ_b dy[b, o] x[b, i];  ∂b[o] += Σ_b dy[b, o];  dx[b, i] = Σ_o dy[b, o] W[o, i]
         MatrixProducts.gemm(outputGradient.data, input.data, transposeA: true, into: &weight.gradient.data,
                             m: outputs, n: inputs, k: batch, beta: 1)
+        // Summed in a local array: per-element access to the parameter's storage is checked each time.
+        var biasGradient = bias.gradient.data
+        let dy = outputGradient.data
         for row in 0..<batch {
-            for o in 0..<outputs { bias.gradient.data[o] += outputGradient.data[row * outputs + o] }
+            for o in 0..<outputs { biasGradient[o] += dy[row * outputs + o] }
         }
+        bias.gradient.data = biasGradient
         var inputGradient = Tensor(zeros: input.shape)
         MatrixProducts.gemm(outputGradient.data, weight.value.data, into: &inputGradient.data, m: batch, n: inputs, k: outputs)
         return inputGradient

@@ -3,7 +3,7 @@ import Foundation
 import Stages
 
 /// `macroscale encode`: latent training pairs from an evolve stage.
-struct Encode: ParsableCommand {
+struct Encode: CollectiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Encode an evolve stage into latent pairs: partial estimator, naive baseline, validation.",
         discussion: """

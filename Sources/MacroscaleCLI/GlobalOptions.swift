@@ -1,4 +1,5 @@
 import ArgumentParser
+import Distributed
 import Execution
 import Foundation
 
@@ -14,10 +15,10 @@ struct GlobalOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
-    /// Applies the thread count and quietness to the process.
+    /// Applies the thread count and quietness to the process (under mpirun only rank 0 reports progress).
     func apply() {
         ThreadCount.set(threads ?? 0)
-        Progress.quiet = quiet
+        Progress.quiet = quiet || !Communicator.world.isRoot
     }
 }
 

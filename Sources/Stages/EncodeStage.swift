@@ -1,5 +1,6 @@
 import Artifacts
 import Closure
+import Distributed
 import Execution
 import Foundation
 import Systems
@@ -90,11 +91,13 @@ public enum EncodeStage: Stage {
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> StageManifest {
             try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, controls: controls, directory: directory,
-                                   latentNames: map.names, extraInputs: map.inputs, normalisation: map.normalisation, phi: map.phi)
+                                   latentNames: map.names, extraInputs: map.inputs, normalisation: map.normalisation,
+                                   phi: map.phi(sharedOver: .world))
         }
     }
 
-    /// Writes the pair files with `phi(configurations, system of their size)`.
+    /// Writes the pair files with `phi(configurations, system of their size)`. Under mpirun every
+    /// rank takes part in `phi` (a collective call) and rank 0 alone writes.
     fileprivate static func encode<System: MicroscopicSystem>(
         _ system: System, evolve: EvolveSource, validation: StageSource?, controls: [String], directory: URL, latentNames: [String],
         extraInputs: [StageManifest.Input], normalisation: String,
@@ -103,8 +106,11 @@ public enum EncodeStage: Stage {
         var config: [String: JSONValue] = ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
                                            "normalisation": .string(normalisation)]
         if !controls.isEmpty { config["controls"] = .array(controls.map { .string($0) }) }
-        let stage = try StageRun(stage: EncodeStage.name, directory: directory, config: .object(config),
-                                 seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current)
+        let world = Communicator.world
+        let stage = try world.onRoot {
+            try StageRun(stage: EncodeStage.name, directory: directory, config: .object(config),
+                         seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current, ranks: world.size)
+        }
         let controlValues = try evolve.stage.controlValues(controls)
         let (snapshots, evolved) = try evolve.read(system)
         let patchShape = evolved.patchShape
@@ -128,23 +134,31 @@ public enum EncodeStage: Stage {
         }
         let averaged = evolved.replicas > 1
         let patches = try Tiling(large: system.spatialShape, patch: patchShape).patches
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches,
-                                        varianceFactor: weights != nil || averaged ? partialFactor : nil, controls: controlValues), as: "partial.npz")
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: naiveNext, dt: dt, dimension: n, patches: patches,
-                                        varianceFactor: averaged ? [Double](repeating: 1 / Double(evolved.replicas), count: dt.count) : nil,
-                                        controls: controlValues),
-                        as: "naive.npz")
-        if let validation {
+        let partial = try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches,
+                                      varianceFactor: weights != nil || averaged ? partialFactor : nil, controls: controlValues)
+        let naive = try pairArchive(start: start.flatMap { $0 }, next: naiveNext, dt: dt, dimension: n, patches: patches,
+                                    varianceFactor: averaged ? [Double](repeating: 1 / Double(evolved.replicas), count: dt.count) : nil,
+                                    controls: controlValues)
+        let validated = try validation.map { validation -> (StageManifest.Input, NPZArchive) in
             let pairsFile = try validation.output(["pairs.npz"])
-            stage.recordInput(validation.input(pairsFile))
             let pairs = try NPZArchive.read(pairsFile)
             let large = try configurations(pairs.array("before"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
             let next = try configurations(pairs.array("after"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
-            try stage.write(try pairArchive(start: try phi(large, system).flatMap { $0 }, next: try phi(next, system).flatMap { $0 },
-                                            dt: try pairs.array("dt").elements(as: Double.self), dimension: n,
-                                            controls: try validation.controlValues(controls)), as: "validation.npz")
+            return (validation.input(pairsFile),
+                    try pairArchive(start: try phi(large, system).flatMap { $0 }, next: try phi(next, system).flatMap { $0 },
+                                    dt: try pairs.array("dt").elements(as: Double.self), dimension: n,
+                                    controls: try validation.controlValues(controls)))
         }
-        return try stage.finish()
+        return try world.fromRoot {
+            guard let stage else { preconditionFailure("the root writes the pairs") }
+            try stage.write(partial, as: "partial.npz")
+            try stage.write(naive, as: "naive.npz")
+            if let (input, archive) = validated {
+                stage.recordInput(input)
+                try stage.write(archive, as: "validation.npz")
+            }
+            return try stage.finish()
+        }
     }
 
     /// Pairs as written: `start`, `next`, `dt`, for estimated pairs `patches`, the number K of

@@ -1,0 +1,138 @@
+import CMPI
+import Foundation
+
+/// The processes of one run: rank r of n, started together by `mpirun` — or one process alone.
+///
+/// A process started by Open MPI's `mpirun` (its environment names the job: `OMPI_COMM_WORLD_SIZE`
+/// or `PMIX_RANK`) joins `MPI_COMM_WORLD` when `world` is first used. A process started any other
+/// way is rank 0 of 1 and makes no MPI call at all, so it needs no MPI runtime. Every transfer is
+/// of bytes, in rank order; calls are collective (every rank makes the same calls in the same
+/// order) and come from one thread at a time.
+public final class Communicator: Sendable {
+    /// The processes of this run (`MPI_COMM_WORLD`, or this process alone).
+    public static let world = Communicator(environment: ProcessInfo.processInfo.environment)
+
+    /// This process's index among the run's processes, from 0.
+    public let rank: Int
+    /// How many processes the run has.
+    public let size: Int
+    /// Whether MPI was initialised (started by a launcher), and must be finalised.
+    private let joined: Bool
+
+    /// Rank 0, the process that writes artifacts and prints.
+    public var isRoot: Bool { rank == 0 }
+
+    /// The largest message passed in one MPI call (counts are 32-bit).
+    private static let largestMessage = 1 << 30
+
+    private init(environment: [String: String]) {
+        guard Communicator.launchedByMPIRun(environment) else {
+            (rank, size, joined) = (0, 1, false)
+            return
+        }
+        guard macroscale_mpi_init() == MPI_SUCCESS else {
+            FileHandle.standardError.write(Data("macroscale: MPI_Init failed although started by mpirun (\(Communicator.launcherVariables.filter { environment[$0] != nil }.joined(separator: ", ")) set)\n".utf8))
+            exit(1)
+        }
+        (rank, size, joined) = (Int(macroscale_mpi_rank()), Int(macroscale_mpi_size()), true)
+    }
+
+    /// The environment variables by which Open MPI's launchers (`mpirun`, `srun` with PMIx) mark their processes.
+    static let launcherVariables = ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK"]
+
+    /// Whether `environment` is that of a process started by an MPI launcher.
+    static func launchedByMPIRun(_ environment: [String: String]) -> Bool {
+        launcherVariables.contains { environment[$0] != nil }
+    }
+
+    /// Waits until every rank has called it.
+    public func barrier() {
+        guard joined else { return }
+        check(macroscale_mpi_barrier(), "MPI_Barrier")
+    }
+
+    /// Every rank's `bytes`, in rank order, on the root; nil on the other ranks.
+    public func gather(_ bytes: [UInt8]) -> [[UInt8]]? {
+        guard size > 1 else { return [bytes] }
+        guard isRoot else {
+            send(bytes, to: 0)
+            return nil
+        }
+        return [bytes] + (1..<size).map(receive(from:))
+    }
+
+    /// The root's `bytes` on every rank (the other ranks' `bytes` are not read).
+    public func broadcast(_ bytes: [UInt8]) -> [UInt8] {
+        guard size > 1 else { return bytes }
+        var count = [Int64(bytes.count)]
+        count.withUnsafeMutableBytes { check(macroscale_mpi_broadcast($0.baseAddress, 8, 0), "MPI_Bcast") }
+        var buffer = isRoot ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
+        buffer.withUnsafeMutableBytes { whole in
+            for start in stride(from: 0, to: whole.count, by: Communicator.largestMessage) {
+                let length = min(Communicator.largestMessage, whole.count - start)
+                check(macroscale_mpi_broadcast(whole.baseAddress! + start, Int32(length), 0), "MPI_Bcast")
+            }
+        }
+        return buffer
+    }
+
+    /// Every rank's `bytes`, in rank order, on every rank.
+    public func allGather(_ bytes: [UInt8]) -> [[UInt8]] {
+        guard size > 1 else { return [bytes] }
+        // The root frames the pieces (an 8-byte length before each) and broadcasts them as one message.
+        let framed = broadcast(gather(bytes).map { pieces in
+            pieces.flatMap { piece in withUnsafeBytes(of: Int64(piece.count).littleEndian, Array.init) + piece }
+        } ?? [])
+        var pieces: [[UInt8]] = [], offset = 0
+        while offset < framed.count {
+            let length = Int(Int64(littleEndian: framed[offset..<(offset + 8)].withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }))
+            pieces.append(Array(framed[(offset + 8)..<(offset + 8 + length)]))
+            offset += 8 + length
+        }
+        return pieces
+    }
+
+    /// Writes `message` on standard error and stops every rank of the run with exit status 1
+    /// (`MPI_Abort`; alone, `exit`). The message is out before any rank is stopped.
+    public func abort(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
+        if joined { _ = macroscale_mpi_abort(1) }
+        exit(1)
+    }
+
+    /// Ends this rank's part in the run (`MPI_Finalize`): the last call before a successful exit.
+    public func finalize() {
+        guard joined else { return }
+        check(macroscale_mpi_finalize(), "MPI_Finalize")
+    }
+
+    private func send(_ bytes: [UInt8], to destination: Int) {
+        let count = [Int64(bytes.count)]
+        count.withUnsafeBytes { check(macroscale_mpi_send($0.baseAddress, 8, Int32(destination), 0), "MPI_Send") }
+        bytes.withUnsafeBytes { whole in
+            for start in stride(from: 0, to: whole.count, by: Communicator.largestMessage) {
+                let length = min(Communicator.largestMessage, whole.count - start)
+                check(macroscale_mpi_send(whole.baseAddress! + start, Int32(length), Int32(destination), 1), "MPI_Send")
+            }
+        }
+    }
+
+    private func receive(from source: Int) -> [UInt8] {
+        var count = [Int64(0)]
+        count.withUnsafeMutableBytes { check(macroscale_mpi_receive($0.baseAddress, 8, Int32(source), 0), "MPI_Recv") }
+        var bytes = [UInt8](repeating: 0, count: Int(count[0]))
+        bytes.withUnsafeMutableBytes { whole in
+            for start in stride(from: 0, to: whole.count, by: Communicator.largestMessage) {
+                let length = min(Communicator.largestMessage, whole.count - start)
+                check(macroscale_mpi_receive(whole.baseAddress! + start, Int32(length), Int32(source), 1), "MPI_Recv")
+            }
+        }
+        return bytes
+    }
+
+    /// Stops the run with the failing call's name (MPI's default handler aborts first on most errors).
+    private func check(_ code: Int32, _ call: String) {
+        guard code != MPI_SUCCESS else { return }
+        abort("macroscale: rank \(rank) of \(size): \(call) failed with MPI error \(code)")
+    }
+}

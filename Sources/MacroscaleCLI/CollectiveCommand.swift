@@ -1,0 +1,57 @@
+import ArgumentParser
+import Distributed
+import Foundation
+
+/// A command whose work every rank shares under `mpirun` — the sharded stages (simulate, evolve,
+/// encode, check-estimator) and `run`. Any other command runs on rank 0 alone while the others
+/// wait (Docs/DISTRIBUTED.md).
+protocol CollectiveCommand: ParsableCommand {}
+
+extension Macroscale {
+    /// The entry point. A process alone runs the command line as ArgumentParser's `main` does.
+    /// Under `mpirun` every rank parses it and runs the command (`runAsRank`); rank 0 alone prints
+    /// (the others' standard output is discarded). A failure on any rank is written by the lowest
+    /// failing rank, which then stops every rank (`MPI_Abort`).
+    public static func main() {
+        let world = Communicator.world
+        guard world.size > 1 else { return main(nil) }
+        if !world.isRoot { discardStandardOutput() }
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            // Every rank parsed the same arguments: rank 0 prints the help or the usage error once.
+            world.finalize()
+            if world.isRoot { exit(withError: error) }
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
+        do {
+            try runAsRank(&command, of: world)
+        } catch let failure as RankFailure {
+            // Rank `failure.rank` is writing its message and stopping the run; a rank that is not stopped stops it.
+            Thread.sleep(forTimeInterval: 60)
+            world.abort("Error: rank \(world.rank) of \(world.size): rank \(failure.rank) failed and did not stop the run: \(failure.message)")
+        } catch {
+            world.abort("Error: rank \(world.rank) of \(world.size): \(message(for: error))")
+        }
+        world.finalize()
+    }
+
+    /// Runs `command` as one rank of `world`: a collective command on every rank (its collective
+    /// steps agree on failures), any other on rank 0 alone, its failure thrown on every rank.
+    static func runAsRank(_ command: inout ParsableCommand, of world: Communicator) throws {
+        if command is CollectiveCommand {
+            try command.run()
+        } else {
+            _ = try world.onRoot { try command.run() }
+        }
+    }
+
+    /// Sends this process's standard output to /dev/null.
+    private static func discardStandardOutput() {
+        let null = open("/dev/null", O_WRONLY)
+        guard null >= 0 else { return }
+        dup2(null, STDOUT_FILENO)
+        close(null)
+    }
+}

@@ -8,15 +8,17 @@ static inline int macroscale_mpi_init(void) {
 }
 static inline int macroscale_mpi_rank(void) { int rank = 0; MPI_Comm_rank(MPI_COMM_WORLD, &rank); return rank; }
 static inline int macroscale_mpi_size(void) { int size = 1; MPI_Comm_size(MPI_COMM_WORLD, &size); return size; }
-static inline int macroscale_mpi_barrier(void) { return MPI_Barrier(MPI_COMM_WORLD); }
 static inline int macroscale_mpi_send(const void *bytes, int count, int destination, int tag) {
     return MPI_Send(bytes, count, MPI_BYTE, destination, tag, MPI_COMM_WORLD);
 }
 static inline int macroscale_mpi_receive(void *bytes, int count, int source, int tag) {
     return MPI_Recv(bytes, count, MPI_BYTE, source, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }
-static inline int macroscale_mpi_broadcast(void *bytes, int count, int root) {
-    return MPI_Bcast(bytes, count, MPI_BYTE, root, MPI_COMM_WORLD);
+// Whether a message from `source` with `tag` has arrived (without receiving it).
+static inline int macroscale_mpi_arrived(int source, int tag) {
+    int flag = 0;
+    MPI_Iprobe(source, tag, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+    return flag;
 }
 static inline int macroscale_mpi_abort(int code) { return MPI_Abort(MPI_COMM_WORLD, code); }
 static inline int macroscale_mpi_finalize(void) { return MPI_Finalize(); }

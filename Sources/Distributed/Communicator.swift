@@ -7,7 +7,9 @@ import Foundation
 /// or `PMIX_RANK`) joins `MPI_COMM_WORLD` when `world` is first used. A process started any other
 /// way is rank 0 of 1 and makes no MPI call at all, so it needs no MPI runtime. Every transfer is
 /// of bytes, in rank order; calls are collective (every rank makes the same calls in the same
-/// order) and come from one thread at a time.
+/// order) and come from one thread at a time. A rank waiting for a message sleeps between polls
+/// instead of spinning in MPI's progress loop, so waiting ranks leave the cores to working ones
+/// (rank 0 training while the others wait for the next sharded stage).
 public final class Communicator: Sendable {
     /// The processes of this run (`MPI_COMM_WORLD`, or this process alone).
     public static let world = Communicator(environment: ProcessInfo.processInfo.environment)
@@ -45,12 +47,6 @@ public final class Communicator: Sendable {
         launcherVariables.contains { environment[$0] != nil }
     }
 
-    /// Waits until every rank has called it.
-    public func barrier() {
-        guard joined else { return }
-        check(macroscale_mpi_barrier(), "MPI_Barrier")
-    }
-
     /// Every rank's `bytes`, in rank order, on the root; nil on the other ranks.
     public func gather(_ bytes: [UInt8]) -> [[UInt8]]? {
         guard size > 1 else { return [bytes] }
@@ -64,16 +60,9 @@ public final class Communicator: Sendable {
     /// The root's `bytes` on every rank (the other ranks' `bytes` are not read).
     public func broadcast(_ bytes: [UInt8]) -> [UInt8] {
         guard size > 1 else { return bytes }
-        var count = [Int64(bytes.count)]
-        count.withUnsafeMutableBytes { check(macroscale_mpi_broadcast($0.baseAddress, 8, 0), "MPI_Bcast") }
-        var buffer = isRoot ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
-        buffer.withUnsafeMutableBytes { whole in
-            for start in stride(from: 0, to: whole.count, by: Communicator.largestMessage) {
-                let length = min(Communicator.largestMessage, whole.count - start)
-                check(macroscale_mpi_broadcast(whole.baseAddress! + start, Int32(length), 0), "MPI_Bcast")
-            }
-        }
-        return buffer
+        guard isRoot else { return receive(from: 0) }
+        for destination in 1..<size { send(bytes, to: destination) }
+        return bytes
     }
 
     /// Every rank's `bytes`, in rank order, on every rank.
@@ -118,6 +107,12 @@ public final class Communicator: Sendable {
     }
 
     private func receive(from source: Int) -> [UInt8] {
+        // Sleep between polls, from 50 µs up to 5 ms, until the length arrives.
+        var pause: useconds_t = 50
+        while macroscale_mpi_arrived(Int32(source), 0) == 0 {
+            usleep(pause)
+            pause = min(2 * pause, 5000)
+        }
         var count = [Int64(0)]
         count.withUnsafeMutableBytes { check(macroscale_mpi_receive($0.baseAddress, 8, Int32(source), 0), "MPI_Recv") }
         var bytes = [UInt8](repeating: 0, count: Int(count[0]))

@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Random"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
         .testTarget(name: "AlloyTests", dependencies: ["Systems", "Random", "Artifacts", "TestSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Artifacts", "Random", "TestSupport"]),

@@ -44,7 +44,12 @@ extension Communicator {
     /// This rank's share of the global indices 0..<`count`: contiguous blocks in rank order, each
     /// a whole number of `chunk`s except the last rank's, as even as whole chunks allow.
     public func share(of count: Int, chunk: Int = 1) -> Range<Int> {
-        precondition(count >= 0 && chunk >= 1)
+        Communicator.share(of: count, chunk: chunk, rank: rank, size: size)
+    }
+
+    /// Rank `rank`'s share of 0..<`count` among `size` ranks (`share(of:chunk:)`).
+    static func share(of count: Int, chunk: Int, rank: Int, size: Int) -> Range<Int> {
+        precondition(count >= 0 && chunk >= 1 && (0..<size).contains(rank))
         let chunks = (count + chunk - 1) / chunk
         return min(chunks * rank / size * chunk, count)..<min(chunks * (rank + 1) / size * chunk, count)
     }

@@ -18,8 +18,9 @@ public final class Communicator: Sendable {
     public let rank: Int
     /// How many processes the run has.
     public let size: Int
-    /// Whether MPI was initialised (started by a launcher), and must be finalised.
-    private let joined: Bool
+    /// Whether this process joined an MPI job (started by a launcher, even as its only rank): MPI
+    /// was initialised and must be finalised.
+    public let joined: Bool
 
     /// Rank 0, the process that writes artifacts and prints.
     public var isRoot: Bool { rank == 0 }

@@ -8,13 +8,13 @@ import Foundation
 protocol CollectiveCommand: ParsableCommand {}
 
 extension Macroscale {
-    /// The entry point. A process alone runs the command line as ArgumentParser's `main` does.
+    /// The entry point. A process not started by `mpirun` runs the command line as ArgumentParser's `main` does.
     /// Under `mpirun` every rank parses it and runs the command (`runAsRank`); rank 0 alone prints
     /// (the others' standard output is discarded). A failure on any rank is written by the lowest
     /// failing rank, which then stops every rank (`MPI_Abort`).
     public static func main() {
         let world = Communicator.world
-        guard world.size > 1 else { return main(nil) }
+        guard world.joined else { return main(nil) }
         if !world.isRoot { discardStandardOutput() }
         var command: ParsableCommand
         do {

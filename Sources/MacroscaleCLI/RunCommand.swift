@@ -89,7 +89,7 @@ struct Run: CollectiveCommand {
             if entry.reason != nil {
                 if world.isRoot { FileHandle.standardError.write(Data("▶ \(step.name): macroscale \(step.arguments.joined(separator: " "))\n".utf8)) }
                 var command = try Macroscale.parseAsRoot(step.arguments + passThrough)
-                if json {
+                if json && world.isRoot {
                     try JSONOutput.divertingStandardOutput { try Macroscale.runAsRank(&command, of: world) }
                 } else {
                     try Macroscale.runAsRank(&command, of: world)

@@ -3,6 +3,7 @@ import Closure
 import Distributed
 import Execution
 import Foundation
+import Linalg
 import Systems
 
 /// The map φ from configurations to latents, as encoding and evaluation use it: the macroscopic
@@ -21,10 +22,12 @@ struct LatentMap<System: MicroscopicSystem> {
     var chunk = 1
 
     /// `phi` with the configurations shared among the ranks of `world` in whole chunks, and every
-    /// rank given every row: the same rows whatever the number of ranks.
+    /// rank given every row: the same rows whatever the number of ranks. Fewer than 64
+    /// configurations per rank (a snapshot's replicas) are not worth a transfer: every rank maps them all.
     func phi(sharedOver world: Communicator) -> ([Grid<System.Site>], System) throws -> [[Double]] {
         guard world.size > 1 else { return phi }
         return { [phi, chunk, width = names.count] configurations, grid in
+            guard configurations.count >= 64 * world.size else { return try phi(configurations, grid) }
             let share = world.share(of: configurations.count, chunk: chunk)
             let rows = try world.collectively { try phi(Array(configurations[share]), grid) }
             return world.allGather(rows: rows, width: width)
@@ -54,14 +57,18 @@ extension LatentMap where System: ClosureSystem {
         let names = System.macroscopicObservables + (0..<autoencoder.closureDimension).map { "closure\($0)" }
         let chunkSize = 256
         var map = LatentMap(names: names, inputs: [source.input], normalisation: "closure model statistics") { configurations, grid in
-            // In chunks, to bound the size of the network's activations.
+            // In chunks, to bound the size of the network's activations; on one OpenBLAS thread,
+            // as OpenBLAS's sgemm rounds differently with more (the latents would depend on the
+            // cores the process may use: a rank bound to one core by mpirun against one process).
             let progress = Progress("encode \(grid.spatialShape.map(String.init).joined(separator: "×")) configurations", total: configurations.count)
             defer { progress.finish() }
-            return Swift.stride(from: 0, to: configurations.count, by: chunkSize).flatMap { first -> [[Double]] in
-                let chunk = Array(configurations[first..<min(first + chunkSize, configurations.count)])
-                let latent = autoencoder.latent(of: chunk, on: grid)
-                progress.advance(by: chunk.count)
-                return (0..<chunk.count).map { row in (0..<latent.itemCount).map { Double(latent.data[row * latent.itemCount + $0]) } }
+            return BLASLibrary.withSingleThread {
+                Swift.stride(from: 0, to: configurations.count, by: chunkSize).flatMap { first -> [[Double]] in
+                    let chunk = Array(configurations[first..<min(first + chunkSize, configurations.count)])
+                    let latent = autoencoder.latent(of: chunk, on: grid)
+                    progress.advance(by: chunk.count)
+                    return (0..<chunk.count).map { row in (0..<latent.itemCount).map { Double(latent.data[row * latent.itemCount + $0]) } }
+                }
             }
         }
         map.chunk = chunkSize

@@ -128,21 +128,19 @@ public enum EstimatorCheck: Stage {
         let share = world.share(of: count)
         let progress = Progress("evolve whole systems", total: share.count)
         // NNK barriers call BLAS inside the loop: one OpenBLAS thread per worker.
-        let local = try world.collectively {
-            BLASLibrary.withSingleThread {
-                parallelMap(share.count) { slot in
-                    let j = share.lowerBound + slot
-                    let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
-                    let e = patches.entries(ofSnapshot: j).lowerBound
-                    // The whole system over the same times: to the half-way time first where there is one.
-                    let times = patches.midway.map { [$0.dt[e], patches.dt[e]] } ?? [patches.dt[e]]
-                    let recorded = system.wholeSystemStates(from: snapshots[j], at: times, random: random).map(system.observables(of:))
-                    let partial = estimatedIncrement(before: measured.before[e], midway: measured.midway?[e], after: measured.after[e], weights: weights?[e])
-                    let full = estimatedIncrement(before: start[j], midway: recorded.count == 2 ? recorded[0] : nil,
-                                                  after: recorded[recorded.count - 1], weights: weights?[e])
-                    progress.advance()
-                    return partial + full
-                }
+        let local = BLASLibrary.withSingleThread {
+            parallelMap(share.count) { slot in
+                let j = share.lowerBound + slot
+                let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
+                let e = patches.entries(ofSnapshot: j).lowerBound
+                // The whole system over the same times: to the half-way time first where there is one.
+                let times = patches.midway.map { [$0.dt[e], patches.dt[e]] } ?? [patches.dt[e]]
+                let recorded = system.wholeSystemStates(from: snapshots[j], at: times, random: random).map(system.observables(of:))
+                let partial = estimatedIncrement(before: measured.before[e], midway: measured.midway?[e], after: measured.after[e], weights: weights?[e])
+                let full = estimatedIncrement(before: start[j], midway: recorded.count == 2 ? recorded[0] : nil,
+                                              after: recorded[recorded.count - 1], weights: weights?[e])
+                progress.advance()
+                return partial + full
             }
         }
         progress.finish()

@@ -144,14 +144,12 @@ public enum EvolveStage: Stage {
         let groups = system.regionGroups(of: snapshots.count)
         let share = world.share(of: groups.count)
         let progress = Progress("evolve patches", total: groups[share].reduce(0) { $0 + $1.count })
-        let results = try world.collectively {
-            BLASLibrary.withSingleThread {
-                parallelMap(share.count) { g in
-                    evolve(system, snapshots: snapshots, members: Array(groups[share.lowerBound + g]), origins: origins, settings: settings,
-                           legs: legs, boundary: boundary, seed: seed, progress: progress)
-                }
-            }.flatMap { $0 }
-        }
+        let results = BLASLibrary.withSingleThread {
+            parallelMap(share.count) { g in
+                evolve(system, snapshots: snapshots, members: Array(groups[share.lowerBound + g]), origins: origins, settings: settings,
+                       legs: legs, boundary: boundary, seed: seed, progress: progress)
+            }
+        }.flatMap { $0 }
         progress.finish()
         let joined = try world.gatherRows(results.isEmpty ? [] : try entryArrays(results, origins: origins, rank: shape.count,
                                                                                  midway: legs.count == 2, roaming: boundary == .roaming))

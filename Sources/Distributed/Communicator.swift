@@ -25,10 +25,14 @@ public final class Communicator: Sendable {
     /// Rank 0, the process that writes artifacts and prints.
     public var isRoot: Bool { rank == 0 }
 
+    /// How many of the run's ranks share this host (Open MPI's `OMPI_COMM_WORLD_LOCAL_SIZE`; 1 alone).
+    public let ranksOnThisHost: Int
+
     /// The largest message passed in one MPI call (counts are 32-bit).
     private static let largestMessage = 1 << 30
 
     private init(environment: [String: String]) {
+        ranksOnThisHost = environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap { Int($0) }.map { max(1, $0) } ?? 1
         guard Communicator.launchedByMPIRun(environment) else {
             (rank, size, joined) = (0, 1, false)
             return

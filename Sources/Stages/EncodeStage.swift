@@ -90,34 +90,31 @@ public enum EncodeStage: Stage {
         let directory: URL
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> StageManifest {
-            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, controls: controls, directory: directory,
-                                   latentNames: map.names, extraInputs: map.inputs, normalisation: map.normalisation,
-                                   phi: map.phi(sharedOver: .world))
+            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, controls: controls, directory: directory, map: map)
         }
     }
 
-    /// Writes the pair files with `phi(configurations, system of their size)`. Under mpirun every
-    /// rank takes part in `phi` (a collective call) and rank 0 alone writes.
+    /// Writes the pair files with the latent map `map`. Under mpirun the ranks share its work
+    /// and rank 0 alone writes.
     fileprivate static func encode<System: MicroscopicSystem>(
-        _ system: System, evolve: EvolveSource, validation: StageSource?, controls: [String], directory: URL, latentNames: [String],
-        extraInputs: [StageManifest.Input], normalisation: String,
-        phi: ([Grid<System.Site>], System) throws -> [[Double]]
+        _ system: System, evolve: EvolveSource, validation: StageSource?, controls: [String], directory: URL, map: LatentMap<System>
     ) throws -> StageManifest {
-        var config: [String: JSONValue] = ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
-                                           "normalisation": .string(normalisation)]
+        var config: [String: JSONValue] = ["system": .object(system.configuration), "latent": .array(map.names.map { .string($0) }),
+                                           "normalisation": .string(map.normalisation)]
         if !controls.isEmpty { config["controls"] = .array(controls.map { .string($0) }) }
         let world = Communicator.world
         let stage = try world.onRoot {
             try StageRun(stage: EncodeStage.name, directory: directory, config: .object(config),
-                         seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current, ranks: world.size)
+                         seed: nil, checkedInputs: evolve.inputs + map.inputs, threads: ThreadCount.current, ranks: world.size)
         }
         let controlValues = try evolve.stage.controlValues(controls)
         let (snapshots, evolved) = try evolve.read(system)
         let patchShape = evolved.patchShape
         let weights = try evolved.richardsonWeights(source: evolve.file.path)
+        let phi = map.phi(sharedOver: world)
         let start = try phi(snapshots, system)
-        let measured = try PatchMeasurement(system, snapshots: snapshots, start: start, patches: evolved, phi: phi)
-        let n = latentNames.count
+        let measured = try PatchMeasurement(system, snapshots: snapshots, start: start, patches: evolved, chunk: map.chunk, world: world, phi: map.phi)
+        let n = map.names.count
         // One pair per snapshot: the replicas' increments, times and variance factors averaged
         // (R independent estimates: the mean's variance is 1/R of theirs).
         var partialNext: [Double] = [], naiveNext: [Double] = [], dt: [Double] = [], partialFactor: [Double] = []

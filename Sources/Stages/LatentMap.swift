@@ -22,15 +22,11 @@ struct LatentMap<System: MicroscopicSystem> {
     var chunk = 1
 
     /// `phi` with the configurations shared among the ranks of `world` in whole chunks, and every
-    /// rank given every row: the same rows whatever the number of ranks. Fewer than 64
-    /// configurations per rank (a snapshot's replicas) are not worth a transfer: every rank maps them all.
+    /// rank given every row (`Communicator.sharedRows`): the same rows whatever the number of ranks.
     func phi(sharedOver world: Communicator) -> ([Grid<System.Site>], System) throws -> [[Double]] {
         guard world.size > 1 else { return phi }
         return { [phi, chunk, width = names.count] configurations, grid in
-            guard configurations.count >= 64 * world.size else { return try phi(configurations, grid) }
-            let share = world.share(of: configurations.count, chunk: chunk)
-            let rows = try world.collectively { try phi(Array(configurations[share]), grid) }
-            return world.allGather(rows: rows, width: width)
+            try world.sharedRows(of: configurations, chunk: chunk, width: width) { try phi($0, grid) }
         }
     }
 

@@ -39,6 +39,17 @@ extension Communicator {
         return try blocks.mapValues { try NumPyArray(dtype: $0.block.dtype, shape: $0.block.shape, bytes: $0.bytes) }
     }
 
+    /// `map` of `items`, the items shared among the ranks in whole chunks (`share(of:chunk:)`) and
+    /// every rank given every row of `width` numbers: one process's rows whatever the number of
+    /// ranks, where `map` evaluates its items in chunks of `chunk` from the first. A collective
+    /// step; fewer than 64 items per rank are not worth a transfer, and every rank maps them all.
+    func sharedRows<Item>(of items: [Item], chunk: Int, width: Int, _ map: ([Item]) throws -> [[Double]]) throws -> [[Double]] {
+        guard size > 1, items.count >= 64 * size else { return try map(items) }
+        let share = share(of: items.count, chunk: chunk)
+        let rows = try collectively { try map(Array(items[share])) }
+        return allGather(rows: rows, width: width)
+    }
+
     /// Every rank's rows of `width` numbers, in rank order, on every rank.
     func allGather(rows: [[Double]], width: Int) -> [[Double]] {
         precondition(width >= 1)

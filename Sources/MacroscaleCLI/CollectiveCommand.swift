@@ -20,13 +20,21 @@ extension Macroscale {
         do {
             command = try parseAsRoot()
         } catch {
-            // Every rank parsed the same arguments: rank 0 prints the help or the usage error once.
-            world.finalize()
-            if world.isRoot { exit(withError: error) }
-            Foundation.exit(exitCode(for: error).rawValue)
+            if exitCode(for: error) == .success {
+                // --version, on every rank alike: rank 0 prints it.
+                world.finalize()
+                if world.isRoot { exit(withError: error) }
+                Foundation.exit(0)
+            }
+            // A usage error stops the run; where every rank has it (the same arguments), rank 0's message alone is written.
+            if !world.isRoot { Thread.sleep(forTimeInterval: 5) }
+            let text = fullMessage(for: error)
+            world.abort("Error: rank \(world.rank) of \(world.size): \(text.hasPrefix("Error: ") ? String(text.dropFirst(7)) : text)")
         }
         do {
             try runAsRank(&command, of: world)
+        } catch where exitCode(for: error) == .success {
+            // A clean exit (--help) on every rank alike, its message already printed by rank 0.
         } catch let failure as RankFailure {
             // Rank `failure.rank` is writing its message and stopping the run; a rank that is not stopped stops it.
             Thread.sleep(forTimeInterval: 60)
@@ -38,13 +46,24 @@ extension Macroscale {
     }
 
     /// Runs `command` as one rank of `world`: a collective command on every rank (its collective
-    /// steps agree on failures), any other on rank 0 alone, its failure thrown on every rank.
+    /// steps agree on failures), any other on rank 0 alone, its failure thrown on every rank. A
+    /// clean exit on rank 0 (ArgumentParser's help command), its message printed there, is
+    /// `ExitCode.success` thrown on every rank.
     static func runAsRank(_ command: inout ParsableCommand, of world: Communicator) throws {
         if command is CollectiveCommand {
             try command.run()
-        } else {
-            _ = try world.onRoot { try command.run() }
+            return
         }
+        let cleanExit = try world.fromRoot { () -> Bool in
+            do {
+                try command.run()
+                return false
+            } catch where exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                return true
+            }
+        }
+        if cleanExit { throw ExitCode.success }
     }
 
     /// Sends this process's standard output to /dev/null.

@@ -85,6 +85,16 @@ final class DistributedRunTests: CommandTestCase {
         return file.path
     }
 
+    /// Every rank parses the same command line: a usage error is written once, by rank 0, and stops
+    /// the run; `--help` is printed by rank 0 and every rank ends normally.
+    func testAUsageErrorIsWrittenOnceAndHelpEndsNormally() throws {
+        let usage = try mpirun(["evolve", "--out", path("evolve")], ranks: 3)
+        XCTAssertNotEqual(usage.status, 0)
+        XCTAssertEqual(usage.errors.components(separatedBy: "Missing expected argument '--input <input>'").count, 2, usage.errors)
+        XCTAssertTrue(usage.errors.contains("Error: rank 0 of 3: Missing expected argument"), usage.errors)
+        XCTAssertEqual(try mpirun(["evolve", "--help"], ranks: 3).status, 0)
+    }
+
     /// Each output of each stage under `root` with its SHA-256, as the file is now (and as its manifest records it).
     func outputDigests(_ root: String) throws -> [String: String] {
         var digests: [String: String] = [:]

@@ -7,7 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "macroscale", targets: ["macroscale"]),
-        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Reports", "Pipeline", "Stages"]),
+        .library(name: "MacroscaleCore", targets: ["Artifacts", "Random", "Spectral", "Linalg", "Execution", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Reports", "Pipeline", "Stages", "Distributed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,12 +21,15 @@ let package = Package(
         .systemLibrary(name: "CGSL", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
         // Thin Swift wrappers, one per native library.
         .target(name: "Spectral", dependencies: ["CFFTW"]),
         .target(name: "Random", dependencies: ["CGSL"]),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "Inflate", dependencies: ["CZlib"]),
+        // Open MPI: rank, size and byte transfers; no MPI call in a process not started by mpirun.
+        .target(name: "Distributed", dependencies: ["CMPI"]),
 
         // Pure Swift foundations.
         .target(name: "Execution"),
@@ -53,14 +56,14 @@ let package = Package(
         .target(name: "Reports"),
 
         // Pipeline stages: (configuration, input artifacts) → output artifacts + manifest.
-        .target(name: "Stages", dependencies: ["Artifacts", "Execution", "Linalg", "Random", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Reports"]),
+        .target(name: "Stages", dependencies: ["Artifacts", "Distributed", "Execution", "Linalg", "Random", "Systems", "Learning", "MacroSDE", "Closure", "Metrics", "Reports"]),
 
         // Pipeline files: YAML definitions, profiles, resolution into stage commands, run records.
         .target(name: "Pipeline", dependencies: ["Artifacts", .product(name: "Yams", package: "Yams")]),
 
         // Command-line interface: a library so that commands are testable, plus a thin executable.
         .target(name: "MacroscaleCLI", dependencies: [
-            "Artifacts", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE", "Metrics", "Pipeline", "Reports",
+            "Artifacts", "Distributed", "Execution", "Random", "Spectral", "Linalg", "Systems", "Stages", "Learning", "MacroSDE", "Metrics", "Pipeline", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "macroscale", dependencies: ["MacroscaleCLI", "Linalg"]),
@@ -71,6 +74,7 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral"]),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "Random"]),
         .testTarget(name: "ExecutionTests", dependencies: ["Execution"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed"]),
         .testTarget(name: "SystemsTests", dependencies: ["Systems", "Random", "Execution"]),
         .testTarget(name: "AlloyTests", dependencies: ["Systems", "Random", "Artifacts", "TestSupport"]),
         .testTarget(name: "LearningTests", dependencies: ["Learning", "Artifacts", "Random", "TestSupport"]),

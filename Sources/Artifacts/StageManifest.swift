@@ -60,6 +60,9 @@ public struct StageManifest: Codable, Equatable, Sendable {
     /// The process's peak resident memory while the stage ran, in bytes (nil where not measured,
     /// and in manifests written before it was recorded).
     public var peakResidentBytes: Int?
+    /// The processes that shared the stage's work under `mpirun` (nil: one, and in manifests
+    /// written before it was recorded); the outputs do not depend on it.
+    public var ranks: Int?
 
     /// Reads `manifest.json` from a stage directory.
     public static func read(from directory: URL) throws -> StageManifest {

@@ -16,25 +16,29 @@ public final class StageRun {
     private var config: JSONValue
     private let seed: UInt64?
     private let threads: Int
+    private let ranks: Int
     private var inputs: [StageManifest.Input]
     private var outputs: [(path: String, arrays: [StageManifest.ArrayRecord])] = []
     private let started = Date()
 
     /// Starts `stage` in `directory`, checksumming `inputs` as they are now.
-    public convenience init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, inputs: [URL], threads: Int) throws {
+    public convenience init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, inputs: [URL], threads: Int, ranks: Int = 1) throws {
         try self.init(stage: stage, directory: directory, config: config, seed: seed,
-                      checkedInputs: try inputs.map { .init(path: $0.path, sha256: try SHA256.hex(fileAt: $0)) }, threads: threads)
+                      checkedInputs: try inputs.map { .init(path: $0.path, sha256: try SHA256.hex(fileAt: $0)) }, threads: threads, ranks: ranks)
     }
 
     /// Starts `stage` in `directory` with inputs whose checksums the caller has just verified
     /// (against the manifest of the stage that wrote them), so large inputs are not read twice.
     /// Input paths are recorded relative to `directory`, so a moved run keeps its lineage.
-    public init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, checkedInputs: [StageManifest.Input], threads: Int) throws {
+    /// `ranks` is the number of processes sharing the work under `mpirun`, recorded beyond one.
+    public init(stage: String, directory: URL, config: JSONValue, seed: UInt64?, checkedInputs: [StageManifest.Input], threads: Int,
+                ranks: Int = 1) throws {
         self.directory = directory
         self.stage = stage
         self.config = config
         self.seed = seed
         self.threads = threads
+        self.ranks = ranks
         self.inputs = []
         try InputOverlap.check(directory, against: checkedInputs.map(\.path))
         PeakMemory.reset()
@@ -123,7 +127,8 @@ public final class StageRun {
             endTime: formatter.string(from: ended),
             wallSeconds: ended.timeIntervalSince(started),
             threads: threads,
-            peakResidentBytes: PeakMemory.peakResidentBytes())
+            peakResidentBytes: PeakMemory.peakResidentBytes(),
+            ranks: ranks > 1 ? ranks : nil)
         try AtomicFile.write(try manifest.encoded(), to: directory.appendingPathComponent(StageManifest.fileName))
         lock.release()
         return manifest

@@ -39,8 +39,11 @@ public struct SDECheckpoint {
     public var hidden: [Int]
     public var lambda: Double
     public var epsilon: Double
-    /// Physical time per model time unit (pairs' δt were divided by it for training).
+    /// Pairs' time per model time unit (their δt were divided by it for training).
     public var timeScale: Double
+    /// The clock the pairs' time runs on where it is not physical time (`sweeps`: `encode --clock`),
+    /// so that the file alone says what a model time unit is; nil: physical time.
+    public var clock: String?
     /// The range of the training pairs' start latents; nil for checkpoints written before it was recorded.
     public var startRange: LatentRange?
     /// The training pairs' mean δt in model time units (1 with rescaled time): the longest
@@ -48,7 +51,7 @@ public struct SDECheckpoint {
     public var trainingStep: Double?
 
     public init(model: SDEModel, hidden: [Int], lambda: Double, epsilon: Double, timeScale: Double, startRange: LatentRange? = nil,
-                trainingStep: Double? = nil) {
+                trainingStep: Double? = nil, clock: String? = nil) {
         self.model = model
         self.hidden = hidden
         self.lambda = lambda
@@ -56,6 +59,7 @@ public struct SDECheckpoint {
         self.timeScale = timeScale
         self.startRange = startRange
         self.trainingStep = trainingStep
+        self.clock = clock
     }
 
     /// Euler–Maruyama steps to take over a physical interval `dt`: enough that none is longer than
@@ -88,6 +92,7 @@ public struct SDECheckpoint {
             "epsilon": String(epsilon), "timeScale": String(timeScale), "activation": SDECheckpoint.activation,
         ]
         if let trainingStep { metadata["trainingStep"] = String(trainingStep) }
+        if let clock { metadata["clock"] = clock }
         if let startRange {
             metadata["startLower"] = startRange.lower.map { String($0) }.joined(separator: ",")
             metadata["startUpper"] = startRange.upper.map { String($0) }.joined(separator: ",")
@@ -135,7 +140,7 @@ public struct SDECheckpoint {
         let model = SDEModel(dimension: dimension, controls: controls, mode: mode, hidden: hidden, random: RandomStream(seed: 0, stage: "load"))
         try Checkpoint.load(state: model.state, from: url)
         return SDECheckpoint(model: model, hidden: hidden, lambda: lambda, epsilon: epsilon, timeScale: timeScale, startRange: startRange,
-                             trainingStep: trainingStep)
+                             trainingStep: trainingStep, clock: metadata["clock"])
     }
 
     /// The control parameters named by the comma-separated `names`, with the normalisation in `metadata`.

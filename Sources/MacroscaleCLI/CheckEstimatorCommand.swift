@@ -4,7 +4,7 @@ import Reports
 import Stages
 
 /// `macroscale check-estimator`: partial-patch increments against whole-system increments.
-struct CheckEstimator: ParsableCommand {
+struct CheckEstimator: CollectiveCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-estimator",
         abstract: "Compare patch increments of an evolve stage with whole-system increments over the same δt.",

@@ -3,7 +3,7 @@ import Foundation
 import Stages
 
 /// `macroscale encode`: latent training pairs from an evolve stage.
-struct Encode: ParsableCommand {
+struct Encode: CollectiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Encode an evolve stage into latent pairs: partial estimator, naive baseline, validation.",
         discussion: """
@@ -12,8 +12,8 @@ struct Encode: ParsableCommand {
             normalised by its statistics. Writes partial.npz and naive.npz (start, next, dt), and \
             validation.npz from a simulate stage written with --pairs. With --control NAME (repeatable), every \
             file also holds controls [P, c]: the values of those parameters of the system configuration \
-            (e.g. temperature), for train-sde to condition the SDE on. With --clock recorded-steps every δt is \
-            in recorded steps of its simulation, and the model trained on the pairs runs on that clock \
+            (e.g. temperature), for train-sde to condition the SDE on. With --clock sweeps every δt is in \
+            sweeps of its simulation, and the model trained on the pairs runs on that clock \
             (Docs/SDE.md, *Clocks*).
             """)
 
@@ -24,7 +24,7 @@ struct Encode: ParsableCommand {
     var closure: String?
     @Option(help: "A control parameter of the system configuration (e.g. temperature) to record with every pair (repeatable).")
     var control: [String] = []
-    @Option(help: "The clock of δt: physical (the system's time) or recorded-steps (the mean interval between records of the simulation the states come from: one scale at every temperature).")
+    @Option(help: "The clock of δt: physical (the system's time) or sweeps (elementary steps — N events, N alloy hops — of the simulation the states come from: one scale at every temperature).")
     var clock = Clock.physical
     @OptionGroup var output: OutputOptions
 

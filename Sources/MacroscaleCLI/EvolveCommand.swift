@@ -4,7 +4,7 @@ import Stages
 import Systems
 
 /// `macroscale evolve`: partial evolution of one random patch per snapshot.
-struct Evolve: ParsableCommand {
+struct Evolve: CollectiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evolve one uniformly chosen tiling patch of every large snapshot for a short time.",
         discussion: """

@@ -1,10 +1,11 @@
 import ArgumentParser
+import Distributed
 import Execution
 import Foundation
 
 /// Options every long-running command accepts.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Worker threads (default: MACROSCALE_THREADS, else every core). Results do not depend on it.")
+    @Option(name: .long, help: "Worker threads (default: MACROSCALE_THREADS, else every core; under mpirun, the host's cores divided among its ranks). Results do not depend on it.")
     var threads: Int?
 
     @Flag(name: .long, help: "Print no progress reports.")
@@ -14,10 +15,15 @@ struct GlobalOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
-    /// Applies the thread count and quietness to the process.
+    /// Applies the thread count and quietness to the process. Under mpirun only rank 0 reports
+    /// progress, and by default the ranks on one host divide its cores among them.
     func apply() {
         ThreadCount.set(threads ?? 0)
-        Progress.quiet = quiet
+        let world = Communicator.world
+        if threads == nil, ProcessInfo.processInfo.environment["MACROSCALE_THREADS"] == nil, world.ranksOnThisHost > 1 {
+            ThreadCount.set(max(1, ProcessInfo.processInfo.activeProcessorCount / world.ranksOnThisHost))
+        }
+        Progress.quiet = quiet || !world.isRoot
     }
 }
 

@@ -15,7 +15,7 @@ struct RolloutCommand: ParsableCommand {
     var initial: String
     @Option(help: "Steps.")
     var steps = 100
-    @Option(help: "Step length in the model's time: physical, or recorded steps for a model whose pairs were encoded with --clock recorded-steps.")
+    @Option(help: "Step length in the model's time: physical, or sweeps for a model whose pairs were encoded with --clock sweeps.")
     var dt: Double
     @Option(help: "NAME=VALUE: a control parameter of a conditioned model (repeatable; every one the model has, e.g. temperature=1200).")
     var control: [String] = []

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Artifacts
+import Distributed
 import Foundation
 import Pipeline
 import Systems
 
 /// `macroscale run`: a whole pipeline from a YAML file, make-like and resumable.
-struct Run: ParsableCommand {
+struct Run: CollectiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a pipeline file's stages in order, skipping those already up to date.",
         discussion: """
@@ -61,15 +62,21 @@ struct Run: ParsableCommand {
             }
         }
         try Run.checkSizes(commands)
-        // One run per root at a time: a second is refused before it changes anything.
+        // One run per root at a time: a second is refused before it changes anything. Under
+        // mpirun every rank runs the pipeline, and rank 0 alone holds the lock and writes records.
+        let world = Communicator.world
         var lock: DirectoryLock?
         if !dryRun {
-            try DirectoryCreation.create(root)
-            lock = try DirectoryLock(root, for: "this pipeline run")
-            try AtomicFile.removeLeftovers(in: RunRecord.directory(under: root))
+            lock = try world.onRoot {
+                try DirectoryCreation.create(root)
+                let lock = try DirectoryLock(root, for: "this pipeline run")
+                try AtomicFile.removeLeftovers(in: RunRecord.directory(under: root))
+                return lock
+            } ?? nil
         }
         defer { lock?.release() }
         let schedule = try RunSchedule(plan, from: from, only: only, force: force)
+        try Run.checkSameSchedule(schedule, root: root, world: world)
         var summary = RunSummary(pipeline: plan.pipeline, profile: plan.profile, root: root.path, dryRun: dryRun, stages: [])
         let started = Date()
         for entry in schedule.entries {
@@ -80,14 +87,14 @@ struct Run: ParsableCommand {
                 continue
             }
             if entry.reason != nil {
-                FileHandle.standardError.write(Data("▶ \(step.name): macroscale \(step.arguments.joined(separator: " "))\n".utf8))
+                if world.isRoot { FileHandle.standardError.write(Data("▶ \(step.name): macroscale \(step.arguments.joined(separator: " "))\n".utf8)) }
                 var command = try Macroscale.parseAsRoot(step.arguments + passThrough)
-                if json {
-                    try JSONOutput.divertingStandardOutput { try command.run() }
+                if json && world.isRoot {
+                    try JSONOutput.divertingStandardOutput { try Macroscale.runAsRank(&command, of: world) }
                 } else {
-                    try command.run()
+                    try Macroscale.runAsRank(&command, of: world)
                 }
-                try RunRecord.save(plan, step)
+                _ = try world.onRoot { try RunRecord.save(plan, step) }
             }
             summary.stages.append(RunSummary.finished(step.name, status: entry.reason == nil ? "up to date" : "ran", directory: step.directory))
         }
@@ -99,6 +106,20 @@ struct Run: ParsableCommand {
             try JSONOutput.print(summary)
         } else {
             print(summary.text)
+        }
+    }
+
+    /// Throws on every rank unless every rank found the same stages to run: they read the run
+    /// root's records and manifests, which must be on a filesystem all ranks share. Returns only
+    /// when every rank has read them, so none reads them while another starts a stage.
+    static func checkSameSchedule(_ schedule: RunSchedule, root: URL, world: Communicator) throws {
+        let pending = world.allGather(Array(schedule.entries.filter { $0.reason != nil }.map(\.step.name).joined(separator: ",").utf8))
+        _ = try world.onRoot {
+            if let rank = pending.firstIndex(where: { $0 != pending[0] }) {
+                throw ValidationError("rank \(rank) finds other stages to run under \(root.path) than rank 0 "
+                                      + "(\(String(decoding: pending[rank], as: UTF8.self)) against \(String(decoding: pending[0], as: UTF8.self))): "
+                                      + "the run directory must be on a filesystem every rank shares")
+            }
         }
     }
 

@@ -19,7 +19,7 @@ struct Simulate: ParsableCommand {
 
 /// A `simulate` subcommand: the system it would simulate and the options every simulation shares.
 /// `run` checks a pipeline's sizes with it before anything runs.
-protocol SystemSimulation: ParsableCommand {
+protocol SystemSimulation: CollectiveCommand {
     /// The system, as the command's options describe it.
     func system() throws -> any MicroscopicSystem
     var options: SimulationOptions { get }

@@ -92,8 +92,8 @@ public enum DynamicsCheck: Stage {
 
     public static func validate(_ settings: Settings, inputs: ModelTestInputs) throws {
         try inputs.validate()
-        if inputs.model.lineage?.clock == .recordedSteps {
-            throw LineageError(inputs.model.directory.path, "runs on recorded steps (encode --clock recorded-steps); check-dynamics compares drifts "
+        if inputs.model.lineage?.clock == .sweeps {
+            throw LineageError(inputs.model.directory.path, "runs on sweeps (encode --clock sweeps); check-dynamics compares drifts "
                                + "in physical time, so evaluate this model instead")
         }
     }

@@ -1,5 +1,6 @@
 import Artifacts
 import Closure
+import Distributed
 import Execution
 import Foundation
 import Systems
@@ -25,10 +26,10 @@ import Systems
 /// the named values of the system configuration of the stage the pairs come from — the evolve
 /// stage's large system for `partial.npz` and `naive.npz`, the validation simulate stage's for
 /// `validation.npz`, which must agree — and the manifest records the names (`config.controls`).
-/// With the `recordedSteps` clock every δt is divided by the mean recorded interval of the
-/// simulation its states come from — the small one behind the evolved snapshots, the validation
-/// stage's own — and the manifest records the clock and both intervals (`config.clock`,
-/// `config.recordedStep`).
+/// With the `sweeps` clock every δt is divided by the mean duration of one sweep (elementary step)
+/// of the simulation its states come from — the small one behind the evolved snapshots, the
+/// validation stage's own — and the manifest records the clock and both durations (`config.clock`,
+/// `config.sweep`) and the two simulations' trajectory files among its inputs.
 public enum EncodeStage: Stage {
     public static let name = "encode"
 
@@ -96,40 +97,46 @@ public enum EncodeStage: Stage {
         let directory: URL
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> StageManifest {
-            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, settings: settings, directory: directory,
-                                   latentNames: map.names, extraInputs: map.inputs, normalisation: map.normalisation, phi: map.phi)
+            try EncodeStage.encode(system, evolve: inputs.evolve, validation: inputs.validation, settings: settings, directory: directory, map: map)
         }
     }
 
-    /// Writes the pair files with `phi(configurations, system of their size)`.
+    /// Writes the pair files with the latent map `map`. Under mpirun the ranks share its work
+    /// and rank 0 alone writes.
     fileprivate static func encode<System: MicroscopicSystem>(
-        _ system: System, evolve: EvolveSource, validation: StageSource?, settings: Settings, directory: URL, latentNames: [String],
-        extraInputs: [StageManifest.Input], normalisation: String,
-        phi: ([Grid<System.Site>], System) throws -> [[Double]]
+        _ system: System, evolve: EvolveSource, validation: StageSource?, settings: Settings, directory: URL, map: LatentMap<System>
     ) throws -> StageManifest {
         let controls = settings.controls
-        var config: [String: JSONValue] = ["system": .object(system.configuration), "latent": .array(latentNames.map { .string($0) }),
-                                           "normalisation": .string(normalisation)]
+        var config: [String: JSONValue] = ["system": .object(system.configuration), "latent": .array(map.names.map { .string($0) }),
+                                           "normalisation": .string(map.normalisation)]
         if !controls.isEmpty { config["controls"] = .array(controls.map { .string($0) }) }
-        // The seconds one unit of δt lasts: 1, or a recorded step of the pairs' simulations.
+        // The physical time one unit of δt lasts: 1, or a sweep of the pairs' simulations (whose
+        // trajectory files then join the inputs).
         var unit = (pairs: 1.0, validation: 1.0)
-        if settings.clock == .recordedSteps {
-            unit.pairs = try RecordedInterval.seconds(of: evolve.snapshots, burnIn: SnapshotOrigin(recordedBy: evolve.stage).burnIn)
-            unit.validation = try validation.map { try RecordedInterval.seconds(of: SnapshotSource(directory: $0.directory), burnIn: 0) } ?? 1
+        var clockInputs: [StageManifest.Input] = []
+        if settings.clock == .sweeps {
+            let pairs = try RecordedInterval.sweep(of: evolve.snapshots, burnIn: evolve.origin.burnIn)
+            let validated = try validation.map { try RecordedInterval.sweep(of: SnapshotSource(directory: $0.directory), burnIn: 0) }
+            unit = (pairs.seconds, validated?.seconds ?? 1)
+            clockInputs = ([pairs.input] + (validated.map { [$0.input] } ?? [])).filter { input in !evolve.inputs.contains { $0.sha256 == input.sha256 } }
             config["clock"] = .string(settings.clock.rawValue)
             var seconds: [String: JSONValue] = ["pairs": .number(unit.pairs)]
             if validation != nil { seconds["validation"] = .number(unit.validation) }
-            config["recordedStep"] = .object(seconds)
+            config["sweep"] = .object(seconds)
         }
-        let stage = try StageRun(stage: EncodeStage.name, directory: directory, config: .object(config),
-                                 seed: nil, checkedInputs: evolve.inputs + extraInputs, threads: ThreadCount.current)
+        let world = Communicator.world
+        let stage = try world.onRoot {
+            try StageRun(stage: EncodeStage.name, directory: directory, config: .object(config),
+                         seed: nil, checkedInputs: evolve.inputs + map.inputs + clockInputs, threads: ThreadCount.current, ranks: world.size)
+        }
         let controlValues = try evolve.stage.controlValues(controls)
         let (snapshots, evolved) = try evolve.read(system)
         let patchShape = evolved.patchShape
         let weights = try evolved.richardsonWeights(source: evolve.file.path)
+        let phi = map.phi(sharedOver: world)
         let start = try phi(snapshots, system)
-        let measured = try PatchMeasurement(system, snapshots: snapshots, start: start, patches: evolved, phi: phi)
-        let n = latentNames.count
+        let measured = try PatchMeasurement(system, snapshots: snapshots, start: start, patches: evolved, chunk: map.chunk, world: world, phi: map.phi)
+        let n = map.names.count
         // One pair per snapshot: the replicas' increments, times and variance factors averaged
         // (R independent estimates: the mean's variance is 1/R of theirs).
         var partialNext: [Double] = [], naiveNext: [Double] = [], dt: [Double] = [], partialFactor: [Double] = []
@@ -146,23 +153,31 @@ public enum EncodeStage: Stage {
         }
         let averaged = evolved.replicas > 1
         let patches = try Tiling(large: system.spatialShape, patch: patchShape).patches
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches,
-                                        varianceFactor: weights != nil || averaged ? partialFactor : nil, controls: controlValues), as: "partial.npz")
-        try stage.write(try pairArchive(start: start.flatMap { $0 }, next: naiveNext, dt: dt, dimension: n, patches: patches,
-                                        varianceFactor: averaged ? [Double](repeating: 1 / Double(evolved.replicas), count: dt.count) : nil,
-                                        controls: controlValues),
-                        as: "naive.npz")
-        if let validation {
+        let partial = try pairArchive(start: start.flatMap { $0 }, next: partialNext, dt: dt, dimension: n, patches: patches,
+                                      varianceFactor: weights != nil || averaged ? partialFactor : nil, controls: controlValues)
+        let naive = try pairArchive(start: start.flatMap { $0 }, next: naiveNext, dt: dt, dimension: n, patches: patches,
+                                    varianceFactor: averaged ? [Double](repeating: 1 / Double(evolved.replicas), count: dt.count) : nil,
+                                    controls: controlValues)
+        let validated = try validation.map { validation -> (StageManifest.Input, NPZArchive) in
             let pairsFile = try validation.output(["pairs.npz"])
-            stage.recordInput(validation.input(pairsFile))
             let pairs = try NPZArchive.read(pairsFile)
             let large = try configurations(pairs.array("before"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
             let next = try configurations(pairs.array("after"), of: system, spatialShape: system.spatialShape, source: pairsFile.path)
-            try stage.write(try pairArchive(start: try phi(large, system).flatMap { $0 }, next: try phi(next, system).flatMap { $0 },
-                                            dt: try pairs.array("dt").elements(as: Double.self).map { $0 / unit.validation }, dimension: n,
-                                            controls: try validation.controlValues(controls)), as: "validation.npz")
+            return (validation.input(pairsFile),
+                    try pairArchive(start: try phi(large, system).flatMap { $0 }, next: try phi(next, system).flatMap { $0 },
+                                    dt: try pairs.array("dt").elements(as: Double.self).map { $0 / unit.validation }, dimension: n,
+                                    controls: try validation.controlValues(controls)))
         }
-        return try stage.finish()
+        return try world.fromRoot {
+            guard let stage else { preconditionFailure("the root writes the pairs") }
+            try stage.write(partial, as: "partial.npz")
+            try stage.write(naive, as: "naive.npz")
+            if let (input, archive) = validated {
+                stage.recordInput(input)
+                try stage.write(archive, as: "validation.npz")
+            }
+            return try stage.finish()
+        }
     }
 
     /// Pairs as written: `start`, `next`, `dt`, for estimated pairs `patches`, the number K of

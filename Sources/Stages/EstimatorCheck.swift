@@ -1,4 +1,5 @@
 import Artifacts
+import Distributed
 import Execution
 import Foundation
 import Linalg
@@ -111,19 +112,25 @@ public enum EstimatorCheck: Stage {
         guard count >= 2 else { throw SettingsError("the estimator check needs at least 2 samples; the evolve stage has \(snapshots.count)") }
         let dt = (0..<count).map { patches.dt[patches.entries(ofSnapshot: $0).lowerBound] }
         let weights = try patches.richardsonWeights(source: directory.path)
-        let stage = try StageRun(stage: name, directory: directory,
-                                 config: ["system": .object(system.configuration), "samples": .number(Double(count)),
-                                          "estimator": .string(weights == nil ? "single" : "richardson")],
-                                 seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
+        let world = Communicator.world
+        let stage = try world.onRoot {
+            try StageRun(stage: name, directory: directory,
+                         config: ["system": .object(system.configuration), "samples": .number(Double(count)),
+                                  "estimator": .string(weights == nil ? "single" : "richardson")],
+                         seed: seed, checkedInputs: inputs, threads: ThreadCount.current, ranks: world.size)
+        }
         let checked = Array(snapshots.prefix(count))
         let start = checked.map(system.observables(of:))
         let measured = try PatchMeasurement(system, snapshots: checked, start: start, patches: patches) { configurations, system in
             configurations.map(system.observables(of:))
         }
-        let progress = Progress("evolve whole systems", total: count)
+        // Under mpirun each rank evolves its share of the samples; every rank gets all increments.
+        let share = world.share(of: count)
+        let progress = Progress("evolve whole systems", total: share.count)
         // NNK barriers call BLAS inside the loop: one OpenBLAS thread per worker.
-        let increments = BLASLibrary.withSingleThread {
-            parallelMap(count) { j in
+        let local = BLASLibrary.withSingleThread {
+            parallelMap(share.count) { slot in
+                let j = share.lowerBound + slot
                 let random = RandomStream(seed: seed, stage: "estimator-check", index: UInt64(j))
                 let e = patches.entries(ofSnapshot: j).lowerBound
                 // The whole system over the same times: to the half-way time first where there is one.
@@ -133,26 +140,30 @@ public enum EstimatorCheck: Stage {
                 let full = estimatedIncrement(before: start[j], midway: recorded.count == 2 ? recorded[0] : nil,
                                               after: recorded[recorded.count - 1], weights: weights?[e])
                 progress.advance()
-                return (partial, full)
+                return partial + full
             }
         }
         progress.finish()
         let dimension = System.observableNames.count
+        let increments = world.allGather(rows: local, width: 2 * dimension).map { (Array($0.prefix(dimension)), Array($0.suffix(dimension))) }
         let differences = Moments(increments.map { zip($0.0, $0.1).map { $0 - $1 } })
         let errors = differences.standardErrors(samples: count)
         let summary = Summary(observables: System.observableNames, samples: count,
                               meanDt: dt.reduce(0, +) / Double(count), estimator: weights == nil ? "single" : "richardson",
                               partial: Moments(increments.map(\.0)), full: Moments(increments.map(\.1)),
                               bias: differences.mean, biasInStandardErrors: zip(differences.mean, errors).map { $1 > 0 ? $0 / $1 : 0 })
-        try stage.write(NPZArchive([
-            ("partial", try NumPyArray(increments.flatMap(\.0), shape: [count, dimension])),
-            ("full", try NumPyArray(increments.flatMap(\.1), shape: [count, dimension])),
-            ("dt", NumPyArray(dt)),
-        ]), as: "increments.npz")
-        try stage.writeJSON(summary, as: "summary.json")
+        _ = try world.onRoot {
+            guard let stage else { preconditionFailure("the root writes the increments") }
+            try stage.write(NPZArchive([
+                ("partial", try NumPyArray(increments.flatMap(\.0), shape: [count, dimension])),
+                ("full", try NumPyArray(increments.flatMap(\.1), shape: [count, dimension])),
+                ("dt", NumPyArray(dt)),
+            ]), as: "increments.npz")
+            try stage.writeJSON(summary, as: "summary.json")
+        }
         // A refused check leaves its outputs to look at but no manifest, so a pipeline does not go past it.
-        try accept(summary)
-        try stage.finish()
+        try world.collectively { try accept(summary) }
+        _ = try world.onRoot { try stage?.finish() }
         return summary
     }
 }

@@ -170,13 +170,14 @@ public enum EvaluateStage: Stage {
                 guard let testSystem = test.system as? System else { throw LineageError(file.path, "is not a \(System.identifier) simulation") }
                 let trajectories = try test.read(testSystem)
                 let records: Int = trajectories.records
-                // The test's times on the model's clock: for recorded steps, this test stage's own.
-                let step = clock == .recordedSteps ? try RecordedInterval.mean(of: trajectories.times, runs: trajectories.runs, records: records, file: file) : 1
-                let times: [Double] = trajectories.times.map { $0 / step }
                 guard gridLength == nil || gridLength == records else {
                     throw ArtifactError(file.path, "has \(records) records per run; earlier test stages had \(gridLength ?? 0)")
                 }
                 guard records >= 2 else { throw ArtifactError(file.path, "has \(records) record per run; a trajectory needs at least 2") }
+                // The test's times on the model's clock: for sweeps, this test stage's own.
+                let sweep = clock == .sweeps
+                    ? try RecordedInterval.mean(of: trajectories.times, runs: trajectories.runs, records: records, file: file) / Double(testSystem.stepsPerRecord) : 1
+                let times: [Double] = trajectories.times.map { $0 / sweep }
                 gridLength = records
                 let latents = try map.phi(trajectories.states, testSystem)
                 // Two phases per condition: the rollouts, then the metrics (MMD², errors, noise floor, baseline).

@@ -14,6 +14,8 @@ public struct EvolveSource {
     public let file: URL
     /// The stage the start states come from, verified against the recorded digest.
     public let snapshots: SnapshotSource
+    /// Where evolve recorded its start states came from (file, digest, burn-in).
+    public let origin: SnapshotOrigin
 
     /// The system the stage evolved.
     public var system: any MicroscopicSystem { stage.system }
@@ -24,7 +26,7 @@ public struct EvolveSource {
     public init(directory: URL, snapshots snapshotDirectory: URL? = nil) throws {
         stage = try StageSource(directory: directory)
         file = try stage.output(["evolved.npz"])
-        let origin = try SnapshotOrigin(recordedBy: stage)
+        origin = try SnapshotOrigin(recordedBy: stage)
         let location = snapshotDirectory ?? origin.file.deletingLastPathComponent()
         guard FileManager.default.fileExists(atPath: location.path) else {
             throw LineageError(location.path, "the snapshot stage evolve started from is not there (give its directory with --snapshots)")

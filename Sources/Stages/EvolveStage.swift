@@ -1,4 +1,5 @@
 import Artifacts
+import Distributed
 import Execution
 import Foundation
 import Linalg
@@ -130,63 +131,88 @@ public enum EvolveStage: Stage {
         let duration = settings.duration ?? system.defaultRegionDuration(sites: patchShape.reduce(1, *))
         let boundary = settings.boundary ?? System.referencePatchBoundary
         let legs = settings.estimator == .richardson ? try PartialEvolution.halves(of: duration) : [duration]
-        let stage = try StageRun(stage: name, directory: directory,
-                                 config: ["system": .object(system.configuration), "evolve": settings.configuration(for: system, patchShape: patchShape),
-                                          "patches": .number(Double(origins.count)), "snapshots": origin?.json(relativeTo: directory) ?? .null],
-                                 seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
-        let progress = Progress("evolve patches", total: snapshots.count)
+        let world = Communicator.world
+        let stage = try world.onRoot {
+            try StageRun(stage: name, directory: directory,
+                         config: ["system": .object(system.configuration), "evolve": settings.configuration(for: system, patchShape: patchShape),
+                                  "patches": .number(Double(origins.count)), "snapshots": origin?.json(relativeTo: directory) ?? .null],
+                         seed: seed, checkedInputs: inputs, threads: ThreadCount.current, ranks: world.size)
+        }
         // Groups of snapshots evolve together (`evolveRegions`), replica after replica; within a
         // group each snapshot's stream draws and evolves its patches in the order it would alone.
+        // Under mpirun each rank evolves its share of the groups; the root joins them in order.
         let groups = system.regionGroups(of: snapshots.count)
-        let perGroup = BLASLibrary.withSingleThread {
-            parallelMap(groups.count) { g in
-                let members = Array(groups[g])
-                let randoms = members.map { RandomStream(seed: seed, stage: "evolve", index: UInt64($0)) }
-                var entries = [[EvolvedEntry<System.Site>]](repeating: [], count: members.count)
-                for _ in 0..<settings.replicas {
-                    let patches = randoms.map { $0.uniformInt(origins.count) }
-                    var configurations = members.map { snapshots[$0] }
-                    // One leg, or two halves with the patch recorded between them: the waiting times are
-                    // memoryless, so two halves are distributed as one run over the whole span.
-                    var recorded = members.indices.map { [configurations[$0].patch(origin: origins[patches[$0]], size: patchShape)] }
-                    var times = [[Double]](repeating: [0], count: members.count)
-                    for leg in legs {
-                        let elapsed = system.evolveRegions(&configurations, origins: patches.map { origins[$0] }, size: patchShape,
-                                                           for: [RegionDuration](repeating: leg, count: members.count), boundary: boundary, randoms: randoms)
-                        for i in members.indices {
-                            times[i].append(times[i].last! + elapsed[i])
-                            recorded[i].append(configurations[i].patch(origin: origins[patches[i]], size: patchShape))
-                        }
-                    }
-                    for (i, j) in members.enumerated() {
-                        entries[i].append(EvolvedEntry(recorded: recorded[i], times: times[i], patch: patches[i],
-                                                       changes: boundary == .roaming ? changedSites(from: snapshots[j].values, to: configurations[i].values) : []))
-                    }
+        let share = world.share(of: groups.count)
+        let progress = Progress("evolve patches", total: groups[share].reduce(0) { $0 + $1.count })
+        let results = BLASLibrary.withSingleThread {
+            parallelMap(share.count) { g in
+                evolve(system, snapshots: snapshots, members: Array(groups[share.lowerBound + g]), origins: origins, settings: settings,
+                       legs: legs, boundary: boundary, seed: seed, progress: progress)
+            }
+        }.flatMap { $0 }
+        progress.finish()
+        let joined = try world.gatherRows(results.isEmpty ? [] : try entryArrays(results, origins: origins, rank: shape.count,
+                                                                                 midway: legs.count == 2, roaming: boundary == .roaming))
+        return try world.fromRoot {
+            guard let stage, let joined else { preconditionFailure("the root gathers every patch") }
+            let names = ["patchBefore", "patchAfter", "patchIndex", "patchOrigin", "dt"]
+            let midway = legs.count == 2 ? ["patchMidway", "dtMidway"] : []
+            let changes = boundary == .roaming ? ["changeCount", "changedSite", "changedValue"] : []
+            try stage.write(NPZArchive(names.map { ($0, joined[$0]!) } + [
+                ("replicas", try NumPyArray([Int64(settings.replicas)], shape: [])),
+                ("snapshotIndex", NumPyArray(indices.flatMap { [Int64](repeating: Int64($0), count: settings.replicas) })),
+            ] + (midway + changes).map { ($0, joined[$0]!) }), as: "evolved.npz")
+            return try stage.finish()
+        }
+    }
+
+    /// The patch evolutions of the snapshots `members`, which evolve together, replica after
+    /// replica, each snapshot on its own stream: the snapshots' entries in order.
+    private static func evolve<System: MicroscopicSystem>(
+        _ system: System, snapshots: [Grid<System.Site>], members: [Int], origins: [[Int]], settings: PartialEvolution,
+        legs: [RegionDuration], boundary: RegionBoundary, seed: UInt64, progress: Execution.Progress
+    ) -> [EvolvedEntry<System.Site>] {
+        let patchShape = settings.patchShape ?? system.spatialShape
+        let randoms = members.map { RandomStream(seed: seed, stage: "evolve", index: UInt64($0)) }
+        var entries = [[EvolvedEntry<System.Site>]](repeating: [], count: members.count)
+        for _ in 0..<settings.replicas {
+            let patches = randoms.map { $0.uniformInt(origins.count) }
+            var configurations = members.map { snapshots[$0] }
+            // One leg, or two halves with the patch recorded between them: the waiting times are
+            // memoryless, so two halves are distributed as one run over the whole span.
+            var recorded = members.indices.map { [configurations[$0].patch(origin: origins[patches[$0]], size: patchShape)] }
+            var times = [[Double]](repeating: [0], count: members.count)
+            for leg in legs {
+                let elapsed = system.evolveRegions(&configurations, origins: patches.map { origins[$0] }, size: patchShape,
+                                                   for: [RegionDuration](repeating: leg, count: members.count), boundary: boundary, randoms: randoms)
+                for i in members.indices {
+                    times[i].append(times[i].last! + elapsed[i])
+                    recorded[i].append(configurations[i].patch(origin: origins[patches[i]], size: patchShape))
                 }
-                progress.advance(by: members.count)
-                return entries.flatMap { $0 }
+            }
+            for (i, j) in members.enumerated() {
+                entries[i].append(EvolvedEntry(recorded: recorded[i], times: times[i], patch: patches[i],
+                                               changes: boundary == .roaming ? changedSites(from: snapshots[j].values, to: configurations[i].values) : []))
             }
         }
-        let results = perGroup.flatMap { $0 }
-        progress.finish()
-        let midway: [(String, NumPyArray)] = legs.count == 2
-            ? [("patchMidway", try stackedArray(results.map { $0.recorded[1] })), ("dtMidway", NumPyArray(results.map { $0.times[1] }))]
-            : []
-        let changes: [(String, NumPyArray)] = boundary == .roaming
-            ? [("changeCount", NumPyArray(results.map { Int64($0.changes.count) })),
-               ("changedSite", NumPyArray(results.flatMap { $0.changes.map { Int64($0.0) } })),
-               ("changedValue", NumPyArray(results.flatMap { $0.changes.map(\.1) }))]
-            : []
-        try stage.write(NPZArchive([
+        progress.advance(by: members.count)
+        return entries.flatMap { $0 }
+    }
+
+    /// The arrays of `evolved.npz` that hold one row per entry (or per change), for `results`.
+    private static func entryArrays<Site: NumPyElement & Equatable>(_ results: [EvolvedEntry<Site>], origins: [[Int]], rank: Int,
+                                                                   midway: Bool, roaming: Bool) throws -> [(String, NumPyArray)] {
+        let last = midway ? 2 : 1
+        return [
             ("patchBefore", try stackedArray(results.map { $0.recorded[0] })),
-            ("patchAfter", try stackedArray(results.map { $0.recorded[legs.count] })),
+            ("patchAfter", try stackedArray(results.map { $0.recorded[last] })),
             ("patchIndex", NumPyArray(results.map { Int64($0.patch) })),
-            ("patchOrigin", try NumPyArray(results.flatMap { origins[$0.patch].map(Int64.init) }, shape: [results.count, shape.count])),
-            ("dt", NumPyArray(results.map { $0.times[legs.count] })),
-            ("replicas", try NumPyArray([Int64(settings.replicas)], shape: [])),
-            ("snapshotIndex", NumPyArray(indices.flatMap { [Int64](repeating: Int64($0), count: settings.replicas) })),
-        ] + midway + changes), as: "evolved.npz")
-        return try stage.finish()
+            ("patchOrigin", try NumPyArray(results.flatMap { origins[$0.patch].map(Int64.init) }, shape: [results.count, rank])),
+            ("dt", NumPyArray(results.map { $0.times[last] })),
+        ] + (midway ? [("patchMidway", try stackedArray(results.map { $0.recorded[1] })), ("dtMidway", NumPyArray(results.map { $0.times[1] }))] : [])
+          + (roaming ? [("changeCount", NumPyArray(results.map { Int64($0.changes.count) })),
+                        ("changedSite", NumPyArray(results.flatMap { $0.changes.map { Int64($0.0) } })),
+                        ("changedValue", NumPyArray(results.flatMap { $0.changes.map(\.1) }))] : [])
     }
 
     /// One patch evolution: the patch before, (half-way,) after, the times at those records, the

@@ -1,7 +1,9 @@
 import Artifacts
 import Closure
+import Distributed
 import Execution
 import Foundation
+import Linalg
 import Systems
 
 /// The map φ from configurations to latents, as encoding and evaluation use it: the macroscopic
@@ -15,6 +17,18 @@ struct LatentMap<System: MicroscopicSystem> {
     let normalisation: String
     /// φ of configurations of `grid`'s size (the whole system or a patch), one row per configuration.
     let phi: ([Grid<System.Site>], System) throws -> [[Double]]
+    /// How many configurations `phi` evaluates together, from the first (1: each alone): rows of
+    /// a run of configurations that starts at a multiple of it are those of the whole list.
+    var chunk = 1
+
+    /// `phi` with the configurations shared among the ranks of `world` in whole chunks, and every
+    /// rank given every row (`Communicator.sharedRows`): the same rows whatever the number of ranks.
+    func phi(sharedOver world: Communicator) -> ([Grid<System.Site>], System) throws -> [[Double]] {
+        guard world.size > 1 else { return phi }
+        return { [phi, chunk, width = names.count] configurations, grid in
+            try world.sharedRows(of: configurations, chunk: chunk, width: width) { try phi($0, grid) }
+        }
+    }
 
     /// The observables `System.macroscopicObservables`, unnormalised.
     static func observables(_ system: System) throws -> LatentMap {
@@ -37,17 +51,24 @@ extension LatentMap where System: ClosureSystem {
         try source.check(describes: system)
         let autoencoder = try source.autoencoder(for: system)
         let names = System.macroscopicObservables + (0..<autoencoder.closureDimension).map { "closure\($0)" }
-        return LatentMap(names: names, inputs: [source.input], normalisation: "closure model statistics") { configurations, grid in
-            // In chunks, to bound the size of the network's activations.
+        let chunkSize = 256
+        var map = LatentMap(names: names, inputs: [source.input], normalisation: "closure model statistics") { configurations, grid in
+            // In chunks, to bound the size of the network's activations; on one OpenBLAS thread,
+            // as OpenBLAS's sgemm rounds differently with more (the latents would depend on the
+            // cores the process may use: a rank bound to one core by mpirun against one process).
             let progress = Progress("encode \(grid.spatialShape.map(String.init).joined(separator: "×")) configurations", total: configurations.count)
             defer { progress.finish() }
-            return Swift.stride(from: 0, to: configurations.count, by: 256).flatMap { first -> [[Double]] in
-                let chunk = Array(configurations[first..<min(first + 256, configurations.count)])
-                let latent = autoencoder.latent(of: chunk, on: grid)
-                progress.advance(by: chunk.count)
-                return (0..<chunk.count).map { row in (0..<latent.itemCount).map { Double(latent.data[row * latent.itemCount + $0]) } }
+            return BLASLibrary.withSingleThread {
+                Swift.stride(from: 0, to: configurations.count, by: chunkSize).flatMap { first -> [[Double]] in
+                    let chunk = Array(configurations[first..<min(first + chunkSize, configurations.count)])
+                    let latent = autoencoder.latent(of: chunk, on: grid)
+                    progress.advance(by: chunk.count)
+                    return (0..<chunk.count).map { row in (0..<latent.itemCount).map { Double(latent.data[row * latent.itemCount + $0]) } }
+                }
             }
         }
+        map.chunk = chunkSize
+        return map
     }
 }
 

@@ -41,7 +41,7 @@ public struct ModelTestInputs {
     /// Throws unless the inputs belong together: at least one test stage, all of one system kind
     /// and rank; the closure model of that system; and, where the model (and the reference model)
     /// records its lineage, the model's system and the very closure model (by digest) its training
-    /// pairs were encoded with; a reference model with the model's latent dimension and control parameters.
+    /// pairs were encoded with; a reference model with the model's latent dimension, control parameters and clock.
     public func validate() throws {
         let system = try self.system, identifier = type(of: system).identifier
         for test in tests where type(of: test.system).identifier != identifier || test.system.spatialShape.count != system.spatialShape.count {
@@ -56,6 +56,11 @@ public struct ModelTestInputs {
             throw LineageError(reference.directory.path, "the reference model has \(reference.checkpoint.model.dimension) latent components and controls "
                                + "(\(reference.controlNames.joined(separator: ", "))); the model \(model.checkpoint.model.dimension) and "
                                + "(\(model.controlNames.joined(separator: ", ")))")
+        }
+        let clocks = (model: model.lineage?.clock ?? .physical, reference: reference.lineage?.clock ?? .physical)
+        guard clocks.model == clocks.reference else {
+            throw LineageError(reference.directory.path, "the reference model runs on the clock \(clocks.reference.rawValue), the model on \(clocks.model.rawValue): "
+                               + "rolled out on one time grid, one of them would be judged at the wrong times")
         }
     }
 

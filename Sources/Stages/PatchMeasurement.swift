@@ -1,3 +1,4 @@
+import Distributed
 import Systems
 
 /// What the partial estimator reads of each evolved patch: φ before, half-way and after.
@@ -12,6 +13,8 @@ import Systems
 /// the whole lattice, its boundary bonds included (Docs/ESTIMATOR.md, *Measuring the patch*).
 /// Evolutions with the `roaming` boundary, whose changes may lie outside the patch, are read with
 /// their recorded changes applied to the snapshot instead.
+/// Under mpirun the ranks share the work (`Communicator.sharedRows`; the in-place measurement
+/// snapshot by snapshot), and every rank holds every row.
 struct PatchMeasurement<System: MicroscopicSystem> {
     var before: [[Double]]
     var midway: [[Double]]?
@@ -21,29 +24,39 @@ struct PatchMeasurement<System: MicroscopicSystem> {
 
     /// φ of the patches evolved from `snapshots` (the first snapshots of `patches`, all
     /// their entries), as the estimator reads them; `start` is φ of the snapshots, `phi` maps
-    /// configurations of the given system's size.
-    init(_ system: System, snapshots: [Grid<System.Site>], start: [[Double]], patches: EvolvedPatches<System.Site>,
-         phi: ([Grid<System.Site>], System) throws -> [[Double]]) throws {
+    /// configurations of the given system's size, in chunks of `chunk` from the first; every rank
+    /// of `world` takes part.
+    init(_ system: System, snapshots: [Grid<System.Site>], start: [[Double]], patches: EvolvedPatches<System.Site>, chunk: Int = 1,
+         world: Communicator = .world, phi: ([Grid<System.Site>], System) throws -> [[Double]]) throws {
         let entries = snapshots.count * patches.replicas
         let patchSystem = system.resized(to: patches.patchShape)
-        patchAfter = try phi(Array(patches.after.prefix(entries)), patchSystem)
+        let width = max(1, start.first?.count ?? 1)
+        func shared(_ configurations: [Grid<System.Site>], _ grid: System) throws -> [[Double]] {
+            try world.sharedRows(of: configurations, chunk: chunk, width: width) { try phi($0, grid) }
+        }
+        patchAfter = try shared(Array(patches.after.prefix(entries)), patchSystem)
         guard System.measuresPatchesInPlace else {
-            before = try phi(Array(patches.before.prefix(entries)), patchSystem)
-            midway = try patches.midway.map { try phi(Array($0.patches.prefix(entries)), patchSystem) }
+            before = try shared(Array(patches.before.prefix(entries)), patchSystem)
+            midway = try patches.midway.map { try shared(Array($0.patches.prefix(entries)), patchSystem) }
             after = patchAfter
             return
         }
         let k = Double(try Tiling(large: system.spatialShape, patch: patches.patchShape).patches)
-        /// K·φ of every entry's snapshot as `write` changes it, a snapshot's entries at a time.
+        /// K·φ of every entry's snapshot as `write` changes it, a snapshot's entries at a time, each
+        /// rank its share of the snapshots.
         func inPlace(_ write: (inout Grid<System.Site>, Int) -> Void) throws -> [[Double]] {
-            try snapshots.indices.flatMap { j in
-                let whole = patches.entries(ofSnapshot: j).map { e in
-                    var configuration = snapshots[j]
-                    write(&configuration, e)
-                    return configuration
+            let share = world.share(of: snapshots.count)
+            let rows = try world.collectively {
+                try share.flatMap { j in
+                    let whole = patches.entries(ofSnapshot: j).map { e in
+                        var configuration = snapshots[j]
+                        write(&configuration, e)
+                        return configuration
+                    }
+                    return try phi(whole, system).map { $0.map { k * $0 } }
                 }
-                return try phi(whole, system).map { $0.map { k * $0 } }
             }
+            return world.allGather(rows: rows, width: width)
         }
         // Written back at its origin, the patch before δt is the snapshot itself.
         before = snapshots.indices.flatMap { j in [[Double]](repeating: start[j].map { k * $0 }, count: patches.replicas) }

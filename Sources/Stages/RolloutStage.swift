@@ -6,8 +6,9 @@ import MacroSDE
 
 /// The rollout stage: Euler–Maruyama trajectories of a trained SDE from given initial latents.
 ///
-/// Rolls out `steps` steps of physical length `dt` (each in as many Euler–Maruyama substeps as
-/// keep them no longer than the training pairs' δt) from every row of the initial latents
+/// Rolls out `steps` steps of length `dt` on the model's clock (physical time or sweeps, `Clock`),
+/// each in as many Euler–Maruyama substeps as keep them no longer than the training pairs' δt,
+/// from every row of the initial latents
 /// ([T, n_z]), and writes `rollouts.npz` (`trajectories` [T, steps + 1, n_z], `times`
 /// [steps + 1]) with the count of non-finite trajectories in the manifest. A model conditioned on
 /// control parameters is rolled out at the values the settings give for every one of them (and
@@ -15,7 +16,7 @@ import MacroSDE
 public enum RolloutStage: Stage {
     public static let name = "rollout"
 
-    /// How many steps, of what physical length, at which values of the model's control parameters.
+    /// How many steps, of what length on the model's clock, at which values of the model's control parameters.
     public struct Settings: StageSettings {
         public var steps: Int
         public var dt: Double

@@ -1,4 +1,5 @@
 import Artifacts
+import Distributed
 import Execution
 import Foundation
 import Linalg
@@ -15,7 +16,8 @@ import Systems
 /// - `initial`: `[runs, n_params]` `float64`, the parameters each initial state was drawn from;
 /// and, when `pairs` is set, `pairs.npz` with the one-step pairs `before`, `after` (`[runs·steps, …]`)
 /// and their time increments `dt`. Run r draws all its randomness from stream (seed, "simulate", r),
-/// so the output does not depend on the thread count.
+/// so the output does not depend on the thread count — nor on the number of ranks under `mpirun`,
+/// where each rank simulates its share of the runs and rank 0 writes them all.
 public enum SimulationStage {
     /// Runs `runs` trajectories of `steps` recorded steps each and writes them with a manifest.
     @discardableResult
@@ -25,20 +27,40 @@ public enum SimulationStage {
     ) throws -> StageManifest {
         precondition(runs >= 1 && steps >= 0)
         try system.validateParameters()
-        let stage = try StageRun(stage: "simulate", directory: directory, config: config, seed: seed,
-                                 inputs: [], threads: ThreadCount.current)
+        let world = Communicator.world
+        let stage = try world.onRoot {
+            try StageRun(stage: "simulate", directory: directory, config: config, seed: seed, inputs: [], threads: ThreadCount.current, ranks: world.size)
+        }
+        // Under mpirun each rank simulates its share of the runs; the root joins them in run order.
+        let share = world.share(of: runs)
+        let local = try world.collectively { try simulate(system, runs: share, steps: steps, seed: seed) }
+        let joined = try world.gatherRows(share.isEmpty ? [] : local)
+        return try world.fromRoot {
+            guard let stage, let joined, let states = joined["states"] else { preconditionFailure("the root gathers every run") }
+            try stage.write(NPZArchive(["states", "times", "observables", "initial"].map { ($0, joined[$0]!) }), as: "trajectories.npz")
+            if pairs && steps > 0 {
+                try stage.write(onestepPairs(states: try states.elements(as: System.Site.self), times: try joined["times"]!.elements(as: Double.self),
+                                             runs: runs, records: steps + 1, stateShape: Array(states.shape.dropFirst(2))), as: "pairs.npz")
+            }
+            return try stage.finish()
+        }
+    }
+
+    /// The runs `runs` (global indices) of `steps` recorded steps each: `states`, `times`,
+    /// `observables` and `initial`, each with one row per run.
+    private static func simulate<System: MicroscopicSystem>(_ system: System, runs: Range<Int>, steps: Int, seed: UInt64) throws -> [(String, NumPyArray)] {
         let records = steps + 1
         let valuesPerState = system.components * system.spatialShape.reduce(1, *)
         let observableCount = System.observableNames.count
         let parameterCount = System.initialParameterNames.count
 
-        let states = UnsafeMutableBufferPointer<System.Site>.allocate(capacity: runs * records * valuesPerState)
-        var times = [Double](repeating: 0, count: runs * records)
-        var observables = [Double](repeating: 0, count: runs * records * observableCount)
-        var initial = [Double](repeating: 0, count: runs * parameterCount)
+        let states = UnsafeMutableBufferPointer<System.Site>.allocate(capacity: runs.count * records * valuesPerState)
+        var times = [Double](repeating: 0, count: runs.count * records)
+        var observables = [Double](repeating: 0, count: runs.count * records * observableCount)
+        var initial = [Double](repeating: 0, count: runs.count * parameterCount)
         defer { states.deallocate() }
 
-        let progress = Progress("simulate \(System.identifier)", total: runs)
+        let progress = Progress("simulate \(System.identifier)", total: runs.count)
         times.withUnsafeMutableBufferPointer { timesBuffer in
             observables.withUnsafeMutableBufferPointer { observablesBuffer in
                 initial.withUnsafeMutableBufferPointer { initialBuffer in
@@ -46,12 +68,13 @@ public enum SimulationStage {
                     nonisolated(unsafe) let (statesOut, timesOut, observablesOut, initialOut) = (states, timesBuffer, observablesBuffer, initialBuffer)
                     // NNK barriers call BLAS inside the loop: one OpenBLAS thread per worker.
                     BLASLibrary.withSingleThread {
-                        parallelFor(runs) { run in
+                        parallelFor(runs.count) { slot in
+                            let run = runs.lowerBound + slot
                             let random = RandomStream(seed: seed, stage: "simulate", index: UInt64(run))
                             var (configuration, parameters) = system.initialConfiguration(run: run, random: random)
-                            for (p, value) in parameters.enumerated() { initialOut[run * parameterCount + p] = value }
+                            for (p, value) in parameters.enumerated() { initialOut[slot * parameterCount + p] = value }
                             func store(_ record: Int, _ configuration: Grid<System.Site>, _ time: Double) {
-                                let slot = run * records + record
+                                let slot = slot * records + record
                                 for (i, value) in configuration.values.enumerated() { statesOut[slot * valuesPerState + i] = value }
                                 timesOut[slot] = time
                                 for (o, value) in system.observables(of: configuration).enumerated() {
@@ -69,18 +92,12 @@ public enum SimulationStage {
         progress.finish()
 
         let stateShape = (system.components > 1 ? [system.components] : []) + system.spatialShape
-        let stateArray = try NumPyArray(Array(states), shape: [runs, records] + stateShape)
-        try stage.write(NPZArchive([
-            ("states", stateArray),
-            ("times", try NumPyArray(times, shape: [runs, records])),
-            ("observables", try NumPyArray(observables, shape: [runs, records, observableCount])),
-            ("initial", try NumPyArray(initial, shape: [runs, parameterCount])),
-        ]), as: "trajectories.npz")
-        if pairs && steps > 0 {
-            try stage.write(onestepPairs(states: Array(states), times: times, runs: runs, records: records,
-                                         stateShape: stateShape), as: "pairs.npz")
-        }
-        return try stage.finish()
+        return [
+            ("states", try NumPyArray(Array(states), shape: [runs.count, records] + stateShape)),
+            ("times", try NumPyArray(times, shape: [runs.count, records])),
+            ("observables", try NumPyArray(observables, shape: [runs.count, records, observableCount])),
+            ("initial", try NumPyArray(initial, shape: [runs.count, parameterCount])),
+        ]
     }
 
     /// Consecutive records (x_t, x_{t+δt}) and δt of every run, flattened over runs and steps.

@@ -134,7 +134,8 @@ public enum TrainSDEStage: Stage {
         let model = SDEModel(dimension: pairs.start.itemCount, controls: controls, mode: settings.mode, hidden: settings.hidden,
                              constantStart: settings.constantStart, random: RandomStream(seed: seed, stage: "sde-init"))
         let checkpoint = SDECheckpoint(model: model, hidden: settings.hidden, lambda: lambda, epsilon: epsilon, timeScale: timeScale,
-                                       startRange: .init(of: pairs.start), trainingStep: pairs.dt.reduce(0, +) / Double(pairs.count))
+                                       startRange: .init(of: pairs.start), trainingStep: pairs.dt.reduce(0, +) / Double(pairs.count),
+                                       clock: inputs.lineage.flatMap { $0.clock == .physical ? nil : $0.clock.rawValue })
         var training = SDETraining()
         training.epochs = settings.epochs
         training.batchSize = settings.batchSize

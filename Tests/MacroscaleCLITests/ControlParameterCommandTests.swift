@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import MacroSDE
 @testable import MacroscaleCLI
 import TestSupport
 import XCTest
@@ -74,47 +75,54 @@ final class ControlParameterCommandTests: CommandTestCase {
                        + Array(repeating: "grid at temperature=1.6", count: 3), "one exact-law grid per temperature")
     }
 
-    /// `encode --clock recorded-steps`: δt divided by the small simulation's mean recorded step
-    /// (validation δt by the validation stage's), the clock in the lineage through train-sde, test
-    /// times in recorded steps of the test stage in evaluate, and refusals where clocks differ.
-    func testRecordedStepClockRunsFromEncodeToEvaluate() throws {
+    /// `encode --clock sweeps`: δt divided by the small simulation's mean sweep (validation δt by
+    /// the validation stage's), the clock in the lineage through train-sde, a test stage recorded
+    /// every four sweeps measured in its own sweeps by evaluate, and refusals where clocks differ.
+    func testSweepClockRunsFromEncodeToEvaluate() throws {
         try evolve(at: "1.2")
         try runMacroscale(["encode", "--evolved", path("ev-1.2"), "--validation", path("val-1.2"), "--out", path("seconds")])
-        try runMacroscale(["encode", "--evolved", path("ev-1.2"), "--validation", path("val-1.2"), "--clock", "recorded-steps", "--out", path("steps")])
-        func meanRecordedStep(_ stage: String) throws -> Double {
+        try runMacroscale(["encode", "--evolved", path("ev-1.2"), "--validation", path("val-1.2"), "--clock", "sweeps", "--out", path("sweeps")])
+        /// The mean interval between records of a simulate stage, over runs.
+        func recordedInterval(_ stage: String) throws -> Double {
             let times = try NPZArchive.read(dir.file("\(stage)/trajectories.npz")).array("times")
             let values = try times.elements(as: Double.self), runs = times.shape[0], records = times.shape[1]
             return (0..<runs).reduce(0) { $0 + values[$1 * records + records - 1] - values[$1 * records] } / Double(runs * (records - 1))
         }
         for (file, simulation) in [("partial", "sim-1.2"), ("validation", "val-1.2")] {
             let seconds = try NPZArchive.read(dir.file("seconds/\(file).npz")).array("dt").elements(as: Double.self)
-            let steps = try NPZArchive.read(dir.file("steps/\(file).npz")).array("dt").elements(as: Double.self)
-            let step = try meanRecordedStep(simulation)
-            XCTAssertEqual(steps.count, seconds.count)
-            for (a, b) in zip(steps, seconds) { XCTAssertEqual(a, b / step, accuracy: 1e-12 * b / step, file) }
+            let sweeps = try NPZArchive.read(dir.file("sweeps/\(file).npz")).array("dt").elements(as: Double.self)
+            let sweep = try recordedInterval(simulation)  // one sweep per record
+            XCTAssertEqual(sweeps.count, seconds.count)
+            for (a, b) in zip(sweeps, seconds) { XCTAssertEqual(a, b / sweep, accuracy: 1e-12 * b / sweep, file) }
         }
-        guard case .object(let config) = try StageManifest.read(from: dir.file("steps")).config else { return XCTFail("encode config") }
-        XCTAssertEqual(config["clock"], .string("recorded-steps"))
+        let encoded = try StageManifest.read(from: dir.file("sweeps"))
+        guard case .object(let config) = encoded.config else { return XCTFail("encode config") }
+        XCTAssertEqual(config["clock"], .string("sweeps"))
+        XCTAssertTrue(encoded.inputs.contains { $0.path.hasSuffix("sim-1.2/trajectories.npz") }, "the simulation δt was measured by is an input")
 
-        let mixed = refusal(["train-sde", "--pairs", path("steps/partial.npz"), "--pairs", path("seconds/partial.npz"), "--lambda", "K", "--out", path("never")])
-        XCTAssertTrue(mixed.contains("controls none, clock recorded-steps)"), mixed)
-        try train(["steps/partial.npz"], validation: ["steps/validation.npz"], out: "sde")
+        let mixed = refusal(["train-sde", "--pairs", path("sweeps/partial.npz"), "--pairs", path("seconds/partial.npz"), "--lambda", "K", "--out", path("never")])
+        XCTAssertTrue(mixed.contains("controls none, clock sweeps)"), mixed)
+        try train(["sweeps/partial.npz"], validation: ["sweeps/validation.npz"], out: "sde")
+        try train(["seconds/partial.npz"], out: "sde-seconds")
         guard case .object(let fit) = try StageManifest.read(from: dir.file("sde")).config, case .object(let lineage)? = fit["lineage"] else {
             return XCTFail("train-sde records its lineage")
         }
-        XCTAssertEqual(lineage["clock"], .string("recorded-steps"))
+        XCTAssertEqual(lineage["clock"], .string("sweeps"))
+        XCTAssertEqual(try SDECheckpoint.load(from: dir.file("sde/model.safetensors")).clock, "sweeps", "the file alone names its clock")
+        XCTAssertNil(try SDECheckpoint.load(from: dir.file("sde-seconds/model.safetensors")).clock)
 
-        // Four sweeps per record: twelve records span about 48 Glauber time units, 12 recorded steps.
-        try runMacroscale(["simulate", "curie-weiss", "--size", "16", "--runs", "6", "--steps", "12", "--steps-per-record", "4", "--m0", "0.5",
+        // Four sweeps per record: the grid of three records ends near 12 sweeps, whatever a sweep lasts in Glauber time.
+        try runMacroscale(["simulate", "curie-weiss", "--size", "16", "--runs", "6", "--steps", "3", "--steps-per-record", "4", "--m0", "0.5",
                            "--temperature", "1.2", "--seed", "6", "--out", path("test")])
+        let physicalEnd = 3 * (try recordedInterval("test"))
+        XCTAssertGreaterThan(abs(physicalEnd - 12), 6, "a sweep is not one Glauber time unit here, so the clocks differ")
         try runMacroscale(["evaluate", "--model", path("sde"), "--test", path("test"), "--seed", "8", "--out", path("eval")])
         let grid = try NPYFile.read(dir.file("eval/times.npy")).elements(as: Double.self)
-        let physicalEnd = 12 * (try meanRecordedStep("test"))
-        XCTAssertGreaterThan(physicalEnd, 30, "the test's records are about four Glauber time units apart")
-        XCTAssertEqual(grid.last ?? 0, 12, accuracy: 1.5, "the grid ends near record 12, in recorded steps")
-        XCTAssertTrue(try String(contentsOf: dir.file("eval/report/index.html")).contains("time in recorded steps"))
-        XCTAssertTrue(refusal(["check-dynamics", "--model", path("sde"), "--test", path("test"), "--out", path("never")])
-            .contains("runs on recorded steps"))
+        XCTAssertEqual(grid.last ?? 0, 12, accuracy: 1.5, "the grid ends near 12 sweeps")
+        XCTAssertTrue(try String(contentsOf: dir.file("eval/report/index.html")).contains("time in sweeps"))
+        XCTAssertTrue(refusal(["check-dynamics", "--model", path("sde"), "--test", path("test"), "--out", path("never")]).contains("runs on sweeps"))
+        XCTAssertTrue(refusal(["evaluate", "--model", path("sde"), "--reference-model", path("sde-seconds"), "--test", path("test"), "--out", path("never")])
+            .contains("clock"))
     }
 
     func testMissingControlsAndMismatchedLineagesAreRefused() throws {

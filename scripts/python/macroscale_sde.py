@@ -1,9 +1,11 @@
 """A trained Macroscale SDE and closure encoder in NumPy: load train-sde's ``model.safetensors``
 and roll it out; load train-closure's ``closure.safetensors`` and encode states into latents.
 
-The model is dz = b(z, c) dτ + σ(z, c) dW in model time τ = t / time_scale (t physical: Glauber
-time, seconds, lattice time), with b an MLP and σ parametrised by the diffusion mode (Docs/SDE.md);
-c are the control parameters of a conditioned model (none for most)::
+The model is dz = b(z, c) dτ + σ(z, c) dW in model time τ = t / time_scale, with t on the model's
+clock (``sde.clock``): physical time (Glauber time, seconds, lattice time) or, for pairs encoded
+with ``encode --clock sweeps``, sweeps of the simulation (Docs/SDE.md, *Clocks*); b is an MLP and σ
+is parametrised by the diffusion mode (Docs/SDE.md); c are the control parameters of a conditioned
+model (none for most)::
 
     import sys; sys.path.insert(0, "scripts/python")
     import numpy as np, macroscale_sde
@@ -23,7 +25,7 @@ c are the control parameters of a conditioned model (none for most)::
     closure.names                                    # ['magnetization', 'domainWallDensity', 'closure0', 'closure1']
     z = closure.encode(states)                       # Ising spins [B, L, L]; predator–prey fields [B, 2, n]
 
-``rollout`` takes ``dt`` in physical time and steps like ``macroscale rollout``: each recorded step
+``rollout`` takes ``dt`` on the model's clock and steps like ``macroscale rollout``: each recorded step
 is ``substeps(dt)`` Euler–Maruyama steps no longer than the training pairs' δt, and a trajectory
 that turns non-finite or leaves the escape bounds (ten widths of the training range beyond it) is
 NaN from then on. Its noise is NumPy's, not Macroscale's Philox streams: the same model gives the
@@ -33,7 +35,8 @@ Everything comes from the file: ``dimension``, ``mode``, ``hidden`` and ``activa
 between linear layers) describe the networks, whose tensors are ``drift.<k>.weight`` [out, in] and
 ``drift.<k>.bias`` (likewise ``diffusion.<k>.…`` for the ``arbitrary`` and ``diagonal`` modes,
 ``diffusion.sigma`` for the constant ones); ``timeScale``, ``trainingStep`` and
-``startLower``/``startUpper`` give the time unit, the substep length and the training range.
+``startLower``/``startUpper`` give the time unit, the substep length and the training range, and
+``clock`` (absent: physical) the clock of t.
 A conditioned model's metadata also has ``controls`` (names), ``controlMean`` and
 ``controlScale``; its networks read [z, e(ĉ)], e(ĉ) = tanh(W ĉ + b) (``controls.0.weight`` [8, c],
 ``controls.0.bias``) of the normalised controls ĉ = (c − mean) / scale, one embedding for both.
@@ -112,6 +115,7 @@ class SDE:
         self.hidden = [int(width) for width in metadata["hidden"].split(",") if width]
         self.lam = float(metadata["lambda"])
         self.time_scale = float(metadata["timeScale"])
+        self.clock = metadata.get("clock", "physical")
         self.training_step = float(metadata["trainingStep"]) if "trainingStep" in metadata else None
         self.start_range = None
         if "startLower" in metadata:
@@ -168,7 +172,7 @@ class SDE:
         return np.broadcast_to(sigma, (batch, n, n)).copy()
 
     def substeps(self, dt):
-        """Euler–Maruyama steps per recorded step of physical length dt (as ``macroscale rollout``)."""
+        """Euler–Maruyama steps per recorded step of length dt on the model's clock (as ``macroscale rollout``)."""
         if not (dt > 0 and math.isfinite(dt)):
             raise ValueError(f"a rollout step must be a positive, finite time; got {dt}")
         if not self.training_step:
@@ -184,8 +188,8 @@ class SDE:
         return lower - margin, upper + margin
 
     def rollout(self, initial, steps, dt, rng, controls=None):
-        """Paths [B, steps + 1, n] from the rows of ``initial``, recorded every ``dt`` of physical
-        time, at the control values ``controls`` (a conditioned model only; see ``control_values``)."""
+        """Paths [B, steps + 1, n] from the rows of ``initial``, recorded every ``dt`` of time on the
+        model's clock, at the control values ``controls`` (a conditioned model only; see ``control_values``)."""
         state = np.atleast_2d(np.array(initial, dtype=np.float64))
         count, n = state.shape
         if n != self.dimension:

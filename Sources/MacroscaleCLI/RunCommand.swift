@@ -88,11 +88,20 @@ struct Run: CollectiveCommand {
             }
             if entry.reason != nil {
                 if world.isRoot { FileHandle.standardError.write(Data("▶ \(step.name): macroscale \(step.arguments.joined(separator: " "))\n".utf8)) }
-                var command = try Macroscale.parseAsRoot(step.arguments + passThrough)
-                if json && world.isRoot {
-                    try JSONOutput.divertingStandardOutput { try Macroscale.runAsRank(&command, of: world) }
-                } else {
-                    try Macroscale.runAsRank(&command, of: world)
+                do {
+                    var command = try Macroscale.parseAsRoot(step.arguments + passThrough)
+                    if json && world.isRoot {
+                        try JSONOutput.divertingStandardOutput { try Macroscale.runAsRank(&command, of: world) }
+                    } else {
+                        try Macroscale.runAsRank(&command, of: world)
+                    }
+                } catch {
+                    // The index page still shows what finished, and which stage failed with what.
+                    summary.stages.append(.init(name: step.name, status: "failed", reason: Macroscale.message(for: error), arguments: step.arguments,
+                                                directory: step.directory.path))
+                    summary.seconds = Date().timeIntervalSince(started)
+                    _ = try? world.onRoot { try RunIndexPage(summary, plan: plan).write() }
+                    throw error
                 }
                 _ = try world.onRoot { try RunRecord.save(plan, step) }
             }
@@ -100,7 +109,8 @@ struct Run: CollectiveCommand {
         }
         if !dryRun {
             summary.seconds = Date().timeIntervalSince(started)
-            try RunIndexPage(summary, plan: plan).write()
+            summary.index = root.appendingPathComponent(RunIndexPage.fileName).path
+            _ = try world.onRoot { try RunIndexPage(summary, plan: plan).write() }
         }
         if json {
             try JSONOutput.print(summary)

@@ -47,10 +47,12 @@ struct RunIndexPage {
             let reference = metrics?.reference.map { reference in
                 "\(URL(fileURLWithPath: reference.model.stage).lastPathComponent): MMD² V \(number(reference.averageMMDV)), relative error \(number(reference.relativeError))"
             }
+            // A stage without a manifest (one that failed) is named without a link, its status with the message.
+            let manifestLink = RunIndexPage.links([(stage.name, "manifest.json")], in: directory, under: root)
             return [
-                HTMLReport.Cell("", links: RunIndexPage.links([(stage.name, "manifest.json")], in: directory, under: root)),
+                HTMLReport.Cell(manifestLink.isEmpty ? stage.name : "", links: manifestLink),
                 HTMLReport.Cell("macroscale " + (commands[stage.name] ?? []).map(RunIndexPage.relative).joined(separator: " "), code: true),
-                HTMLReport.Cell(stage.status), HTMLReport.Cell(number(stage.seconds)),
+                HTMLReport.Cell(stage.status == "failed" ? "failed: \(stage.reason ?? "")" : stage.status), HTMLReport.Cell(number(stage.seconds)),
                 HTMLReport.Cell(number(manifest?.peakResidentBytes.map { Double($0) / 1e6 })),
                 HTMLReport.Cell(number(metrics?.averageMMDV)), HTMLReport.Cell(number(metrics?.averageNoiseFloorMMDV)),
                 HTMLReport.Cell(number(metrics?.relativeError)), HTMLReport.Cell(number(metrics?.noiseFloorRelativeError)),

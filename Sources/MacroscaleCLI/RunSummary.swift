@@ -35,6 +35,8 @@ struct RunSummary: Encodable {
     var dryRun: Bool
     /// The run's wall time in seconds (absent in a dry run).
     var seconds: Double?
+    /// The run's index page (`RunIndexPage`; absent in a dry run).
+    var index: String?
     var stages: [Stage]
 
     /// The stage at `directory` as it stands after the run, with `status`, its manifest's wall

@@ -102,8 +102,8 @@ final class ControlParameterCommandTests: CommandTestCase {
 
         let mixed = refusal(["train-sde", "--pairs", path("sweeps/partial.npz"), "--pairs", path("seconds/partial.npz"), "--lambda", "K", "--out", path("never")])
         XCTAssertTrue(mixed.contains("controls none, clock sweeps)"), mixed)
-        try train(["sweeps/partial.npz"], validation: ["sweeps/validation.npz"], out: "sde")
-        try train(["seconds/partial.npz"], out: "sde-seconds")
+        try train(["sweeps/partial.npz"], validation: ["sweeps/validation.npz"], out: "sde", epochs: "20")
+        try train(["seconds/partial.npz"], out: "sde-seconds", epochs: "20")
         guard case .object(let fit) = try StageManifest.read(from: dir.file("sde")).config, case .object(let lineage)? = fit["lineage"] else {
             return XCTFail("train-sde records its lineage")
         }

@@ -225,6 +225,20 @@ final class ReportPagesTests: CommandTestCase {
         XCTAssertFalse(index.contains(dir.file("run").path))
     }
 
+    /// A run that stops at a failing stage still writes its index page: the stages that ran, and
+    /// the failed one with its message.
+    func testARunThatFailsStillIndexesWhatRanAndWhatFailed() throws {
+        let message = refusal(["run", tinyPipeline, "--out", path("run"), "--quiet", "--set", "sde.pairs=" + path("missing.npz")])
+        XCTAssertNotEqual(message, "ran")
+        let index = try page("run/index.html")
+        let rows = index.components(separatedBy: "<tr>").dropFirst(2)
+        XCTAssertEqual(rows.count, 8, "the seven stages before sde, and sde")
+        XCTAssertTrue(rows.dropLast().allSatisfy { $0.contains("<td>ran</td>") })
+        let failed = try XCTUnwrap(rows.last)
+        XCTAssertTrue(failed.contains("<td>sde</td>"), "named, without a link to a manifest it does not have: \(failed)")
+        XCTAssertTrue(failed.contains("<td>failed: ") && failed.contains("missing.npz"), "the status says why: \(failed)")
+    }
+
     /// Chromium, where installed (`scripts/setup-system` installs it as root); nil skips the test
     /// on a developer's machine without it, and fails it as root, where setup-system should have run.
     func chromium() throws -> URL {

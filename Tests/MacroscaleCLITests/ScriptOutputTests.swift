@@ -28,6 +28,8 @@ final class ScriptOutputTests: CommandTestCase {
         let run = try json(try macroscale(["run", tinyPipeline, "--out", path("run"), "--json", "--quiet"]))
         XCTAssertEqual(run["pipeline"] as? String, "tiny-curie-weiss")
         XCTAssertEqual(run["dryRun"] as? Bool, false)
+        XCTAssertEqual(run["index"] as? String, dir.file("run/index.html").path)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.file("run/index.html").path))
         let stages = try XCTUnwrap(run["stages"] as? [[String: Any]])
         XCTAssertEqual(stages.map { $0["name"] as? String }, ["simulate", "validation", "test-up", "test-down", "upsample", "evolve", "encode",
                                                                "sde", "sde-naive", "evaluate", "evaluate-naive"])

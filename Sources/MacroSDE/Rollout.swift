@@ -5,8 +5,10 @@ import Random
 /// Euler–Maruyama rollouts of an `SDEModel`: z_{k+1} = z_k + b(z_k) Δt + σ(z_k) √Δt ξ_k.
 ///
 /// All trajectories advance together (one network evaluation per step for the whole batch);
-/// trajectory j draws its noise from stream (seed, "rollout", j), so results do not depend on how
-/// many trajectories are run together. A trajectory that becomes non-finite, or leaves `bounds`
+/// trajectory j draws its noise from stream (seed, "rollout", j), so its path does not depend on
+/// how many trajectories are run together except through the rounding of the networks' matrix
+/// products, whose kernels depend on the batch size (up to 2·10⁻⁷ in an SRO after 20 steps, 1000
+/// against 2000 alloy trajectories); the thread count changes nothing. A trajectory that becomes non-finite, or leaves `bounds`
 /// (a model running away where it was never trained), is frozen at NaN from then on and counted,
 /// never averaged silently.
 public enum Rollout {

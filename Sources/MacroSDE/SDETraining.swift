@@ -81,6 +81,11 @@ public struct SDETraining {
     /// far from the data, and some starts then never found the optimum; the large floor brings
     /// them near it first (Docs/SDE.md, *The regularisation ε*). Validation always uses the final ε.
     public var epsilonAnnealing = 1.0
+    /// The processes this training is shared among, each taking its part of every batch (nil: one
+    /// process, as before). The same seed gives the same batches everywhere, and the summed
+    /// gradients the same steps; the result differs from one process's only by the rounding of
+    /// the sums (Docs/DISTRIBUTED.md).
+    public var group: DataParallelGroup?
 
     public init() {}
 
@@ -123,14 +128,26 @@ public struct SDETraining {
             var likelihood = likelihood
             likelihood.epsilon = epsilon(inEpoch: epoch)
             for (index, indices) in batches.enumerated() {
-                let batch = pairs.batch(indices)
+                // With a group, this process's part of the batch; its gradients are summed with the others' below.
+                let part = group.map { Array(indices[$0.share(of: indices.count)]) } ?? indices
+                let batch = pairs.batch(part)
                 optimizer.zeroGradients()
-                do {
-                    sum += try likelihood.loss(model, batch, backward: true) * Double(indices.count)
-                } catch {
-                    throw Divergence(description: "epoch \(epoch), batch \(index + 1) of \(batches.count): \(error); "
-                                     + SDETraining.describe(batch))
+                var loss = 0.0
+                let compute = {
+                    do {
+                        if !part.isEmpty { loss = try likelihood.loss(model, batch, backward: true) * Double(part.count) }
+                    } catch {
+                        throw Divergence(description: "epoch \(epoch), batch \(index + 1) of \(batches.count): \(error); "
+                                         + SDETraining.describe(batch))
+                    }
                 }
+                if let group {
+                    try group.agreeing(compute)
+                    loss = SDETraining.sumOverGroup(group, gradientsOf: model.parameters, loss: loss, weight: Double(part.count) / Double(indices.count))
+                } else {
+                    try compute()
+                }
+                sum += loss
                 optimizer.step()
             }
             let trainingLoss = sum / Double(pairs.count)
@@ -143,6 +160,21 @@ public struct SDETraining {
         }
         if averagedEpochs > 1 { tail.assign() }
         return history
+    }
+
+    /// Sums the parameters' gradients over `group`, each process's (the gradient of the mean over
+    /// its part) weighted by its share `weight` of the batch, so that every process holds the
+    /// gradient of the mean over the whole batch; returns the sum of the processes' `loss`.
+    static func sumOverGroup(_ group: DataParallelGroup, gradientsOf parameters: [Parameter], loss: Double, weight: Double) -> Double {
+        let local = parameters.flatMap { $0.gradient.data.map { Double($0) * weight } } + [loss]
+        let total = group.sum(local)
+        var offset = 0
+        for parameter in parameters {
+            let count = parameter.gradient.data.count
+            parameter.gradient.data = total[offset..<(offset + count)].map { Float($0) }
+            offset += count
+        }
+        return total[offset]
     }
 
     /// Ranges of the batch's inputs, to say what a diverging batch looked like.

@@ -3,7 +3,7 @@ import Distributed
 import Foundation
 
 /// A command whose work every rank shares under `mpirun` — the sharded stages (simulate, evolve,
-/// encode, check-estimator) and `run`. Any other command runs on rank 0 alone while the others
+/// encode, check-estimator), data-parallel `train-sde` and `run`. Any other command runs on rank 0 alone while the others
 /// wait (Docs/DISTRIBUTED.md).
 protocol CollectiveCommand: ParsableCommand {}
 

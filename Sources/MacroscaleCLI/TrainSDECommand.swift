@@ -5,7 +5,7 @@ import MacroSDE
 import Stages
 
 /// `macroscale train-sde`: fit the macroscopic SDE to latent pairs.
-struct TrainSDE: ParsableCommand {
+struct TrainSDE: CollectiveCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-sde",
         abstract: "Fit dz = b(z)dt + σ(z)dW to latent pairs by the λ-scaled Gaussian likelihood.",

@@ -1,4 +1,5 @@
 import Artifacts
+import Distributed
 import Execution
 import Foundation
 import Learning
@@ -127,8 +128,12 @@ public enum TrainSDEStage: Stage {
             config["controls"] = ["names": .array(controls.names.map { .string($0) }), "mean": .array(controls.mean.map { .number($0) }),
                                   "scale": .array(controls.scale.map { .number($0) })]
         }
-        let stage = try StageRun(stage: name, directory: directory, config: .object(config),
-                                 seed: seed, checkedInputs: (inputs.pairs + inputs.validation).map(\.input), threads: ThreadCount.current)
+        // Under mpirun every rank trains on its part of each batch (`RankGroup`) and rank 0 alone writes.
+        let world = Communicator.world
+        let stage = try world.onRoot {
+            try StageRun(stage: name, directory: directory, config: .object(config),
+                         seed: seed, checkedInputs: (inputs.pairs + inputs.validation).map(\.input), threads: ThreadCount.current, ranks: world.size)
+        }
         pairs.dt = pairs.dt.map { $0 / timeScale }
         if let unscaled = validation?.dt { validation?.dt = unscaled.map { $0 / timeScale } }
         let model = SDEModel(dimension: pairs.start.itemCount, controls: controls, mode: settings.mode, hidden: settings.hidden,
@@ -144,22 +149,26 @@ public enum TrainSDEStage: Stage {
         training.epsilonAnnealing = settings.epsilon == .auto ? 1 / CovarianceRegularisation.autoFraction : 1
         training.seed = seed
         training.averagedEpochs = settings.averagedEpochs
+        training.group = world.size > 1 ? RankGroup(world: world) : nil
         let modelURL = directory.appendingPathComponent(ModelSource.fileName)
         let progress = Progress("train-sde", total: settings.epochs)
         let history = try training.train(model, on: pairs, validation: validation) { epoch in
-            try checkpoint.save(to: modelURL)
+            _ = try world.onRoot { try checkpoint.save(to: modelURL) }
             progress.show(Progress.losses(training: epoch.trainingLoss, validation: epoch.validationLoss))
             progress.advance()
         }
         progress.finish()
-        if settings.averagedEpochs > 1 { try checkpoint.save(to: modelURL) }
-        stage.recordOutput(ModelSource.fileName)
-        try stage.write(NPZArchive([
-            ("epoch", NumPyArray(history.map { Int64($0.epoch) })),
-            ("trainingLoss", NumPyArray(history.map(\.trainingLoss))),
-            ("validationLoss", NumPyArray(history.map { $0.validationLoss ?? .nan })),
-            ("learningRate", NumPyArray(history.map(\.learningRate))),
-        ]), as: "history.npz")
-        return try stage.finish()
+        return try world.fromRoot {
+            guard let stage else { preconditionFailure("the root writes the model") }
+            if settings.averagedEpochs > 1 { try checkpoint.save(to: modelURL) }
+            stage.recordOutput(ModelSource.fileName)
+            try stage.write(NPZArchive([
+                ("epoch", NumPyArray(history.map { Int64($0.epoch) })),
+                ("trainingLoss", NumPyArray(history.map(\.trainingLoss))),
+                ("validationLoss", NumPyArray(history.map { $0.validationLoss ?? .nan })),
+                ("learningRate", NumPyArray(history.map(\.learningRate))),
+            ]), as: "history.npz")
+            return try stage.finish()
+        }
     }
 }

@@ -2,8 +2,8 @@ import ArgumentParser
 import Distributed
 import Foundation
 
-/// A command whose work every rank shares under `mpirun` — the sharded stages (simulate, evolve,
-/// encode, check-estimator), data-parallel `train-sde` and `run`. Any other command runs on rank 0 alone while the others
+/// A command whose work every rank shares under `mpirun` — the sharded stages (simulate, upsample,
+/// evolve, encode, check-estimator), data-parallel `train-sde` and `run`. Any other command runs on rank 0 alone while the others
 /// wait (Docs/DISTRIBUTED.md).
 protocol CollectiveCommand: ParsableCommand {}
 

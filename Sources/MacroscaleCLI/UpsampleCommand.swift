@@ -4,7 +4,7 @@ import Stages
 import Systems
 
 /// `macroscale upsample`: hierarchical upsampling of small-system snapshots.
-struct Upsample: ParsableCommand {
+struct Upsample: CollectiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build large-system snapshots from small ones: Upsample, then LocalRelax in overlapping windows.",
         discussion: """

@@ -1,6 +1,7 @@
 import Artifacts
 import Distributed
 import Foundation
+import Systems
 
 /// The transfers of sharded stages: each rank computes the rows of its share of the global
 /// indices (`Communicator.share`), and the rows are joined in rank order — that is, in global
@@ -48,6 +49,19 @@ extension Communicator {
         let share = share(of: items.count, chunk: chunk)
         let rows = try collectively { try map(Array(items[share])) }
         return allGather(rows: rows, width: width)
+    }
+
+    /// Every rank's configurations of `system`'s shape, joined in rank order, on every rank (a
+    /// rank with none passes none).
+    func allGather<System: MicroscopicSystem>(configurations: [Grid<System.Site>], of system: System) throws -> [Grid<System.Site>] {
+        guard size > 1 else { return configurations }
+        let stateShape = (system.components > 1 ? [system.components] : []) + system.spatialShape
+        let bytesPerConfiguration = stateShape.reduce(MemoryLayout<System.Site>.stride, *)
+        return try allGather(configurations.flatMap(\.values).withUnsafeBytes(Array.init)).flatMap { piece -> [Grid<System.Site>] in
+            guard !piece.isEmpty else { return [] }
+            let array = try NumPyArray(dtype: System.Site.dtype, shape: [piece.count / bytesPerConfiguration] + stateShape, bytes: Data(piece))
+            return try system.configurations(from: array, spatialShape: system.spatialShape, source: "a rank's share of the configurations")
+        }
     }
 
     /// Every rank's rows of `width` numbers, in rank order, on every rank.

@@ -1,4 +1,5 @@
 import Artifacts
+import Distributed
 import Execution
 import Foundation
 import Linalg
@@ -179,10 +180,15 @@ public enum UpsampleStage: Stage {
         try MemoryBudget.check(MemoryBudget.bytes(settings.snapshots + settings.appendInitial, large.components, settings.targetShape.reduce(1, *),
                                                   MemoryLayout<System.Site>.stride, 3),
                                for: "upsample: \(settings.snapshots + settings.appendInitial) snapshots of \(settings.targetShape)")
-        let stage = try StageRun(stage: name, directory: directory,
-                                 config: ["system": .object(large.configuration), "upsample": settings.configuration,
-                                          "smallShape": .array(system.spatialShape.map { .number(Double($0)) })],
-                                 seed: seed, checkedInputs: inputs, threads: ThreadCount.current)
+        // Under mpirun each rank draws and relaxes its share of every level's groups, every rank
+        // gets the whole level (the next level draws from it), and rank 0 writes.
+        let world = Communicator.world
+        let stage = try world.onRoot {
+            try StageRun(stage: name, directory: directory,
+                         config: ["system": .object(large.configuration), "upsample": settings.configuration,
+                                  "smallShape": .array(system.spatialShape.map { .number(Double($0)) })],
+                         seed: seed, checkedInputs: inputs, threads: ThreadCount.current, ranks: world.size)
+        }
 
         var current = pool
         var parents = [Int](repeating: 0, count: settings.snapshots)
@@ -194,9 +200,10 @@ public enum UpsampleStage: Stage {
             let previous = current
             // Groups of snapshots are relaxed together (`Upsampling.relax`), each drawing from its own stream.
             let groups = levelSystem.regionGroups(of: settings.snapshots)
+            let share = world.share(of: groups.count)
             let drawn = BLASLibrary.withSingleThread {
-                parallelMap(groups.count) { g in
-                    let randoms = groups[g].map { RandomStream(seed: seed, stage: "upsample-\(level)", index: UInt64($0)) }
+                parallelMap(share.count) { g in
+                    let randoms = groups[share.lowerBound + g].map { RandomStream(seed: seed, stage: "upsample-\(level)", index: UInt64($0)) }
                     var parents: [Int] = []
                     var configurations = randoms.map { random in
                         var parent: Int?
@@ -218,33 +225,38 @@ public enum UpsampleStage: Stage {
                 }.flatMap { $0 }
             }
             progress.finish()
-            current = drawn.map(\.0)
-            parents = drawn.map(\.1)
+            current = try world.allGather(configurations: drawn.map(\.0), of: levelSystem)
+            parents = world.allGather(rows: drawn.map { [Double($0.1)] }, width: 1).map { Int($0[0]) }
         }
 
         if settings.appendInitial > 0 {
             let progress = Progress("append initial configurations", total: settings.appendInitial)
             let groups = large.regionGroups(of: settings.appendInitial)
-            current += BLASLibrary.withSingleThread {
-                parallelMap(groups.count) { g in
-                    let randoms = groups[g].map { RandomStream(seed: seed, stage: "upsample-append", index: UInt64($0)) }
-                    var configurations = zip(groups[g], randoms).map { j, random in large.initialConfiguration(run: j, random: random).configuration }
+            let share = world.share(of: groups.count)
+            current += try world.allGather(configurations: BLASLibrary.withSingleThread {
+                parallelMap(share.count) { g in
+                    let members = groups[share.lowerBound + g]
+                    let randoms = members.map { RandomStream(seed: seed, stage: "upsample-append", index: UInt64($0)) }
+                    var configurations = zip(members, randoms).map { j, random in large.initialConfiguration(run: j, random: random).configuration }
                     let duration = settings.windowDuration(settings.appendRelaxDuration, system: large, wholeLattice: levels == 0)
                     settings.relax(&configurations, system: large, randoms: randoms,
                                    for: randoms.map { settings.appendRelaxSpread ? duration.spread(random: $0) : duration }, wholeLattice: levels == 0)
                     progress.advance(by: randoms.count)
                     return configurations
                 }.flatMap { $0 }
-            }
+            }, of: large)
             progress.finish()
             parents += [Int](repeating: -1, count: settings.appendInitial)
         }
 
-        try stage.write(NPZArchive([
-            ("states", try stackedArray(current)),
-            ("parent", NumPyArray(parents.map(Int64.init))),
-        ]), as: "snapshots.npz")
-        return try stage.finish()
+        return try world.fromRoot {
+            guard let stage else { preconditionFailure("the root writes the snapshots") }
+            try stage.write(NPZArchive([
+                ("states", try stackedArray(current)),
+                ("parent", NumPyArray(parents.map(Int64.init))),
+            ]), as: "snapshots.npz")
+            return try stage.finish()
+        }
     }
 }
 

@@ -8,7 +8,8 @@ import XCTest
 /// write the bytes one process writes, and a rank that fails stops the job with its message.
 /// Skipped where Open MPI's `mpirun` is not installed (scripts/setup-system installs it).
 final class DistributedRunTests: CommandTestCase {
-    /// Every sharded stage — simulate (small system and large with pairs), evolve (Richardson, 2
+    /// Every sharded stage — simulate (small system and large with pairs), upsample (600 snapshots
+    /// and their LocalRelax, every rank given the whole level), evolve (Richardson, 2
     /// replicas: 1200 patches, shared unevenly), check-estimator, encode with a closure model
     /// (evaluated in chunks of 256, shared in whole chunks) — between the non-sharded ones.
     let pipeline = """
@@ -31,13 +32,11 @@ final class DistributedRunTests: CommandTestCase {
         let alone = try outputDigests(path("alone")), ranks = try outputDigests(path("ranks"))
         XCTAssertEqual(alone.count, 12, "every output of the seven stages: \(alone.keys.sorted())")
         XCTAssertEqual(ranks, alone)
-        for stage in ["simulate", "validation", "evolve", "check", "encode"] {
+        for stage in ["simulate", "validation", "upsample", "evolve", "check", "encode"] {
             XCTAssertEqual(try StageManifest.read(from: dir.file("ranks/\(stage)")).ranks, 3, "\(stage) was shared by the three ranks")
             XCTAssertNil(try StageManifest.read(from: dir.file("alone/\(stage)")).ranks)
         }
-        for stage in ["upsample", "closure"] {
-            XCTAssertNil(try StageManifest.read(from: dir.file("ranks/\(stage)")).ranks, "\(stage) ran on rank 0 alone")
-        }
+        XCTAssertNil(try StageManifest.read(from: dir.file("ranks/closure")).ranks, "train-closure ran on rank 0 alone")
     }
 
     /// Two hosts: rank 0 in one network namespace and ranks 1 and 2 in another, joined by a veth
@@ -98,9 +97,9 @@ final class DistributedRunTests: CommandTestCase {
     /// message once and stops the ranks waiting for it.
     func testAFailureOnRankZeroStopsTheWaitingRanks() throws {
         let started = Date()
-        let run = try mpirun(["upsample", "--input", path("nothing"), "--target-size", "16", "--out", path("up"), "--quiet"], ranks: 3)
+        let run = try mpirun(["rollout", "--model", path("nothing"), "--initial", path("initial.npy"), "--dt", "1", "--out", path("rollout"), "--quiet"], ranks: 3)
         XCTAssertNotEqual(run.status, 0)
-        XCTAssertEqual(run.errors.components(separatedBy: "Error: rank 0 of 3: \(path("nothing"))").count, 2, run.errors)
+        XCTAssertEqual(run.errors.components(separatedBy: "Error: rank 0 of 3: \(path("initial.npy")): no such file").count, 2, run.errors)
         XCTAssertFalse(run.errors.contains("rank 1 of 3"), run.errors)
         XCTAssertLessThan(Date().timeIntervalSince(started), 30, "stopped at once, not after the waiting ranks' fallback")
     }

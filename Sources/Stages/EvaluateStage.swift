@@ -176,7 +176,8 @@ public enum EvaluateStage: Stage {
                 guard records >= 2 else { throw ArtifactError(file.path, "has \(records) record per run; a trajectory needs at least 2") }
                 // The test's times on the model's clock: for sweeps, this test stage's own.
                 let sweep = clock == .sweeps
-                    ? try RecordedInterval.mean(of: trajectories.times, runs: trajectories.runs, records: records, file: file) / Double(testSystem.stepsPerRecord) : 1
+                    ? RecordedInterval.sweep(recordedInterval: try RecordedInterval.mean(of: trajectories.times, runs: trajectories.runs, records: records, file: file),
+                                             of: testSystem) : 1
                 let times: [Double] = trajectories.times.map { $0 / sweep }
                 gridLength = records
                 let latents = try map.phi(trajectories.states, testSystem)

@@ -1,5 +1,6 @@
 import Artifacts
 import Foundation
+import Systems
 
 /// The mean time between two records of the simulation that snapshots come from: the unit of
 /// `upsample --relax-records` and `evolve --time-records`, so that one set of options serves every
@@ -20,7 +21,13 @@ public enum RecordedInterval {
     /// for the reader's manifest (the unit of `encode --clock sweeps`).
     public static func sweep(of source: SnapshotSource, burnIn: Int) throws -> (seconds: Double, input: StageManifest.Input) {
         let (simulation, burnIn) = try simulation(behind: source, burnIn: burnIn)
-        return (try recordedSeconds(in: simulation, burnIn: burnIn) / Double(simulation.system.stepsPerRecord), simulation.input)
+        return (sweep(recordedInterval: try recordedSeconds(in: simulation, burnIn: burnIn), of: simulation.system), simulation.input)
+    }
+
+    /// The mean duration of one sweep of a simulation of `system` whose records lie
+    /// `recordedInterval` apart on average: a record is `stepsPerRecord` sweeps.
+    public static func sweep(recordedInterval: Double, of system: any MicroscopicSystem) -> Double {
+        recordedInterval / Double(system.stepsPerRecord)
     }
 
     /// The simulate stage behind `source` and the burn-in that selected its records, found by

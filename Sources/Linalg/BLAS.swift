@@ -59,8 +59,13 @@ public enum BLASLibrary {
     /// `body`'s result, `body` run with OpenBLAS held to one thread (the setting restored after):
     /// for work that calls BLAS inside `parallelFor`, whose workers are the threads.
     public static func withSingleThread<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try withThreads(1, body)
+    }
+
+    /// `body`'s result, `body` run with OpenBLAS held to `count` threads (the setting restored after).
+    public static func withThreads<Result>(_ count: Int, _ body: () throws -> Result) rethrows -> Result {
         let saved = threads
-        threads = 1
+        threads = count
         defer { threads = saved }
         return try body()
     }

@@ -3,6 +3,7 @@ import Distributed
 import Execution
 import Foundation
 import Learning
+import Linalg
 import MacroSDE
 import Random
 
@@ -152,10 +153,14 @@ public enum TrainSDEStage: Stage {
         training.group = world.size > 1 ? RankGroup(world: world) : nil
         let modelURL = directory.appendingPathComponent(ModelSource.fileName)
         let progress = Progress("train-sde", total: settings.epochs)
-        let history = try training.train(model, on: pairs, validation: validation) { epoch in
-            _ = try world.onRoot { try checkpoint.save(to: modelURL) }
-            progress.show(Progress.losses(training: epoch.trainingLoss, validation: epoch.validationLoss))
-            progress.advance()
+        // Data-parallel ranks keep OpenBLAS to their share of the host's cores (`ThreadCount`), as
+        // their own workers do: by default each would take every core.
+        let history = try BLASLibrary.withThreads(world.size > 1 ? ThreadCount.current : BLASLibrary.threads) {
+            try training.train(model, on: pairs, validation: validation) { epoch in
+                _ = try world.onRoot { try checkpoint.save(to: modelURL) }
+                progress.show(Progress.losses(training: epoch.trainingLoss, validation: epoch.validationLoss))
+                progress.advance()
+            }
         }
         progress.finish()
         return try world.fromRoot {

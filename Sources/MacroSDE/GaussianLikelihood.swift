@@ -2,24 +2,33 @@ import Foundation
 import Learning
 
 /// One batch of training pairs: z_t, the (estimated) next latent, the time step of each pair, the
-/// factor c by which its increment's variance exceeds a single increment's, and the physical values
-/// of the control parameters of each pair (flattened rows; empty without controls).
+/// factor c by which its increment's variance exceeds a single increment's, the physical values
+/// of the control parameters of each pair (flattened rows; empty without controls), and for pairs
+/// whose next latent is the conditional mean of the increment, its known conditional covariance.
 public struct PairBatch {
     public var start: Tensor
     public var next: Tensor
     public var dt: [Double]
     public var varianceFactor: [Double]
     public var controls: [Double]
+    /// The covariance C of each pair's increment given z_t, n_z × n_z row-major per pair, where
+    /// `next` is the increment's conditional mean rather than one draw (pairs from the generator of
+    /// the dynamics); empty for drawn increments (C = 0).
+    public var conditionalCovariance: [Double]
 
-    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil, controls: [Double] = []) {
+    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil, controls: [Double] = [],
+                conditionalCovariance: [Double] = []) {
         precondition(start.shape == next.shape && start.batch == dt.count, "pair batch shapes disagree")
         precondition(varianceFactor == nil || varianceFactor!.count == dt.count, "one variance factor per pair")
         precondition(controls.count % max(dt.count, 1) == 0, "one row of control values per pair")
+        precondition(conditionalCovariance.isEmpty || conditionalCovariance.count == start.batch * start.itemCount * start.itemCount,
+                     "one n_z × n_z conditional covariance per pair")
         self.start = start
         self.next = next
         self.dt = dt
         self.varianceFactor = varianceFactor ?? [Double](repeating: 1, count: dt.count)
         self.controls = controls
+        self.conditionalCovariance = conditionalCovariance
     }
 }
 
@@ -28,9 +37,14 @@ public struct PairBatch {
 ///     L = mean over pairs of rᵀA⁻¹r + log det A,  r = Δz − b(z)δt,  A = λ c σ(z)σ(z)ᵀ δt + ε I,
 ///
 /// with c the pair's variance factor (1 for a single increment, 5 for the two-time Richardson
-/// estimate). A⁻¹r and log det A come from a Cholesky factorisation of A, four pairs at a time in
-/// SIMD lanes; the gradients are
-/// analytic: ∂L/∂r = 2A⁻¹r, ∂L/∂A = A⁻¹ − A⁻¹r rᵀA⁻¹ = G, hence ∂L/∂b = −δt·2A⁻¹r and
+/// estimate). Where a pair carries the conditional covariance C of its increment (its `next` the
+/// conditional mean), the loss is the mean of the same expression over that increment's law,
+///
+///     rᵀA⁻¹r + tr(A⁻¹C) + log det A,
+///
+/// minimal where b δt is the conditional mean and λ c σσᵀ δt + εI = C. A⁻¹r and log det A come
+/// from a Cholesky factorisation of A, four pairs at a time in SIMD lanes; the gradients are
+/// analytic: ∂L/∂r = 2A⁻¹r, ∂L/∂A = A⁻¹ − A⁻¹(r rᵀ + C)A⁻¹ = G, hence ∂L/∂b = −δt·2A⁻¹r and
 /// ∂L/∂σ = 2λcδt G σ (G symmetric); each divided by the number of pairs for the mean.
 public struct GaussianLikelihood: Sendable {
     /// The covariance scale λ (K for the partial estimator, 1 for the naive baseline and validation).
@@ -64,9 +78,11 @@ public struct GaussianLikelihood: Sendable {
         var sigmaGradient = Tensor(zeros: sigma.shape)
         var s = [Lanes](repeating: .zero, count: n * n), lower = s
         var r = [Lanes](repeating: .zero, count: n)
+        let known = !batch.conditionalCovariance.isEmpty
+        var c = [Lanes](repeating: .zero, count: known ? n * n : 0), g = [Lanes](repeating: .zero, count: n * n)
         // Right-hand sides solved together, row i holding (r_i, then row i of the identity with
-        // `backward`): they become (A⁻¹r)_i and row i of A⁻¹.
-        let sides = backward ? n + 1 : 1
+        // `backward` or a conditional covariance): they become (A⁻¹r)_i and row i of A⁻¹.
+        let sides = backward || known ? n + 1 : 1
         var x = [Lanes](repeating: .zero, count: n * sides)
         var total = 0.0
         for first in stride(from: 0, to: count, by: width) {
@@ -78,6 +94,7 @@ public struct GaussianLikelihood: Sendable {
                 dt[lane] = batch.dt[p]
                 scale[lane] = lambda * batch.varianceFactor[p] * batch.dt[p]
                 for e in 0..<(n * n) { s[e][lane] = Double(sigma.data[p * n * n + e]) }
+                if known { for e in 0..<(n * n) { c[e][lane] = batch.conditionalCovariance[p * n * n + e] } }
                 for i in 0..<n {
                     r[i][lane] = Double(batch.next.data[p * n + i]) - Double(batch.start.data[p * n + i]) - Double(drift.data[p * n + i]) * batch.dt[p]
                 }
@@ -118,24 +135,35 @@ public struct GaussianLikelihood: Sendable {
                 }
             }
             let solved = (0..<n).map { x[$0 * sides] }
+            // tr(A⁻¹C), the expected quadratic form of the part of the increment that is not drawn.
+            var trace = Lanes.zero
+            if known { for e in 0..<(n * n) { trace += x[(e / n) * sides + 1 + e % n] * c[e] } }
             for lane in 0..<used {
-                var quadratic = 0.0, logDeterminant = 0.0
+                var quadratic = trace[lane], logDeterminant = 0.0
                 for i in 0..<n { quadratic += r[i][lane] * solved[i][lane] }
                 for i in 0..<n { logDeterminant += 2 * log(lower[i * n + i][lane]) }
                 total += quadratic + logDeterminant
             }
             guard backward else { continue }
-            // ∂L/∂b = −2δt A⁻¹r;  G = A⁻¹ − (A⁻¹r)(A⁻¹r)ᵀ, ∂L/∂σ = 2λcδt G σ
+            // ∂L/∂b = −2δt A⁻¹r;  G = A⁻¹ − (A⁻¹r)(A⁻¹r)ᵀ − A⁻¹CA⁻¹, ∂L/∂σ = 2λcδt G σ
+            for i in 0..<n {
+                for j in 0..<n {
+                    g[i * n + j] = x[i * sides + 1 + j] - solved[i] * solved[j]
+                    guard known else { continue }
+                    for k in 0..<n {
+                        var inner = Lanes.zero
+                        for l in 0..<n { inner += c[k * n + l] * x[l * sides + 1 + j] }
+                        g[i * n + j] -= x[i * sides + 1 + k] * inner
+                    }
+                }
+            }
             let pairs = Double(count)
             for i in 0..<n {
                 let gradient = -2 * dt * solved[i] / pairs
                 for lane in 0..<used { driftGradient.data[(first + lane) * n + i] = Float(gradient[lane]) }
                 for k in 0..<n {
                     var sum = Lanes.zero
-                    for j in 0..<n {
-                        let inverse: Lanes = x[i * sides + 1 + j]
-                        sum += (inverse - solved[i] * solved[j]) * s[j * n + k]
-                    }
+                    for j in 0..<n { sum += g[i * n + j] * s[j * n + k] }
                     let gradient = 2 * scale * sum / pairs
                     for lane in 0..<used { sigmaGradient.data[(first + lane) * n * n + i * n + k] = Float(gradient[lane]) }
                 }

@@ -2,8 +2,9 @@ import Foundation
 import Learning
 import Random
 
-/// Training pairs (z_t, z_next, δt, the variance factor of each estimate and, for a conditioned
-/// model, the physical values of its control parameters) held in memory.
+/// Training pairs (z_t, z_next, δt, the variance factor of each estimate, for a conditioned model
+/// the physical values of its control parameters, and for generator pairs the increment's known
+/// conditional covariance) held in memory.
 public struct PairSet {
     public var start: Tensor
     public var next: Tensor
@@ -13,16 +14,23 @@ public struct PairSet {
     public var varianceFactor: [Double]
     /// The control values of each pair, `controlCount` per pair (flattened); empty without controls.
     public var controls: [Double]
+    /// The conditional covariance of each pair's increment, n_z × n_z per pair, where `next` is
+    /// the conditional mean (`PairBatch.conditionalCovariance`); empty for drawn increments.
+    public var conditionalCovariance: [Double]
 
-    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil, controls: [Double] = []) {
+    public init(start: Tensor, next: Tensor, dt: [Double], varianceFactor: [Double]? = nil, controls: [Double] = [],
+                conditionalCovariance: [Double] = []) {
         precondition(start.shape == next.shape && start.batch == dt.count, "pair set shapes disagree")
         precondition(varianceFactor == nil || varianceFactor!.count == dt.count, "one variance factor per pair")
         precondition(controls.count % max(dt.count, 1) == 0, "one row of control values per pair")
+        precondition(conditionalCovariance.isEmpty || conditionalCovariance.count == start.batch * start.itemCount * start.itemCount,
+                     "one n_z × n_z conditional covariance per pair")
         self.start = start
         self.next = next
         self.dt = dt
         self.varianceFactor = varianceFactor ?? [Double](repeating: 1, count: dt.count)
         self.controls = controls
+        self.conditionalCovariance = conditionalCovariance
     }
 
     public var count: Int { dt.count }
@@ -32,32 +40,45 @@ public struct PairSet {
 
     /// The pairs at `indices`.
     public func batch(_ indices: [Int]) -> PairBatch {
-        let c = controlCount
+        let c = controlCount, square = start.itemCount * start.itemCount
         return PairBatch(start: start.gathering(indices), next: next.gathering(indices), dt: indices.map { dt[$0] },
-                         varianceFactor: indices.map { varianceFactor[$0] }, controls: indices.flatMap { controls[($0 * c)..<(($0 + 1) * c)] })
+                         varianceFactor: indices.map { varianceFactor[$0] }, controls: indices.flatMap { controls[($0 * c)..<(($0 + 1) * c)] },
+                         conditionalCovariance: conditionalCovariance.isEmpty ? []
+                            : indices.flatMap { conditionalCovariance[($0 * square)..<(($0 + 1) * square)] })
     }
 
     /// Every pair, as one batch.
-    public var all: PairBatch { PairBatch(start: start, next: next, dt: dt, varianceFactor: varianceFactor, controls: controls) }
+    public var all: PairBatch {
+        PairBatch(start: start, next: next, dt: dt, varianceFactor: varianceFactor, controls: controls, conditionalCovariance: conditionalCovariance)
+    }
 
     /// The variance of each latent component's increment z_next − z_t over the pairs (population
-    /// variance, in Double): the scale of the likelihood's covariance A.
+    /// variance, in Double), plus the mean of its conditional variance where the pairs carry one
+    /// (the law of total variance): the scale of the likelihood's covariance A.
     public var incrementVariances: [Double] {
         let n = start.itemCount
         return (0..<n).map { i in
             let increments = (0..<count).map { Double(next.data[$0 * n + i]) - Double(start.data[$0 * n + i]) }
             let mean = increments.reduce(0, +) / Double(count)
-            return increments.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count)
+            let conditional = conditionalCovariance.isEmpty ? 0
+                : (0..<count).reduce(0) { $0 + conditionalCovariance[$1 * n * n + i * n + i] } / Double(count)
+            return increments.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count) + conditional
         }
     }
 
-    /// These pairs followed by `other`'s (the same latent dimension and number of controls).
+    /// These pairs followed by `other`'s (the same latent dimension and number of controls); where
+    /// only one of them carries conditional covariances, the other's are zero.
     public func followed(by other: PairSet) -> PairSet {
         precondition(start.itemCount == other.start.itemCount && controlCount == other.controlCount, "pair sets of different shapes")
         let n = start.itemCount
+        func covariances(_ pairs: PairSet) -> [Double] {
+            pairs.conditionalCovariance.isEmpty ? [Double](repeating: 0, count: pairs.count * n * n) : pairs.conditionalCovariance
+        }
+        let known = !conditionalCovariance.isEmpty || !other.conditionalCovariance.isEmpty
         return PairSet(start: Tensor(shape: [count + other.count, n], data: start.data + other.start.data),
                        next: Tensor(shape: [count + other.count, n], data: next.data + other.next.data),
-                       dt: dt + other.dt, varianceFactor: varianceFactor + other.varianceFactor, controls: controls + other.controls)
+                       dt: dt + other.dt, varianceFactor: varianceFactor + other.varianceFactor, controls: controls + other.controls,
+                       conditionalCovariance: known ? covariances(self) + covariances(other) : [])
     }
 }
 

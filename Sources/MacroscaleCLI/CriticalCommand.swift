@@ -9,7 +9,8 @@ struct Critical: ParsableCommand {
         discussion: """
             Each input holds the magnetization samples of one (L, T): an equilibrium or Ising simulate \
             stage (--input DIR, L and T from its manifest) or a rollout of a learned SDE whose first latent \
-            component is m (--rollout DIR:L,T). Computes ⟨|M|⟩, χ = (L²/T)(⟨M²⟩ − ⟨|M|⟩²) and \
+            component is m (--rollout DIR:L,T); inputs at the same (L, T) are pooled (the rollouts of \
+            several SDE seeds). Computes ⟨|M|⟩, χ = (L²/T)(⟨M²⟩ − ⟨|M|⟩²) and \
             U = 1 − ⟨M⁴⟩/(3⟨M²⟩²) with errors by blocking and the jackknife; fits each size's values over \
             T with polynomials in T − T* to read them and dU/dT at T*, then β/ν, γ/ν and 1/ν as weighted \
             straight lines in ln L. Writes critical.json, critical.csv and report/index.html (Docs/CRITICAL.md).

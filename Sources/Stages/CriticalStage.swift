@@ -4,7 +4,8 @@ import Foundation
 
 /// The critical stage: finite-size scaling of the zero-field 2D Ising model from magnetization
 /// samples at several sizes L and temperatures T (`FiniteSizeScaling`), read from equilibrium,
-/// simulate or rollout stages (`MagnetizationSamples`), one (L, T) each.
+/// simulate or rollout stages (`MagnetizationSamples`); several stages at one (L, T) — the rollouts
+/// of several SDE seeds — are pooled into one sample of all their runs.
 ///
 /// Writes `critical.json` (every point, each size's values at the scaling temperature, β/ν, γ/ν
 /// and 1/ν with errors and R² — 1/ν also from energy-reweighted Binder slopes where the samples
@@ -35,16 +36,14 @@ public enum CriticalStage: Stage {
         }
     }
 
-    /// Throws unless there are two sizes, each (L, T) once, records left after the discard, and
-    /// every size either has several temperatures or sits at T*.
+    /// Throws unless there are two sizes, no stage given twice, records left after the discard,
+    /// and every size either has several temperatures or sits at T*.
     public static func validate(_ settings: Settings, inputs: [MagnetizationSamples]) throws {
-        var seen: [String: String] = [:]
+        var seen: Set<String> = []
         for sample in inputs {
-            let key = "L = \(sample.size), T = \(sample.temperature)"
-            if let other = seen[key] {
-                throw SettingsError("two inputs at \(key): \(other) and \(sample.directory.path)")
+            guard seen.insert(sample.input.sha256).inserted else {
+                throw SettingsError("\(sample.directory.path) (\(sample.input.path)) is given twice; pooled samples must be independent")
             }
-            seen[key] = sample.directory.path
             let shortest = sample.runs.map(\.count).min() ?? 0
             try SettingsError.require(shortest > settings.discard,
                                       "\(sample.directory.path) has runs of \(shortest) records; none is left after discarding \(settings.discard)")
@@ -65,12 +64,20 @@ public enum CriticalStage: Stage {
                                           "samples": .array(inputs.map { ["size": .number(Double($0.size)), "temperature": .number($0.temperature),
                                                                           "runawayRuns": .number(Double($0.runawayRuns))] })],
                                  seed: nil, checkedInputs: inputs.map(\.input), threads: ThreadCount.current)
-        let points = parallelMap(inputs.count) { index in
-            FiniteSizeScaling.point(size: inputs[index].size, temperature: inputs[index].temperature,
-                                    runs: inputs[index].runs.map { Array($0.dropFirst(settings.discard)) }, blocks: settings.blocks)
+        // One sample per (L, T), in the order each first appears.
+        var order: [String] = [], groups: [String: [MagnetizationSamples]] = [:]
+        for sample in inputs {
+            let key = "\(sample.size) \(sample.temperature)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(sample)
+        }
+        let samples = try order.map { try MagnetizationSamples.pooled(groups[$0]!) }
+        let points = parallelMap(samples.count) { index in
+            FiniteSizeScaling.point(size: samples[index].size, temperature: samples[index].temperature,
+                                    runs: samples[index].runs.map { Array($0.dropFirst(settings.discard)) }, blocks: settings.blocks)
         }
         // Per size, the sample with energies nearest T*, reweighted to T*.
-        let nearest = Dictionary(grouping: inputs.filter { $0.energies != nil }, by: \.size).compactMapValues { samples in
+        let nearest = Dictionary(grouping: samples.filter { $0.energies != nil }, by: \.size).compactMapValues { samples in
             samples.min { abs($0.temperature - settings.scalingTemperature) < abs($1.temperature - settings.scalingTemperature) }
         }
         let reweighted = nearest.mapValues { sample in

@@ -182,16 +182,18 @@ public enum EncodeStage: Stage {
 
     /// Pairs as written: `start`, `next`, `dt`, for estimated pairs `patches`, the number K of
     /// tiling patches (a 0-d array; `train-sde --lambda K` reads it), for two-time estimates
-    /// `varianceFactor` [P], which scales each pair's covariance in the likelihood, and with control
-    /// parameters `controls` [P, c], the same row for every pair.
+    /// `varianceFactor` [P], which scales each pair's covariance in the likelihood, with control
+    /// parameters `controls` [P, c], the same row for every pair, and for pairs whose `next` is the
+    /// increment's conditional mean its `conditionalCovariance` [P, n_z, n_z] (`GeneratorStage`).
     static func pairArchive(start: [Double], next: [Double], dt: [Double], dimension: Int, patches: Int? = nil,
-                            varianceFactor: [Double]? = nil, controls: [Double] = []) throws -> NPZArchive {
+                            varianceFactor: [Double]? = nil, controls: [Double] = [], conditionalCovariance: [Double]? = nil) throws -> NPZArchive {
         NPZArchive([
             ("start", try NumPyArray(start, shape: [dt.count, dimension])),
             ("next", try NumPyArray(next, shape: [dt.count, dimension])),
             ("dt", NumPyArray(dt)),
         ] + (try patches.map { [("patches", try NumPyArray([Int64($0)], shape: []))] } ?? [])
           + (varianceFactor.map { [("varianceFactor", NumPyArray($0))] } ?? [])
-          + (controls.isEmpty ? [] : [("controls", try NumPyArray(dt.flatMap { _ in controls }, shape: [dt.count, controls.count]))]))
+          + (controls.isEmpty ? [] : [("controls", try NumPyArray(dt.flatMap { _ in controls }, shape: [dt.count, controls.count]))])
+          + (try conditionalCovariance.map { [("conditionalCovariance", try NumPyArray($0, shape: [dt.count, dimension, dimension]))] } ?? []))
     }
 }

@@ -117,6 +117,19 @@ public struct MagnetizationSamples: Sendable {
         self.directory = directory
     }
 
+    /// The samples of `group`, all at one (L, T), as one: every run of each, in order (independent
+    /// runs, e.g. the rollouts of several SDE seeds), with energies where every member has them;
+    /// named by the first member's directory and file.
+    public static func pooled(_ group: [MagnetizationSamples]) throws -> MagnetizationSamples {
+        guard let first = group.first, group.allSatisfy({ $0.size == first.size && $0.temperature == first.temperature }) else {
+            preconditionFailure("pooled samples share one (L, T)")
+        }
+        guard group.count > 1 else { return first }
+        let energies = group.allSatisfy { $0.energies != nil } ? group.flatMap { $0.energies ?? [] } : nil
+        return try MagnetizationSamples(size: first.size, temperature: first.temperature, runs: group.flatMap(\.runs), energies: energies,
+                                        runawayRuns: group.reduce(0) { $0 + $1.runawayRuns }, input: first.input, directory: first.directory)
+    }
+
     /// `runs` series of `count` values read from a flat array: run r's k-th value at r·stride + k·step + column.
     private static func rows(_ values: [Double], runs: Int, stride: Int, column: Int, count: Int, step: Int = 1) -> [[Double]] {
         (0..<runs).map { run in (0..<count).map { values[run * stride + $0 * step + column] } }

@@ -7,10 +7,11 @@ import MacroSDE
 /// form made elsewhere.
 ///
 /// The file holds `start` and `next` `[P, n_z]`, `dt` `[P]` (float32 or float64), optionally
-/// `patches` (0-d, the number K of tiling patches), `varianceFactor` `[P]` and `controls` `[P, c]`;
-/// every number is checked finite, every δt and variance factor positive, K at least 1. A file in a
+/// `patches` (0-d, the number K of tiling patches), `varianceFactor` `[P]`, `controls` `[P, c]` and
+/// `conditionalCovariance` `[P, n_z, n_z]`; every number is checked finite, every δt and variance
+/// factor positive, K at least 1, every conditional covariance symmetric with a non-negative diagonal. A file in a
 /// finished stage directory must be one of that stage's outputs with its recorded digest; from an
-/// `encode` manifest the pairs also carry their `LatentLineage`, whose control names must match the
+/// `encode` or `generator` manifest the pairs also carry their `LatentLineage`, whose control names must match the
 /// file's `controls` columns. A file outside any stage has no lineage, so it cannot name controls and
 /// must hold none.
 public struct PairSource {
@@ -32,7 +33,7 @@ public struct PairSource {
         if FileManager.default.fileExists(atPath: directory.appendingPathComponent(StageManifest.fileName).path) {
             let manifest = try StageSource.finishedManifest(in: directory)
             input = StageSource.input(try StageSource.output([file.lastPathComponent], of: manifest, in: directory), of: manifest)
-            lineage = manifest.stage == EncodeStage.name ? try LatentLineage(encodedBy: manifest, in: directory) : nil
+            lineage = [EncodeStage.name, GeneratorStage.name].contains(manifest.stage) ? try LatentLineage(encodedBy: manifest, in: directory) : nil
         } else {
             input = .init(path: file.path, sha256: try SHA256.hex(fileAt: file))
             lineage = nil
@@ -83,10 +84,24 @@ public struct PairSource {
                 throw ArtifactError(path, "controls must be [P, c] finite numbers with P = \(dt.count) pairs; got \(NumPyArray.describe(array.shape))")
             }
         }
+        var conditionalCovariance: [Double] = []
+        if archive.names.contains("conditionalCovariance") {
+            let array = try archive.array("conditionalCovariance", in: path)
+            let n = startShape[1]
+            conditionalCovariance = array.doubleValues()
+            guard array.shape == [dt.count, n, n], conditionalCovariance.allSatisfy(\.isFinite),
+                  (0..<dt.count).allSatisfy({ p in (0..<n).allSatisfy { i in
+                      conditionalCovariance[p * n * n + i * n + i] >= 0
+                          && (0..<i).allSatisfy { conditionalCovariance[p * n * n + i * n + $0] == conditionalCovariance[p * n * n + $0 * n + i] } } }) else {
+                throw ArtifactError(path, "conditionalCovariance must be [P, n_z, n_z] = [\(dt.count), \(n), \(n)] finite symmetric matrices with "
+                                    + "non-negative diagonals; got \(NumPyArray.describe(array.shape))")
+            }
+        }
         let (startTensor, nextTensor) = (Tensor(shape: startShape, data: start.map(Float.init)), Tensor(shape: startShape, data: next.map(Float.init)))
         guard startTensor.data.allSatisfy(\.isFinite), nextTensor.data.allSatisfy(\.isFinite) else {
             throw ArtifactError(path, "start and next must lie within single precision (|z| < 3.4e38)")
         }
-        return (PairSet(start: startTensor, next: nextTensor, dt: dt, varianceFactor: varianceFactor, controls: controls), patches)
+        return (PairSet(start: startTensor, next: nextTensor, dt: dt, varianceFactor: varianceFactor, controls: controls,
+                        conditionalCovariance: conditionalCovariance), patches)
     }
 }

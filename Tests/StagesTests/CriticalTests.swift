@@ -197,6 +197,19 @@ final class CriticalTests: XCTestCase {
         XCTAssertThrowsError(try CriticalStage.run(settings, inputs: samples + [samples[0]], seed: 0, directory: dir.file("twice"))) {
             XCTAssertTrue($0 is SettingsError)
         }
+        // A second stage at (4, 2.2) is pooled with the first: the point is that of all four runs,
+        // the other points unchanged.
+        let extra = dir.file("eq-4-2.2-again")
+        try EquilibriumStage.run(EquilibriumStage.Settings(model: IsingModel(size: 4, temperature: 2.2, field: 0), sweeps: 400, burnIn: 10,
+                                                           recordEvery: 2, runs: 2), inputs: (), seed: 5, directory: extra)
+        let again = try MagnetizationSamples(stage: extra)
+        let pooled = try CriticalStage.run(settings, inputs: samples + [again], seed: 0, directory: dir.file("pooled"))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func json(_ point: FiniteSizeScaling.Point) throws -> String { String(decoding: try encoder.encode(point), as: UTF8.self) }
+        XCTAssertEqual(try pooled.points.map(json), try ([FiniteSizeScaling.point(size: 4, temperature: 2.2, runs: samples[0].runs + again.runs, blocks: 10)]
+                                                         + result.points.dropFirst()).map(json))
+        XCTAssertEqual(pooled.points[0].samples, 800)
 
         let rollout = dir.file("rollout")
         let stage = try StageRun(stage: RolloutStage.name, directory: rollout, config: [:], seed: 1, inputs: [], threads: 1)

@@ -9,7 +9,7 @@ final class GeneratorCommandTests: CommandTestCase {
     /// 8² Glauber records upsampled to 16²: the pairs' starts are (m, ρ) of the snapshots, and the
     /// drift and covariance rate, recomputed by NumPy from the snapshots' spins alone, match
     /// next − start and conditionalCovariance (δt = 0.5); train-sde takes λ = K as 1 and
-    /// records the generator lineage.
+    /// records the generator lineage. A simulate stage's records after a burn-in serve too.
     func testPairsMatchNumPyAndTrainAnSDE() throws {
         try runMacroscale(["simulate", "ising", "--size", "8", "--field", "0.1", "--temperature", "2.27", "--runs", "2", "--steps", "3",
                            "--seed", "1", "--out", path("sim")])
@@ -34,6 +34,12 @@ final class GeneratorCommandTests: CommandTestCase {
         XCTAssertLessThan(values[2], 1e-12, "conditionalCovariance = a·δt")
         XCTAssertEqual(Array(values[3...]), [1, 0.5, 0.5], "K = 1, δt = 0.5")
 
+        // A simulate stage's records after the burn-in: 2 runs × (4 − 1) records (the initial state and 3 steps).
+        try runMacroscale(["generator", "--input", path("sim"), "--burn-in", "1", "--out", path("gen-sim")])
+        XCTAssertEqual(try NPZArchive.read(dir.file("gen-sim/generator.npz")).array("conditionalCovariance").shape, [6, 2, 2])
+        XCTAssertThrowsError(try runMacroscale(["generator", "--input", path("sim"), "--burn-in", "4", "--out", path("gen-none")])) {
+            XCTAssertTrue("\($0)".contains("leaves no records"), "\($0)")
+        }
         try runMacroscale(["train-sde", "--pairs", path("gen/generator.npz"), "--lambda", "K", "--epochs", "2", "--hidden", "4", "--out", path("sde")])
         let manifest = try StageManifest.read(from: dir.file("sde"))
         guard case .object(let config) = manifest.config, case .number(let lambda)? = config["lambda"],

@@ -3,7 +3,7 @@ import Foundation
 import Stages
 
 /// `macroscale rollout`: Euler–Maruyama trajectories of a trained SDE.
-struct RolloutCommand: ParsableCommand {
+struct RolloutCommand: CollectiveCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout",
         abstract: "Roll a trained SDE out from initial latents with Euler–Maruyama.",

@@ -97,9 +97,9 @@ final class DistributedRunTests: CommandTestCase {
     /// message once and stops the ranks waiting for it.
     func testAFailureOnRankZeroStopsTheWaitingRanks() throws {
         let started = Date()
-        let run = try mpirun(["rollout", "--model", path("nothing"), "--initial", path("initial.npy"), "--dt", "1", "--out", path("rollout"), "--quiet"], ranks: 3)
+        let run = try mpirun(["train-closure", "--input", path("nothing"), "--out", path("closure"), "--quiet"], ranks: 3)
         XCTAssertNotEqual(run.status, 0)
-        XCTAssertEqual(run.errors.components(separatedBy: "Error: rank 0 of 3: \(path("initial.npy")): no such file").count, 2, run.errors)
+        XCTAssertEqual(run.errors.components(separatedBy: "Error: rank 0 of 3: \(path("nothing")): no manifest.json").count, 2, run.errors)
         XCTAssertFalse(run.errors.contains("rank 1 of 3"), run.errors)
         XCTAssertLessThan(Date().timeIntervalSince(started), 30, "stopped at once, not after the waiting ranks' fallback")
     }

@@ -6,11 +6,7 @@ import XCTest
 /// whole chunks (`Rollout.chunk`) and write the bytes of one process.
 extension DistributedRunTests {
     func testRolloutAndEvaluateUnderMPIRunWriteTheBytesOfOneProcess() throws {
-        try runMacroscale(["simulate", "curie-weiss", "--size", "8", "--runs", "20", "--steps", "10", "--seed", "1", "--out", path("sim")])
-        try runMacroscale(["upsample", "--input", path("sim"), "--target-size", "16", "--snapshots", "200", "--window", "8", "--stride", "4",
-                           "--seed", "2", "--out", path("up")])
-        try runMacroscale(["evolve", "--input", path("up"), "--seed", "3", "--out", path("ev")])
-        try runMacroscale(["encode", "--evolved", path("ev"), "--out", path("enc")])
+        try encodeCurieWeissPairs()
         try runMacroscale(["train-sde", "--pairs", path("enc/partial.npz"), "--mode", "diagonal", "--hidden", "8", "--lambda", "K", "--epochs", "2",
                            "--batch-size", "64", "--seed", "5", "--out", path("sde"), "--quiet"])
         // 70 test runs and 100 initial latents: three chunks each, the last short, one per rank.
@@ -28,5 +24,15 @@ extension DistributedRunTests {
         let alone = try outputDigests(path("alone"))
         XCTAssertEqual(try outputDigests(path("ranks")), alone)
         XCTAssertTrue(alone.keys.contains("rollout/rollouts.npz") && alone.keys.contains("evaluate/samples.npz"), "\(alone.keys.sorted())")
+    }
+
+    /// Curie–Weiss pairs, by one process: 300 snapshots of 16² upsampled from 8² simulations, evolved
+    /// and encoded (`enc/partial.npz`).
+    func encodeCurieWeissPairs() throws {
+        try runMacroscale(["simulate", "curie-weiss", "--size", "8", "--runs", "20", "--steps", "12", "--seed", "1", "--out", path("sim")])
+        try runMacroscale(["upsample", "--input", path("sim"), "--target-size", "16", "--snapshots", "300", "--window", "8", "--stride", "4",
+                           "--seed", "3", "--out", path("up")])
+        try runMacroscale(["evolve", "--input", path("up"), "--seed", "4", "--out", path("ev")])
+        try runMacroscale(["encode", "--evolved", path("ev"), "--out", path("enc")])
     }
 }

@@ -3,7 +3,7 @@ import Distributed
 import Foundation
 
 /// A command whose work every rank shares under `mpirun` — the sharded stages (simulate, upsample,
-/// evolve, encode, check-estimator), data-parallel `train-sde` and `run`. Any other command runs on rank 0 alone while the others
+/// evolve, encode, check-estimator, rollout, evaluate), data-parallel `train-sde` and `run`. Any other command runs on rank 0 alone while the others
 /// wait (Docs/DISTRIBUTED.md).
 protocol CollectiveCommand: ParsableCommand {}
 

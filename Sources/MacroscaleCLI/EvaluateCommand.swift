@@ -6,7 +6,7 @@ import Reports
 import Stages
 
 /// `macroscale evaluate`: rollouts against true large-system trajectories.
-struct Evaluate: ParsableCommand {
+struct Evaluate: CollectiveCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate a trained SDE against true large-system test trajectories (Docs/METHOD.md §5).",
         discussion: """

@@ -3,11 +3,14 @@ import Foundation
 import Stages
 
 /// `macroscale rollout`: Euler–Maruyama trajectories of a trained SDE.
-struct RolloutCommand: ParsableCommand {
+struct RolloutCommand: CollectiveCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollout",
         abstract: "Roll a trained SDE out from initial latents with Euler–Maruyama.",
-        discussion: "Writes rollouts.npz (trajectories [T, steps + 1, n_z], times) and counts trajectories that turned non-finite.")
+        discussion: """
+            Writes rollouts.npz (trajectories [T, steps + 1, n_z], times) and counts trajectories that turned non-finite. \
+            The trajectories advance in chunks of 32 over the threads and, under mpirun, the ranks: the same bytes for any number of either.
+            """)
 
     @Option(help: "A train-sde stage directory.")
     var model: String

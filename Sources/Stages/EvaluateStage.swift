@@ -1,4 +1,5 @@
 import Artifacts
+import Distributed
 import Execution
 import Foundation
 import Learning
@@ -148,10 +149,14 @@ public enum EvaluateStage: Stage {
 
         func consume<System: MicroscopicSystem>(_ system: System, _ map: LatentMap<System>) throws -> Summary {
             // Opened first, so that the stage's time covers encoding the tests and a stale manifest is gone while it runs.
-            let run = try StageRun(stage: EvaluateStage.name, directory: directory,
-                                   config: ["latent": .array(map.names.map { .string($0) }), "bandwidths": .array(bandwidths.map { .number($0) })],
-                                   seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input) + (inputs.reference.map { [$0.input] } ?? []),
-                                   threads: ThreadCount.current)
+            // Under mpirun every rank computes the metrics from the shared rollouts and latents; rank 0 alone writes.
+            let world = Communicator.world
+            let run = try world.onRoot {
+                try StageRun(stage: EvaluateStage.name, directory: directory,
+                             config: ["latent": .array(map.names.map { .string($0) }), "bandwidths": .array(bandwidths.map { .number($0) })],
+                             seed: seed, checkedInputs: [inputs.model.input] + map.inputs + inputs.tests.map(\.input) + (inputs.reference.map { [$0.input] } ?? []),
+                             threads: ThreadCount.current, ranks: world.size)
+            }
             let checkpoint = inputs.model.checkpoint
             let clock = inputs.model.lineage?.clock ?? .physical
             guard checkpoint.model.dimension == map.names.count else {
@@ -180,7 +185,7 @@ public enum EvaluateStage: Stage {
                                              of: testSystem) : 1
                 let times: [Double] = trajectories.times.map { $0 / sweep }
                 gridLength = records
-                let latents = try map.phi(trajectories.states, testSystem)
+                let latents = try map.phi(sharedOver: world)(trajectories.states, testSystem)
                 // Two phases per condition: the rollouts, then the metrics (MMD², errors, noise floor, baseline).
                 let progress = Progress("evaluate \(test.stage.directory.lastPathComponent) (rollouts, metrics per condition)",
                                         total: 2 * trajectories.conditions.count)
@@ -193,7 +198,7 @@ public enum EvaluateStage: Stage {
                     guard grid[1] > grid[0] else { throw ArtifactError(file.path, "test condition \(key): the records' times do not advance") }
                     let start = Tensor(shape: [members.count, n], data: members.flatMap { run in (0..<n).map { Float(latents[run * records][$0]) } })
                     let controls = members.flatMap { _ in inputs.controls[testIndex] }
-                    let rollout = try EvaluateStage.rollout(inputs.model, from: start, controls: controls, grid: grid, seed: seed &+ UInt64(conditions.count))
+                    let rollout = try EvaluateStage.rollout(inputs.model, from: start, controls: controls, grid: grid, seed: seed &+ UInt64(conditions.count), over: world)
                     progress.show("\(conditionName): \(members.count) rollouts done")
                     progress.advance()
                     let predicted = rollout.trajectories.data.map(Double.init)
@@ -222,7 +227,7 @@ public enum EvaluateStage: Stage {
                     var reference: ReferenceModelMetrics.Condition?
                     if let referenceModel = inputs.reference {
                         // The same starts, controls, grid and seed: the two models draw the same noise.
-                        let values = try EvaluateStage.rollout(referenceModel, from: start, controls: controls, grid: grid, seed: seed &+ UInt64(conditions.count))
+                        let values = try EvaluateStage.rollout(referenceModel, from: start, controls: controls, grid: grid, seed: seed &+ UInt64(conditions.count), over: world)
                             .trajectories.data.map(Double.init)
                         let finite = EvaluateStage.finiteTrajectories(values, size: records * n)
                         let judged = finite.count >= 2 * records * n
@@ -290,43 +295,46 @@ public enum EvaluateStage: Stage {
             }
             summary.outsideTrainingRange = checkpoint.startRange.map { fractionOutside(testStarts, dimension: n, lower: $0.lower, upper: $0.upper) }
             let uncovered = conditions.filter { ($0.outsideTrainingRange ?? 0) > 0 }
-            if !uncovered.isEmpty {
+            if !uncovered.isEmpty && world.isRoot {
                 FileHandle.standardError.write(Data(("warning: test initial latents outside the training pairs' start range in condition(s) "
                     + uncovered.map { "\(EvaluateStage.name($0)) (\(String(format: "%.0f", 100 * $0.outsideTrainingRange!)) %)" }.joined(separator: ", ")
                     + "; the SDE extrapolates there\n").utf8))
             }
             let runaways = conditions.filter { ($0.escapedRollouts ?? 0) + $0.nonFiniteRollouts > 0 }
-            if !runaways.isEmpty {
+            if !runaways.isEmpty && world.isRoot {
                 FileHandle.standardError.write(Data(("warning: rollouts ran away (left the training range by more than ten times its width, or became non-finite) and are "
                     + "excluded from the metrics in condition(s) "
                     + runaways.map { "\(EvaluateStage.name($0)) (\(($0.escapedRollouts ?? 0) + $0.nonFiniteRollouts) of \($0.trajectories))" }.joined(separator: ", ")
                     + "\n").utf8))
             }
             let referenceRunaways = conditions.filter { ($0.reference?.runawayRollouts ?? 0) > 0 }
-            if !referenceRunaways.isEmpty {
+            if !referenceRunaways.isEmpty && world.isRoot {
                 FileHandle.standardError.write(Data(("warning: rollouts of the reference model ran away and are excluded from its metrics in condition(s) "
                     + referenceRunaways.map { "\(EvaluateStage.name($0)) (\($0.reference!.runawayRollouts) of \($0.trajectories))" }.joined(separator: ", ")
                     + "\n").utf8))
             }
-            let c = conditions.count, t = gridLength ?? 0
-            for (name, values) in curves.sorted(by: { $0.key < $1.key }) {
-                let shape = ["mmd_v", "mmd_u", "times"].contains(name) ? [c, t] : [c, t, n]
-                try run.write(try NumPyArray(values, shape: shape), as: "\(name).npy")
+            _ = try world.onRoot {
+                guard let run else { preconditionFailure("the root writes the evaluation") }
+                let c = conditions.count, t = gridLength ?? 0
+                for (name, values) in curves.sorted(by: { $0.key < $1.key }) {
+                    let shape = ["mmd_v", "mmd_u", "times"].contains(name) ? [c, t] : [c, t, n]
+                    try run.write(try NumPyArray(values, shape: shape), as: "\(name).npy")
+                }
+                try run.write(NPZArchive([
+                    ("predicted", try NumPyArray(samples.predicted, shape: [samples.condition.count, t, n])),
+                    ("true", try NumPyArray(samples.truth, shape: [samples.condition.count, t, n])),
+                    ("condition", NumPyArray(samples.condition)),
+                ]), as: "samples.npz")
+                try run.writeJSON(summary, as: "metrics.json")
+                try run.writeText(EvaluateStage.conditionsCSV(summary).text, as: "metrics.csv")
+                try run.writeText(EvaluateStage.averageCSV(summary).text, as: "metrics_average.csv")
+                let report = EvaluationReport(summary: summary, curves: curves, records: t, predicted: samples.predicted, truth: samples.truth,
+                                              condition: samples.condition, system: System.identifier, timeUnit: clock.unit(physical: System.timeUnit), sites: inputs.tests[0].system.spatialShape.reduce(1, *),
+                                              normalisation: map.normalisation, model: description, reference: referenceDescription,
+                                              history: EvaluationReport.History(model: inputs.model.directory), seed: seed)
+                try run.writeText(report.html, as: "report/index.html")
+                try run.finish()
             }
-            try run.write(NPZArchive([
-                ("predicted", try NumPyArray(samples.predicted, shape: [samples.condition.count, t, n])),
-                ("true", try NumPyArray(samples.truth, shape: [samples.condition.count, t, n])),
-                ("condition", NumPyArray(samples.condition)),
-            ]), as: "samples.npz")
-            try run.writeJSON(summary, as: "metrics.json")
-            try run.writeText(EvaluateStage.conditionsCSV(summary).text, as: "metrics.csv")
-            try run.writeText(EvaluateStage.averageCSV(summary).text, as: "metrics_average.csv")
-            let report = EvaluationReport(summary: summary, curves: curves, records: t, predicted: samples.predicted, truth: samples.truth,
-                                          condition: samples.condition, system: System.identifier, timeUnit: clock.unit(physical: System.timeUnit), sites: inputs.tests[0].system.spatialShape.reduce(1, *),
-                                          normalisation: map.normalisation, model: description, reference: referenceDescription,
-                                          history: EvaluationReport.History(model: inputs.model.directory), seed: seed)
-            try run.writeText(report.html, as: "report/index.html")
-            try run.finish()
             return summary
         }
     }
@@ -354,11 +362,14 @@ public enum EvaluateStage: Stage {
     }
 
     /// `model`'s rollouts from the rows of `start` (at one row of `controls` each, flattened) on the
-    /// test's time `grid`, in Euler–Maruyama substeps no longer than its training pairs' δt.
-    static func rollout(_ model: ModelSource, from start: Tensor, controls: [Double], grid: [Double], seed: UInt64) throws -> Rollout.Result {
-        let checkpoint = model.checkpoint
-        return Rollout.run(checkpoint.model, initial: start, controls: controls, steps: grid.count - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
-                           substeps: try checkpoint.substeps(over: grid[1] - grid[0]), bounds: checkpoint.startRange?.escapeBounds, seed: seed)
+    /// test's time `grid`, in Euler–Maruyama substeps no longer than its training pairs' δt, the
+    /// ranks of `world` sharing the trajectories (`Communicator.sharedRollout`).
+    static func rollout(_ model: ModelSource, from start: Tensor, controls: [Double], grid: [Double], seed: UInt64, over world: Communicator) throws -> Rollout.Result {
+        let checkpoint = model.checkpoint, substeps = try checkpoint.substeps(over: grid[1] - grid[0])
+        return try world.sharedRollout(of: start.batch) { trajectories in
+            Rollout.run(checkpoint.model, initial: start, controls: controls, steps: grid.count - 1, dt: (grid[1] - grid[0]) / checkpoint.timeScale,
+                        substeps: substeps, bounds: checkpoint.startRange?.escapeBounds, seed: seed, trajectories: trajectories)
+        }
     }
 
     static func finiteTrajectories(_ values: [Double], size: Int) -> [Double] {

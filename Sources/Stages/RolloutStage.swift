@@ -1,4 +1,5 @@
 import Artifacts
+import Distributed
 import Execution
 import Foundation
 import Learning
@@ -12,7 +13,8 @@ import MacroSDE
 /// ([T, n_z]), and writes `rollouts.npz` (`trajectories` [T, steps + 1, n_z], `times`
 /// [steps + 1]) with the count of non-finite trajectories in the manifest. A model conditioned on
 /// control parameters is rolled out at the values the settings give for every one of them (and
-/// only those).
+/// only those). Under mpirun the ranks share the trajectories in whole chunks
+/// (`Communicator.sharedRollout`) and rank 0 alone writes: the bytes of one process.
 public enum RolloutStage: Stage {
     public static let name = "rollout"
 
@@ -82,17 +84,25 @@ public enum RolloutStage: Stage {
         let (steps, dt, checkpoint) = (settings.steps, settings.dt, inputs.model.checkpoint)
         var config: [String: JSONValue] = ["steps": .number(Double(steps)), "dt": .number(dt), "trajectories": .number(Double(inputs.initial.batch))]
         if !settings.controls.isEmpty { config["controls"] = .object(settings.controls.mapValues { .number($0) }) }
-        let stage = try StageRun(stage: name, directory: directory, config: .object(config),
-                                 seed: seed, checkedInputs: [inputs.model.input, inputs.initialInput], threads: ThreadCount.current)
-        let controls = try settings.controlValues(inputs.model.controlNames)
-        let result = Rollout.run(checkpoint.model, initial: inputs.initial, controls: (0..<inputs.initial.batch).flatMap { _ in controls },
-                                 steps: steps, dt: dt / checkpoint.timeScale,
-                                 substeps: try checkpoint.substeps(over: dt), seed: seed)
-        stage.recordResult("nonFiniteTrajectories", .number(Double(result.nonFinite)))
-        try stage.write(NPZArchive([
-            ("trajectories", try NumPyArray(result.trajectories.data, shape: result.trajectories.shape)),
-            ("times", NumPyArray((0...steps).map { Double($0) * dt })),
-        ]), as: "rollouts.npz")
-        return (try stage.finish(), result.nonFinite)
+        let world = Communicator.world
+        let stage = try world.onRoot {
+            try StageRun(stage: name, directory: directory, config: .object(config),
+                         seed: seed, checkedInputs: [inputs.model.input, inputs.initialInput], threads: ThreadCount.current, ranks: world.size)
+        }
+        let controls = try settings.controlValues(inputs.model.controlNames), substeps = try checkpoint.substeps(over: dt)
+        let result = try world.sharedRollout(of: inputs.initial.batch) { trajectories in
+            Rollout.run(checkpoint.model, initial: inputs.initial, controls: (0..<inputs.initial.batch).flatMap { _ in controls },
+                        steps: steps, dt: dt / checkpoint.timeScale, substeps: substeps, seed: seed, trajectories: trajectories)
+        }
+        let manifest = try world.fromRoot {
+            guard let stage else { preconditionFailure("the root writes the rollouts") }
+            stage.recordResult("nonFiniteTrajectories", .number(Double(result.nonFinite)))
+            try stage.write(NPZArchive([
+                ("trajectories", try NumPyArray(result.trajectories.data, shape: result.trajectories.shape)),
+                ("times", NumPyArray((0...steps).map { Double($0) * dt })),
+            ]), as: "rollouts.npz")
+            return try stage.finish()
+        }
+        return (manifest, result.nonFinite)
     }
 }

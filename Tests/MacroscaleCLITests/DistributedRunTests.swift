@@ -70,11 +70,7 @@ final class DistributedRunTests: CommandTestCase {
     /// ranks write the same model, and it differs from one process's only as rounding grows over
     /// the epochs — the final training loss within 1 % (measured on the alloy's pairs, Docs/DISTRIBUTED.md).
     func testDataParallelTrainingIsDeterministicAndCloseToOneProcess() throws {
-        try runMacroscale(["simulate", "curie-weiss", "--size", "8", "--runs", "20", "--steps", "12", "--seed", "1", "--out", path("sim")])
-        try runMacroscale(["upsample", "--input", path("sim"), "--target-size", "16", "--snapshots", "300", "--window", "8", "--stride", "4",
-                           "--seed", "3", "--out", path("up")])
-        try runMacroscale(["evolve", "--input", path("up"), "--seed", "4", "--out", path("ev")])
-        try runMacroscale(["encode", "--evolved", path("ev"), "--out", path("enc")])
+        try encodeCurieWeissPairs()
         let train = ["train-sde", "--pairs", path("enc/partial.npz"), "--mode", "diagonal", "--hidden", "16,16", "--lambda", "K", "--epochs", "10",
                      "--batch-size", "64", "--rescale-time", "--seed", "5", "--quiet"]
         for name in ["ranks-a", "ranks-b"] {
@@ -97,9 +93,9 @@ final class DistributedRunTests: CommandTestCase {
     /// message once and stops the ranks waiting for it.
     func testAFailureOnRankZeroStopsTheWaitingRanks() throws {
         let started = Date()
-        let run = try mpirun(["rollout", "--model", path("nothing"), "--initial", path("initial.npy"), "--dt", "1", "--out", path("rollout"), "--quiet"], ranks: 3)
+        let run = try mpirun(["train-closure", "--input", path("nothing"), "--out", path("closure"), "--quiet"], ranks: 3)
         XCTAssertNotEqual(run.status, 0)
-        XCTAssertEqual(run.errors.components(separatedBy: "Error: rank 0 of 3: \(path("initial.npy")): no such file").count, 2, run.errors)
+        XCTAssertEqual(run.errors.components(separatedBy: "Error: rank 0 of 3: \(path("nothing")): no manifest.json").count, 2, run.errors)
         XCTAssertFalse(run.errors.contains("rank 1 of 3"), run.errors)
         XCTAssertLessThan(Date().timeIntervalSince(started), 30, "stopped at once, not after the waiting ranks' fallback")
     }

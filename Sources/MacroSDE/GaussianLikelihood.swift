@@ -37,15 +37,21 @@ public struct PairBatch {
 ///     L = mean over pairs of rᵀA⁻¹r + log det A,  r = Δz − b(z)δt,  A = λ c σ(z)σ(z)ᵀ δt + ε I,
 ///
 /// with c the pair's variance factor (1 for a single increment, 5 for the two-time Richardson
-/// estimate). Where a pair carries the conditional covariance C of its increment (its `next` the
-/// conditional mean), the loss is the mean of the same expression over that increment's law,
+/// estimate). A⁻¹r and log det A come from a Cholesky factorisation of A, four pairs at a time in
+/// SIMD lanes; the gradients are analytic: ∂L/∂r = 2A⁻¹r, ∂L/∂A = A⁻¹ − A⁻¹r rᵀA⁻¹ = G, hence
+/// ∂L/∂b = −δt·2A⁻¹r and ∂L/∂σ = 2λcδt G σ (G symmetric); each divided by the number of pairs.
 ///
-///     rᵀA⁻¹r + tr(A⁻¹C) + log det A,
+/// Pairs that carry the conditional covariance C of their increment, `next` being its conditional
+/// mean (generator pairs), have the term
 ///
-/// minimal where b δt is the conditional mean and λ c σσᵀ δt + εI = C. A⁻¹r and log det A come
-/// from a Cholesky factorisation of A, four pairs at a time in SIMD lanes; the gradients are
-/// analytic: ∂L/∂r = 2A⁻¹r, ∂L/∂A = A⁻¹ − A⁻¹(r rᵀ + C)A⁻¹ = G, hence ∂L/∂b = −δt·2A⁻¹r and
-/// ∂L/∂σ = 2λcδt G σ (G symmetric); each divided by the number of pairs for the mean.
+///     rᵀW⁻¹r + tr(A⁻¹C) + log det A,   W = C + εI:
+///
+/// a least-squares term for the drift weighted by the known W, and the increment's expected
+/// negative log-likelihood about its mean for the diffusion. The residual stays out of the
+/// diffusion's term: snapshots at one z have different drifts, and their spread — a finite-δt
+/// effect, not noise of z — would otherwise be fitted as diffusion (δt Var(b | z) on top of C/δt).
+/// The minimum is at b = the conditional mean of the drifts given z (weighted by W⁻¹) and
+/// λ c σσᵀ δt + εI = E[C | z]; G = A⁻¹ − A⁻¹CA⁻¹, ∂L/∂b = −δt·2W⁻¹r.
 public struct GaussianLikelihood: Sendable {
     /// The covariance scale λ (K for the partial estimator, 1 for the naive baseline and validation).
     public var lambda: Double
@@ -84,7 +90,43 @@ public struct GaussianLikelihood: Sendable {
         // `backward` or a conditional covariance): they become (A⁻¹r)_i and row i of A⁻¹.
         let sides = backward || known ? n + 1 : 1
         var x = [Lanes](repeating: .zero, count: n * sides)
+        var weightLower = [Lanes](repeating: .zero, count: known ? n * n : 0)
         var total = 0.0
+        /// Factors the symmetric matrix with entries `entry(i, j)` (j ≤ i) as L Lᵀ into `lower`,
+        /// naming the first pair whose matrix is not positive definite.
+        func factor(into lower: inout [Lanes], used: Int, first: Int, what: String, hint: String, entry: (Int, Int) -> Lanes) throws {
+            for i in 0..<n {
+                for j in 0...i {
+                    var sum = entry(i, j)
+                    for k in 0..<j { sum -= lower[i * n + k] * lower[j * n + k] }
+                    if i == j {
+                        let positive = (sum .> 0) .& (sum .< .infinity)
+                        if let lane = (0..<used).first(where: { !positive[$0] }) {
+                            throw Failure(description: "\(what) of pair \(first + lane) is not positive definite\(hint)")
+                        }
+                        lower[i * n + i] = sum.squareRoot()
+                    } else {
+                        lower[i * n + j] = sum / lower[j * n + j]
+                    }
+                }
+            }
+        }
+        /// Solves L Lᵀ y = b in place for the `sides` right-hand sides stored row-major in `y`
+        /// (forward substitution with L, then back substitution with Lᵀ, every side at once).
+        func substitute(_ y: inout [Lanes], sides: Int, lower: [Lanes]) {
+            for i in 0..<n {
+                for side in 0..<sides {
+                    for k in 0..<i { y[i * sides + side] -= lower[i * n + k] * y[k * sides + side] }
+                    y[i * sides + side] /= lower[i * n + i]
+                }
+            }
+            for i in stride(from: n - 1, through: 0, by: -1) {
+                for side in 0..<sides {
+                    for k in (i + 1)..<n { y[i * sides + side] -= lower[k * n + i] * y[k * sides + side] }
+                    y[i * sides + side] /= lower[i * n + i]
+                }
+            }
+        }
         for first in stride(from: 0, to: count, by: width) {
             let used = min(width, count - first)
             var dt = Lanes.zero, scale = Lanes.zero
@@ -99,45 +141,30 @@ public struct GaussianLikelihood: Sendable {
                     r[i][lane] = Double(batch.next.data[p * n + i]) - Double(batch.start.data[p * n + i]) - Double(drift.data[p * n + i]) * batch.dt[p]
                 }
             }
-            // A = λ c δt σσᵀ + ε I, factored A = L Lᵀ as it is built.
-            for i in 0..<n {
-                for j in 0...i {
-                    var product = Lanes.zero
-                    for k in 0..<n { product += s[i * n + k] * s[j * n + k] }
-                    var sum = scale * product + Lanes(repeating: i == j ? epsilon : 0)
-                    for k in 0..<j { sum -= lower[i * n + k] * lower[j * n + k] }
-                    if i == j {
-                        let positive = (sum .> 0) .& (sum .< .infinity)
-                        if let lane = (0..<used).first(where: { !positive[$0] }) {
-                            throw Failure(description: "the covariance A of pair \(first + lane) is not positive definite (σ has non-finite entries?)")
-                        }
-                        lower[i * n + i] = sum.squareRoot()
-                    } else {
-                        lower[i * n + j] = sum / lower[j * n + j]
-                    }
-                }
+            // A = λ c δt σσᵀ + ε I, factored A = L Lᵀ.
+            try factor(into: &lower, used: used, first: first, what: "the covariance A", hint: " (σ has non-finite entries?)") { i, j in
+                var product = Lanes.zero
+                for k in 0..<n { product += s[i * n + k] * s[j * n + k] }
+                return scale * product + Lanes(repeating: i == j ? epsilon : 0)
             }
             for i in 0..<n {
                 x[i * sides] = r[i]
                 for j in 1..<sides { x[i * sides + j] = Lanes(repeating: i == j - 1 ? 1 : 0) }
             }
-            // Forward substitution with L, then back substitution with Lᵀ, every side at once.
-            for i in 0..<n {
-                for side in 0..<sides {
-                    for k in 0..<i { x[i * sides + side] -= lower[i * n + k] * x[k * sides + side] }
-                    x[i * sides + side] /= lower[i * n + i]
-                }
-            }
-            for i in stride(from: n - 1, through: 0, by: -1) {
-                for side in 0..<sides {
-                    for k in (i + 1)..<n { x[i * sides + side] -= lower[k * n + i] * x[k * sides + side] }
-                    x[i * sides + side] /= lower[i * n + i]
-                }
-            }
-            let solved = (0..<n).map { x[$0 * sides] }
-            // tr(A⁻¹C), the expected quadratic form of the part of the increment that is not drawn.
+            substitute(&x, sides: sides, lower: lower)
+            // The drift's residual is weighed by A⁻¹, or for known conditional moments by
+            // W⁻¹ = (C + εI)⁻¹, which does not involve σ.
+            var solved = (0..<n).map { x[$0 * sides] }
             var trace = Lanes.zero
-            if known { for e in 0..<(n * n) { trace += x[(e / n) * sides + 1 + e % n] * c[e] } }
+            if known {
+                try factor(into: &weightLower, used: used, first: first, what: "the conditional covariance C + εI", hint: "") { i, j in
+                    c[i * n + j] + Lanes(repeating: i == j ? epsilon : 0)
+                }
+                solved = r
+                substitute(&solved, sides: 1, lower: weightLower)
+                // tr(A⁻¹C), the expected quadratic form of the increment's spread about its mean.
+                for e in 0..<(n * n) { trace += x[(e / n) * sides + 1 + e % n] * c[e] }
+            }
             for lane in 0..<used {
                 var quadratic = trace[lane], logDeterminant = 0.0
                 for i in 0..<n { quadratic += r[i][lane] * solved[i][lane] }
@@ -145,11 +172,14 @@ public struct GaussianLikelihood: Sendable {
                 total += quadratic + logDeterminant
             }
             guard backward else { continue }
-            // ∂L/∂b = −2δt A⁻¹r;  G = A⁻¹ − (A⁻¹r)(A⁻¹r)ᵀ − A⁻¹CA⁻¹, ∂L/∂σ = 2λcδt G σ
+            // ∂L/∂b = −2δt A⁻¹r (W⁻¹r);  G = A⁻¹ − (A⁻¹r)(A⁻¹r)ᵀ (A⁻¹ − A⁻¹CA⁻¹), ∂L/∂σ = 2λcδt G σ
             for i in 0..<n {
                 for j in 0..<n {
-                    g[i * n + j] = x[i * sides + 1 + j] - solved[i] * solved[j]
-                    guard known else { continue }
+                    guard known else {
+                        g[i * n + j] = x[i * sides + 1 + j] - solved[i] * solved[j]
+                        continue
+                    }
+                    g[i * n + j] = x[i * sides + 1 + j]
                     for k in 0..<n {
                         var inner = Lanes.zero
                         for l in 0..<n { inner += c[k * n + l] * x[l * sides + 1 + j] }

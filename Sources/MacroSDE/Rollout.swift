@@ -50,7 +50,7 @@ public enum Rollout {
         precondition(initial.itemCount == n, "rollout: initial states have \(initial.itemCount) components, the model \(n)")
         precondition(controls.count == count * width, "rollout: one row of the model's control values per trajectory")
         let rows = trajectories ?? 0..<count
-        precondition(rows.lowerBound % chunk == 0 && rows.clamped(to: 0..<count) == rows,
+        precondition(rows.lowerBound % chunk == 0 && (rows.upperBound % chunk == 0 || rows.upperBound == count) && rows.clamped(to: 0..<count) == rows,
                      "rollout: trajectories \(rows) are not whole chunks of 0..<\(count) from a multiple of \(chunk)")
         let chunks = Swift.stride(from: rows.lowerBound, to: rows.upperBound, by: chunk).map { $0..<min($0 + chunk, count) }
         let results = BLASLibrary.withSingleThread {
@@ -118,6 +118,7 @@ extension SDEModel {
     fileprivate func replica() -> SDEModel {
         let widths = drift.layers.compactMap { ($0 as? Linear)?.weight.value.shape[0] }
         let copy = SDEModel(dimension: dimension, controls: controls, mode: mode, hidden: Array(widths.dropLast()), random: RandomStream(seed: 0, stage: "replica"))
+        precondition(copy.state.count == state.count, "rollout: the model's replica has other parameters than the model")
         for (target, source) in zip(copy.state, state) {
             precondition(target.name == source.name && target.tensor.value.shape == source.tensor.value.shape, "rollout: the model's replica differs from it")
             target.tensor.value = source.tensor.value

@@ -66,19 +66,16 @@ public struct PairSet {
         }
     }
 
-    /// These pairs followed by `other`'s (the same latent dimension and number of controls); where
-    /// only one of them carries conditional covariances, the other's are zero.
+    /// These pairs followed by `other`'s (the same latent dimension, number of controls and kind:
+    /// both with conditional covariances or both without).
     public func followed(by other: PairSet) -> PairSet {
-        precondition(start.itemCount == other.start.itemCount && controlCount == other.controlCount, "pair sets of different shapes")
+        precondition(start.itemCount == other.start.itemCount && controlCount == other.controlCount
+                     && conditionalCovariance.isEmpty == other.conditionalCovariance.isEmpty, "pair sets of different shapes or kinds")
         let n = start.itemCount
-        func covariances(_ pairs: PairSet) -> [Double] {
-            pairs.conditionalCovariance.isEmpty ? [Double](repeating: 0, count: pairs.count * n * n) : pairs.conditionalCovariance
-        }
-        let known = !conditionalCovariance.isEmpty || !other.conditionalCovariance.isEmpty
         return PairSet(start: Tensor(shape: [count + other.count, n], data: start.data + other.start.data),
                        next: Tensor(shape: [count + other.count, n], data: next.data + other.next.data),
                        dt: dt + other.dt, varianceFactor: varianceFactor + other.varianceFactor, controls: controls + other.controls,
-                       conditionalCovariance: known ? covariances(self) + covariances(other) : [])
+                       conditionalCovariance: conditionalCovariance + other.conditionalCovariance)
     }
 }
 

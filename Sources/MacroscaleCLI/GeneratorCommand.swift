@@ -16,9 +16,9 @@ struct Generator: ParsableCommand {
 
     @Option(help: "An upsample stage, or a simulate stage whose records are the snapshots.")
     var input: String
-    @Option(help: "The nominal δt of every pair: the moments are rates, so it only scales the increments.")
+    @Option(help: "δt of every pair: the moments are rates, so it sets only the drift term's weight in train-sde and the model's training step (the longest Euler–Maruyama substep of its rollouts).")
     var dt = 1.0
-    @Option(help: "Records to skip at the start of every run (simulate input).")
+    @Option(help: "Records to skip at the start of every run (simulate input only; refused for upsample input).")
     var burnIn = 0
     @OptionGroup var output: OutputOptions
 

@@ -36,8 +36,9 @@ public enum CriticalStage: Stage {
         }
     }
 
-    /// Throws unless there are two sizes, no stage given twice, records left after the discard,
-    /// and every size either has several temperatures or sits at T*.
+    /// Throws unless there are two sizes, no stage given twice, pools of one kind (rollouts, or
+    /// direct samples), records left after the discard, and every size either has several
+    /// temperatures or sits at T*.
     public static func validate(_ settings: Settings, inputs: [MagnetizationSamples]) throws {
         var seen: Set<String> = []
         for sample in inputs {
@@ -47,6 +48,13 @@ public enum CriticalStage: Stage {
             let shortest = sample.runs.map(\.count).min() ?? 0
             try SettingsError.require(shortest > settings.discard,
                                       "\(sample.directory.path) has runs of \(shortest) records; none is left after discarding \(settings.discard)")
+        }
+        // A pool is of one kind: learned rollouts, or direct samples (which carry energies).
+        for group in Dictionary(grouping: inputs, by: { "L = \($0.size), T = \($0.temperature)" }).values.filter({ $0.count > 1 }) {
+            if let other = group.first(where: { ($0.energies == nil) != (group[0].energies == nil) }) {
+                throw SettingsError("\(group[0].directory.path) and \(other.directory.path) are at one (L, T) but one is a rollout and the other "
+                                    + "direct samples: only samples of one kind are pooled")
+            }
         }
         let sizes = Set(inputs.map(\.size))
         try SettingsError.require(sizes.count >= 2, "finite-size scaling needs at least two sizes; got \(sizes.sorted())")

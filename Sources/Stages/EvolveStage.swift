@@ -72,6 +72,7 @@ public enum EvolveStage: Stage {
 
     /// Throws unless the patches tile the snapshots' lattice and the system can run the duration.
     public static func validate(_ settings: PartialEvolution, inputs: SnapshotSource) throws {
+        try inputs.checkBurnIn(settings.burnIn)
         try check(settings, for: inputs.system, patchShape: try inputs.tiling(patchShape: settings.patchShape).patchShape)
     }
 

@@ -9,9 +9,9 @@ import Systems
 /// For a system whose dynamics are jumps with known rates (`ObservableGenerator`: Ising under
 /// Glauber dynamics), the drift b(x) and covariance rate a(x) of the macroscopic observables at a
 /// snapshot x follow from its event rates exactly. Each snapshot gives one pair with start = z(x),
-/// next = z(x) + b(x)δt — the increment's conditional mean over a nominal step δt — and
-/// `conditionalCovariance` = a(x)δt, which the likelihood takes as the known spread of that
-/// increment (`GaussianLikelihood`). The moments are the whole lattice's, so the pairs record
+/// next = z(x) + b(x)δt — the increment's conditional mean over a step δt — and
+/// `conditionalCovariance` = a(x)δt, to which the likelihood fits the diffusion while it weighs the
+/// drift's residual by it (`GaussianLikelihood`). The moments are the whole lattice's, so the pairs record
 /// K = 1 patch: λ = K is λ = 1. It is the δt → 0 limit of the partial estimator with all patches
 /// evolved and averaged: no finite-δt bias and none of the dynamics' noise (Docs/ESTIMATOR.md,
 /// *The generator*).
@@ -23,9 +23,10 @@ import Systems
 public enum GeneratorStage: Stage {
     public static let name = "generator"
 
-    /// The nominal step of the pairs and the records to skip.
+    /// The step of the pairs and the records to skip.
     public struct Settings: StageSettings {
-        /// δt of every pair: the moments are rates, so it only sets the scale of the pairs' increments.
+        /// δt of every pair: the moments are rates, so it sets only the drift term's weight in the
+        /// likelihood and the model's training step (the longest substep of its rollouts).
         public var dt: Double
         /// Records skipped at the start of every run of a simulate stage.
         public var burnIn: Int
@@ -51,8 +52,10 @@ public enum GeneratorStage: Stage {
         }
     }
 
-    /// Throws unless the snapshots' system has a generator of its dynamics.
+    /// Throws unless the snapshots' system has a generator of its dynamics and the burn-in leaves
+    /// records (a burn-in applies to a simulate stage's runs only).
     public static func validate(_ settings: Settings, inputs: Inputs) throws {
+        try inputs.snapshots.checkBurnIn(settings.burnIn)
         let system = inputs.snapshots.system
         guard let generating = system as? any ObservableGenerator else {
             throw LineageError(inputs.snapshots.stage.directory.path, "holds \(type(of: system).identifier) snapshots; "

@@ -35,7 +35,7 @@ public struct LatentLineage: Equatable, Sendable {
     init(encodedBy manifest: StageManifest, in directory: URL) throws {
         guard case .object(let config) = manifest.config, case .array(let names)? = config["latent"],
               case .object(let system)? = config["system"], case .string(let identifier)? = system["system"] else {
-            throw LineageError(directory.path, "the encode manifest records no system or latent names (config.system, config.latent)")
+            throw LineageError(directory.path, "the \(manifest.stage) manifest records no system or latent names (config.system, config.latent)")
         }
         self.init(system: identifier, names: LatentLineage.strings(names),
                   closure: manifest.inputs.first { ($0.path as NSString).lastPathComponent == ClosureSource.fileName }?.sha256,

@@ -1,6 +1,7 @@
 import Artifacts
 import Foundation
 import Learning
+import Linalg
 import MacroSDE
 
 /// Latent pairs read for SDE learning: a pair file of an `encode` stage, or a file of the same
@@ -84,24 +85,43 @@ public struct PairSource {
                 throw ArtifactError(path, "controls must be [P, c] finite numbers with P = \(dt.count) pairs; got \(NumPyArray.describe(array.shape))")
             }
         }
-        var conditionalCovariance: [Double] = []
-        if archive.names.contains("conditionalCovariance") {
-            let array = try archive.array("conditionalCovariance", in: path)
-            let n = startShape[1]
-            conditionalCovariance = array.doubleValues()
-            guard array.shape == [dt.count, n, n], conditionalCovariance.allSatisfy(\.isFinite),
-                  (0..<dt.count).allSatisfy({ p in (0..<n).allSatisfy { i in
-                      conditionalCovariance[p * n * n + i * n + i] >= 0
-                          && (0..<i).allSatisfy { conditionalCovariance[p * n * n + i * n + $0] == conditionalCovariance[p * n * n + $0 * n + i] } } }) else {
-                throw ArtifactError(path, "conditionalCovariance must be [P, n_z, n_z] = [\(dt.count), \(n), \(n)] finite symmetric matrices with "
-                                    + "non-negative diagonals; got \(NumPyArray.describe(array.shape))")
-            }
-        }
+        let conditionalCovariance = try archive.names.contains("conditionalCovariance")
+            ? conditionalCovariances(try archive.array("conditionalCovariance", in: path), pairs: dt.count, dimension: startShape[1], path: path) : []
         let (startTensor, nextTensor) = (Tensor(shape: startShape, data: start.map(Float.init)), Tensor(shape: startShape, data: next.map(Float.init)))
         guard startTensor.data.allSatisfy(\.isFinite), nextTensor.data.allSatisfy(\.isFinite) else {
             throw ArtifactError(path, "start and next must lie within single precision (|z| < 3.4e38)")
         }
         return (PairSet(start: startTensor, next: nextTensor, dt: dt, varianceFactor: varianceFactor, controls: controls,
                         conditionalCovariance: conditionalCovariance), patches)
+    }
+
+    /// The conditional covariances in `array`, checked: shape [P, n_z, n_z], finite, symmetric to
+    /// within 10⁻⁹ of the larger diagonal entry (then symmetrised), and positive semidefinite
+    /// (C + 10⁻¹²·max C_ii·I has a Cholesky factor) — a covariance with a negative eigenvalue would
+    /// let the likelihood fall without bound. The first failing pair is named.
+    private static func conditionalCovariances(_ array: NumPyArray, pairs: Int, dimension n: Int, path: String) throws -> [Double] {
+        guard array.shape == [pairs, n, n] else {
+            throw ArtifactError(path, "conditionalCovariance must be [P, n_z, n_z] = [\(pairs), \(n), \(n)]; got \(NumPyArray.describe(array.shape))")
+        }
+        var values = array.doubleValues()
+        for p in 0..<pairs {
+            let offset = p * n * n
+            let scale = (0..<n).map { values[offset + $0 * n + $0] }.max() ?? 0
+            func refuse(_ what: String) -> ArtifactError {
+                ArtifactError(path, "conditionalCovariance of pair \(p) \(what): \(Array(values[offset..<(offset + n * n)]))")
+            }
+            guard values[offset..<(offset + n * n)].allSatisfy(\.isFinite) else { throw refuse("is not finite") }
+            for i in 0..<n {
+                for j in 0..<i {
+                    let (upper, lower) = (values[offset + j * n + i], values[offset + i * n + j])
+                    guard abs(upper - lower) <= 1e-9 * scale else { throw refuse("is not symmetric") }
+                    values[offset + j * n + i] = (upper + lower) / 2
+                    values[offset + i * n + j] = (upper + lower) / 2
+                }
+            }
+            let shifted = (0..<(n * n)).map { values[offset + $0] + ($0 % (n + 1) == 0 ? 1e-12 * scale + .leastNormalMagnitude : 0) }
+            guard Cholesky(shifted, size: n) != nil else { throw refuse("is not positive semidefinite") }
+        }
+        return values
     }
 }

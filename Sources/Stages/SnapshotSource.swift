@@ -45,14 +45,32 @@ public struct SnapshotSource {
         try selection(of: system, burnIn: burnIn).configurations
     }
 
+    /// Throws unless `burnIn` records can be skipped, reading only the states' shape: none from an
+    /// upsample stage's snapshots (they are not runs), fewer than a run's records from trajectories.
+    public func checkBurnIn(_ burnIn: Int) throws {
+        let shape = try NPZArchive.read(file).array("states", in: file.path).shape
+        guard file.lastPathComponent == "trajectories.npz" else {
+            guard burnIn == 0 else {
+                throw ArtifactError(file.path, "holds upsampled snapshots, not runs: a burn-in (\(burnIn) records) applies to a simulate stage's runs")
+            }
+            return
+        }
+        try SnapshotSource.requireRecords(after: burnIn, of: shape.count > 1 ? shape[1] : 0, in: file)
+    }
+
+    /// Throws unless runs of `records` records keep some after `burnIn`.
+    private static func requireRecords(after burnIn: Int, of records: Int, in file: URL) throws {
+        guard burnIn >= 0, burnIn < records else {
+            throw ArtifactError(file.path, "burn-in \(burnIn) leaves no records of the \(records) per run")
+        }
+    }
+
     /// The snapshots after `burnIn` with their indices among the file's states, flattened run-major
     /// for trajectories (`run * records + record`): what an evolve stage records as its start states.
     public func selection<System: MicroscopicSystem>(of system: System, burnIn: Int = 0) throws
         -> (indices: [Int], configurations: [Grid<System.Site>]) {
         let (records, all) = try flattenedStates(of: system)
-        guard burnIn >= 0, burnIn < records else {
-            throw ArtifactError(file.path, "burn-in \(burnIn) leaves no records of the \(records) per run")
-        }
+        try SnapshotSource.requireRecords(after: burnIn, of: records, in: file)
         let indices = (0..<(all.count / records)).flatMap { run in (run * records + burnIn)..<((run + 1) * records) }
         return (indices, indices.map { all[$0] })
     }

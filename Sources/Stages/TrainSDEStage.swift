@@ -89,6 +89,14 @@ public enum TrainSDEStage: Stage {
     /// training files.
     public static func validate(_ settings: SDEFitting, inputs: Inputs) throws {
         guard let first = inputs.pairs.first else { throw SettingsError("give at least one file of training pairs") }
+        // Generator pairs (conditional moments, the whole lattice's: K = 1) and drawn increments
+        // take different likelihood terms and λ: one kind per role.
+        for (role, sources) in [("training", inputs.pairs), ("validation", inputs.validation)] {
+            guard let kind = sources.first?.pairs.conditionalCovariance.isEmpty,
+                  let other = sources.first(where: { $0.pairs.conditionalCovariance.isEmpty != kind }) else { continue }
+            throw ArtifactError(other.file.path, "\(role) files must all be generator pairs (with conditionalCovariance) or all drawn increments; "
+                                + "\(other.file.path) and \(sources[0].file.path) differ")
+        }
         if settings.lambda.scalesWithPatches {
             for source in inputs.pairs {
                 guard let patches = source.patches else {

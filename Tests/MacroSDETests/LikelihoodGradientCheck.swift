@@ -3,9 +3,9 @@ import Learning
 import XCTest
 
 /// Checks the gradients `GaussianLikelihood` accumulates into every parameter of `model` against
-/// central differences of the batch loss (step 2·10⁻³, small enough not to cross the MLPs' ReLU
-/// kinks on these inputs), probing about six entries per parameter; `label` names the case.
-func assertLikelihoodGradients(_ model: SDEModel, _ batch: PairBatch, _ likelihood: GaussianLikelihood, label: String,
+/// central differences of the batch loss (step `h`, 2·10⁻³ by default: small enough not to cross
+/// the MLPs' ReLU kinks on these inputs), probing about six entries per parameter; `label` names the case.
+func assertLikelihoodGradients(_ model: SDEModel, _ batch: PairBatch, _ likelihood: GaussianLikelihood, label: String, h: Float = 2e-3,
                                file: StaticString = #filePath, line: UInt = #line) throws {
     for parameter in model.parameters { parameter.zeroGradient() }
     _ = try likelihood.loss(model, batch, backward: true)
@@ -13,7 +13,6 @@ func assertLikelihoodGradients(_ model: SDEModel, _ batch: PairBatch, _ likeliho
         let analytic = parameter.gradient
         for k in Swift.stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 6)) {
             let original = parameter.value.data[k]
-            let h: Float = 2e-3
             parameter.value.data[k] = original + h
             let up = try likelihood.loss(model, batch, backward: false)
             parameter.value.data[k] = original - h

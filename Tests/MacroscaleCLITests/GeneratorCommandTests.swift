@@ -50,8 +50,9 @@ final class GeneratorCommandTests: CommandTestCase {
         XCTAssertEqual(latent, [.string("magnetization"), .string("domainWallDensity")])
     }
 
-    /// Heat-bath and Curie–Weiss snapshots have no generator here; a bad δt is a usage error; a
-    /// pair file whose conditional covariances are not symmetric is refused by train-sde.
+    /// Heat-bath and Curie–Weiss snapshots have no generator here; a bad δt is a usage error, a
+    /// burn-in on upsampled snapshots an error; train-sde refuses malformed conditional covariances
+    /// and training files that mix generator pairs with drawn increments.
     func testRefusals() throws {
         try runMacroscale(["simulate", "ising", "--size", "8", "--field", "0", "--temperature", "2.27", "--dynamics", "heat-bath",
                            "--runs", "1", "--steps", "2", "--out", path("heat")])
@@ -63,13 +64,37 @@ final class GeneratorCommandTests: CommandTestCase {
             XCTAssertTrue("\($0)".contains("Ising with Glauber dynamics only"), "\($0)")
         }
         XCTAssertThrowsError(try Macroscale.parseAsRoot(["generator", "--input", "x", "--dt", "0", "--out", "y"]))
-        let bad = NPZArchive([
-            ("start", try NumPyArray([0.1, 0.2], shape: [1, 2])), ("next", try NumPyArray([0.1, 0.2], shape: [1, 2])), ("dt", NumPyArray([1.0])),
-            ("conditionalCovariance", try NumPyArray([1, 0.5, 0.4, 1], shape: [1, 2, 2])),
-        ])
-        try bad.write(to: dir.file("bad.npz"))
-        XCTAssertThrowsError(try runMacroscale(["train-sde", "--pairs", path("bad.npz"), "--lambda", "1", "--epochs", "1", "--out", path("s")])) {
-            XCTAssertTrue("\($0)".contains("finite symmetric matrices"), "\($0)")
+        try runMacroscale(["simulate", "ising", "--size", "8", "--field", "0", "--temperature", "2.27", "--runs", "1", "--steps", "2", "--out", path("sim")])
+        try runMacroscale(["upsample", "--input", path("sim"), "--factors", "2", "--snapshots", "3", "--window", "8", "--out", path("up")])
+        XCTAssertThrowsError(try runMacroscale(["generator", "--input", path("up"), "--burn-in", "1", "--out", path("g3")])) {
+            XCTAssertTrue("\($0)".contains("not runs"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("g3/generator.npz")), "refused before any output")
+        // Conditional covariances that are not symmetric, not finite, or not positive semidefinite
+        // (eigenvalues −0.099 and 0.101: the likelihood would fall without bound) are refused,
+        // naming the pair; an asymmetry at rounding level is not.
+        for (index, (matrix, message)) in [([1, 0.5, 0.4, 1], "pair 1 is not symmetric"), ([1, .nan, .nan, 1], "pair 1 is not finite"),
+                                           ([1e-3, 0.1, 0.1, 1e-3], "pair 1 is not positive semidefinite"),
+                                           ([1, 0.5, 0.5 + 1e-12, 1], "")].enumerated() {
+            let pairs = NPZArchive([
+                ("start", try NumPyArray([0.1, 0.2, 0.3, 0.4], shape: [2, 2])), ("next", try NumPyArray([0.1, 0.2, 0.3, 0.4], shape: [2, 2])),
+                ("dt", NumPyArray([1.0, 1.0])), ("conditionalCovariance", try NumPyArray([1, 0, 0, 1] + matrix, shape: [2, 2, 2])),
+            ])
+            try pairs.write(to: dir.file("c\(index).npz"))
+            let train = ["train-sde", "--pairs", path("c\(index).npz"), "--lambda", "1", "--epochs", "1", "--hidden", "4", "--out", path("s\(index)")]
+            if message.isEmpty {
+                XCTAssertNoThrow(try runMacroscale(train))
+            } else {
+                XCTAssertThrowsError(try runMacroscale(train)) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
+            }
+        }
+        // Generator pairs and drawn increments in one role are refused.
+        let drawn = NPZArchive([("start", try NumPyArray([0.1, 0.2], shape: [1, 2])), ("next", try NumPyArray([0.1, 0.3], shape: [1, 2])),
+                                ("dt", NumPyArray([1.0]))])
+        try drawn.write(to: dir.file("drawn.npz"))
+        XCTAssertThrowsError(try runMacroscale(["train-sde", "--pairs", path("c3.npz"), "--pairs", path("drawn.npz"), "--lambda", "1",
+                                                "--epochs", "1", "--out", path("mixed")])) {
+            XCTAssertTrue("\($0)".contains("all be generator pairs"), "\($0)")
         }
     }
 }

@@ -222,5 +222,12 @@ final class CriticalTests: XCTestCase {
         XCTAssertEqual(read.runawayRuns, 2)
         XCTAssertNil(read.energies)
         XCTAssertThrowsError(try MagnetizationSamples(stage: rollout)) { XCTAssertTrue($0 is ArtifactError) }
+        // A rollout is not pooled with direct samples at its (L, T).
+        let learned = try MagnetizationSamples(rollout: rollout, size: 4, temperature: 2.2)
+        var pooling = settings
+        pooling.discard = 1
+        XCTAssertThrowsError(try CriticalStage.run(pooling, inputs: samples + [learned], seed: 0, directory: dir.file("mixed"))) {
+            XCTAssertTrue("\($0)".contains("only samples of one kind are pooled"), "\($0)")
+        }
     }
 }

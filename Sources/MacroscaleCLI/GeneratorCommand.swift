@@ -20,9 +20,11 @@ struct Generator: ParsableCommand {
     var dt = 1.0
     @Option(help: "Records to skip at the start of every run (simulate input only; refused for upsample input).")
     var burnIn = 0
+    @Option(help: "A macroscopic observable to keep (repeatable; default: all, (m, ρ) for Ising), e.g. magnetization for the SDE of m alone.")
+    var observable: [String] = []
     @OptionGroup var output: OutputOptions
 
-    var settings: GeneratorStage.Settings { .init(dt: dt, burnIn: burnIn) }
+    var settings: GeneratorStage.Settings { .init(dt: dt, burnIn: burnIn, observables: observable) }
 
     func validate() throws {
         try settings.validateOption()

@@ -9,7 +9,8 @@ final class GeneratorCommandTests: CommandTestCase {
     /// 8² Glauber records upsampled to 16²: the pairs' starts are (m, ρ) of the snapshots, and the
     /// drift and covariance rate, recomputed by NumPy from the snapshots' spins alone, match
     /// next − start and conditionalCovariance (δt = 0.5); train-sde takes λ = K as 1 and
-    /// records the generator lineage. A simulate stage's records after a burn-in serve too.
+    /// records the generator lineage. `--observable magnetization` keeps m's column and moments; a
+    /// simulate stage's records after a burn-in serve too.
     func testPairsMatchNumPyAndTrainAnSDE() throws {
         try runMacroscale(["simulate", "ising", "--size", "8", "--field", "0.1", "--temperature", "2.27", "--runs", "2", "--steps", "3",
                            "--seed", "1", "--out", path("sim")])
@@ -34,6 +35,16 @@ final class GeneratorCommandTests: CommandTestCase {
         XCTAssertLessThan(values[2], 1e-12, "conditionalCovariance = a·δt")
         XCTAssertEqual(Array(values[3...]), [1, 0.5, 0.5], "K = 1, δt = 0.5")
 
+        // The magnetization alone: the first column, its drift and its variance rate.
+        try runMacroscale(["generator", "--input", path("up"), "--dt", "0.5", "--observable", "magnetization", "--out", path("gen-m")])
+        let full = try NPZArchive.read(dir.file("gen/generator.npz")), alone = try NPZArchive.read(dir.file("gen-m/generator.npz"))
+        XCTAssertEqual(try alone.array("start").shape, [12, 1])
+        XCTAssertEqual(try alone.array("next").doubleValues(), try full.array("next").doubleValues().enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
+        XCTAssertEqual(try alone.array("conditionalCovariance").doubleValues(),
+                       try full.array("conditionalCovariance").doubleValues().enumerated().filter { $0.offset % 4 == 0 }.map(\.element))
+        XCTAssertThrowsError(try runMacroscale(["generator", "--input", path("up"), "--observable", "energy", "--out", path("gen-e")])) {
+            XCTAssertTrue("\($0)".contains("no macroscopic observable 'energy'"), "\($0)")
+        }
         // A simulate stage's records after the burn-in: 2 runs × (4 − 1) records (the initial state and 3 steps).
         try runMacroscale(["generator", "--input", path("sim"), "--burn-in", "1", "--out", path("gen-sim")])
         XCTAssertEqual(try NPZArchive.read(dir.file("gen-sim/generator.npz")).array("conditionalCovariance").shape, [6, 2, 2])

@@ -5,7 +5,8 @@ import Foundation
 /// Opening a run refuses a directory that is or holds one of the stage's inputs, or that another
 /// process is writing (`DirectoryLock`, held until `finish()`), before anything on disk changes;
 /// then it removes the temporary files an interrupted earlier run left and deletes any earlier
-/// `manifest.json`, so a directory being rewritten never looks complete. Outputs are written
+/// `manifest.json` with the outputs it lists, so a directory being rewritten never looks complete
+/// and a rerun that fails leaves no stale output behind. Outputs are written
 /// atomically one by one; `finish()` checksums them and writes the manifest last. A stage
 /// interrupted anywhere before that leaves a directory without a manifest.
 public final class StageRun {
@@ -46,10 +47,25 @@ public final class StageRun {
         lock = try DirectoryLock(directory, for: "this stage")
         checkedInputs.forEach(recordInput)
         try AtomicFile.removeLeftovers(in: directory)
+        try StageRun.removeEarlierRun(in: directory)
+    }
+
+    /// Deletes an earlier run's `manifest.json` and the outputs it lists, so that a rerun that
+    /// fails leaves none of them to be read as files outside any stage. Only regular files inside
+    /// the directory are removed, whatever paths the manifest names; an unreadable manifest goes
+    /// alone.
+    private static func removeEarlierRun(in directory: URL) throws {
         let manifest = directory.appendingPathComponent(StageManifest.fileName)
-        if FileManager.default.fileExists(atPath: manifest.path) {
-            try FileManager.default.removeItem(at: manifest)
+        guard FileManager.default.fileExists(atPath: manifest.path) else { return }
+        let root = directory.standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        for output in (try? StageManifest.read(from: directory))?.outputs ?? [] {
+            let file = directory.appendingPathComponent(output.path).standardizedFileURL.resolvingSymlinksInPath()
+            var isDirectory: ObjCBool = false
+            guard !output.path.hasPrefix("/"), file.path.hasPrefix(root),
+                  FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            try FileManager.default.removeItem(at: file)
         }
+        try FileManager.default.removeItem(at: manifest)
     }
 
     /// Writes one array as `name` (a `.npy` file name) in the stage directory.

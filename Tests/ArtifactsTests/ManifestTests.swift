@@ -93,6 +93,28 @@ final class ManifestTests: XCTestCase {
         XCTAssertThrowsError(try StageManifest.read(from: stageDir), "an unfinished rerun must not look complete")
     }
 
+    /// A rerun removes the outputs the earlier manifest lists (a failing rerun leaves none of
+    /// them to be read as outside files), and nothing a manifest names outside the directory.
+    func testRestartingAStageRemovesTheOldOutputsAndNothingOutside() throws {
+        let stageDir = dir.file("stage")
+        let run = try StageRun(stage: "a", directory: stageDir, config: nil, seed: nil, inputs: [], threads: 1)
+        try run.write(NumPyArray([1.0, 2.0]), as: "values.npy")
+        try run.writeText("page", as: "report/index.html")
+        try run.finish()
+        let outside = dir.file("outside.txt")
+        try Data("keep".utf8).write(to: outside)
+        // A hostile manifest also names the file outside and the directory itself.
+        var manifest = try StageManifest.read(from: stageDir)
+        manifest.outputs += [.init(path: "../outside.txt", sha256: "0", bytes: 0, arrays: []), .init(path: outside.path, sha256: "0", bytes: 0, arrays: []),
+                             .init(path: "report", sha256: "0", bytes: 0, arrays: [])]
+        try manifest.encoded().write(to: stageDir.appendingPathComponent(StageManifest.fileName))
+        _ = try StageRun(stage: "a", directory: stageDir, config: nil, seed: nil, inputs: [], threads: 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stageDir.appendingPathComponent("values.npy").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stageDir.appendingPathComponent("report/index.html").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: outside.path), "outside the stage directory")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: stageDir.appendingPathComponent("report").path), "directories stay")
+    }
+
     /// Each stage records its own peak resident memory: one that touches 256 MB records at least
     /// that, and the next one, which allocates nothing, records no more than what is resident when
     /// it ends (the mark was reset when it started; whether the allocator gave the 256 MB back to

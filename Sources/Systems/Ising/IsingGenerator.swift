@@ -16,12 +16,8 @@ extension IsingModel: ObservableGenerator {
         let rows = configuration.spatialShape[0], columns = configuration.spatialShape[1]
         let s = configuration.values
         let n = Double(rows * columns)
-        // rate[(s + 1) / 2][(Σ + 4) / 2]: the ten rates a spin and its neighbours can have.
-        let rates = [-1, 1].map { spin in
-            stride(from: -4, through: 4, by: 2).map { sum in
-                glauberRate(beta: beta, energyChange: flipEnergyChange(spin: spin, neighbourSum: sum))
-            }
-        }
+        // The ten rates a spin and its neighbours can have, by the n-fold sampler's classes.
+        let rates = NFoldGlauber.classRates(of: self)
         var drift = (m: 0.0, rho: 0.0), second = (mm: 0.0, mrho: 0.0, rhorho: 0.0)
         for y in 0..<rows {
             let up = (y + rows - 1) % rows, down = (y + 1) % rows
@@ -29,7 +25,7 @@ extension IsingModel: ObservableGenerator {
                 let spin = Int(s[y * columns + x])
                 let sum = Int(s[up * columns + x]) + Int(s[down * columns + x])
                     + Int(s[y * columns + (x + columns - 1) % columns]) + Int(s[y * columns + (x + 1) % columns])
-                let rate = rates[(spin + 1) / 2][(sum + 4) / 2]
+                let rate = rates[NFoldGlauber.classIndex(spin: Int8(spin), neighbourSum: sum)]
                 let dm = -2 * Double(spin) / n, drho = Double(spin * sum) / (2 * n)
                 drift.m += rate * dm
                 drift.rho += rate * drho

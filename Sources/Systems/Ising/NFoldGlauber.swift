@@ -46,6 +46,15 @@ final class NFoldGlauber: GlauberSampler {
         (spin > 0 ? 5 : 0) &+ (neighbourSum &+ 4) >> 1
     }
 
+    /// The Glauber flip rate of each class (`classIndex`) of `model`.
+    static func classRates(of model: IsingModel) -> [Double] {
+        (0..<classCount).map { c in
+            let spin = c >= 5 ? 1 : -1
+            let neighbourSum = 2 * (c % 5) - 4
+            return glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: spin, neighbourSum: neighbourSum))
+        }
+    }
+
     /// A sampler for the sites marked `active` of a local lattice with the given neighbour table
     /// (4 entries per site; entries of inactive sites are never read).
     init(model: IsingModel, spins: [Int8], neighbours: [Int32], active activeSites: [Bool]) {
@@ -55,11 +64,7 @@ final class NFoldGlauber: GlauberSampler {
         // are checked where they become configurations (`configurations(from:spatialShape:source:)`).
         precondition(spins.allSatisfy(IsingModel.isValidSite), "the n-fold sampler needs spins of ±1")
         siteCount = n
-        classRates = (0..<NFoldGlauber.classCount).map { c in
-            let spin = c >= 5 ? 1 : -1
-            let neighbourSum = 2 * (c % 5) - 4
-            return glauberRate(beta: model.beta, energyChange: model.flipEnergyChange(spin: spin, neighbourSum: neighbourSum))
-        }
+        classRates = NFoldGlauber.classRates(of: model)
         spinBuffer = .allocate(capacity: n)
         spinBuffer.initialize(from: spins, count: n)
         neighbourTable = .allocate(capacity: 4 * n)
